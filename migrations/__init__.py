@@ -1,0 +1,1 @@
+"""The Alembic environment of seatdesk (installed as ``seatdesk_migrations``)."""

@@ -1,0 +1,145 @@
+"""Connecting to the database, and turning connection failures into one sentence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from seatdesk.errors import ConnectionProblem
+
+
+@dataclass(frozen=True, slots=True)
+class ServerAddress:
+    """Where the database is, and with which credentials the owner reaches it.
+
+    ``url`` carries the owner's (or the configured) credentials; a seat login replaces
+    them with its own through ``for_login``.
+    """
+
+    url: URL
+    embedded: bool
+    timezone: str = "Asia/Shanghai"
+
+    def for_login(self, login: str, password: str) -> ServerAddress:
+        return replace(self, url=self.url.set(username=login, password=password))
+
+    @property
+    def login(self) -> str | None:
+        return self.url.username
+
+    def where(self) -> str:
+        """Where the server is, for people: the host (or socket) and database, no password."""
+        host = self.url.host or self.url.query.get("host") or "localhost"
+        if isinstance(host, tuple):
+            host = host[0]
+        port = f":{self.url.port}" if self.url.port else ""
+        kind = "embedded " if self.embedded else ""
+        return f"{kind}{host}{port}/{self.url.database}"
+
+    def display_url(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+
+def address_from_url(url: str, *, timezone: str = "Asia/Shanghai") -> ServerAddress:
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return ServerAddress(url=parsed, embedded=False, timezone=timezone)
+
+
+def make_engine(address: ServerAddress, *, pool_size: int = 5) -> Engine:
+    """An engine whose connections speak the centre's time zone and name the app."""
+    engine = create_engine(
+        address.url,
+        pool_size=pool_size,
+        pool_pre_ping=True,
+        connect_args={
+            "connect_timeout": 5,
+            "application_name": "seatdesk",
+            "options": f"-c timezone={address.timezone}",
+        },
+    )
+
+    @event.listens_for(engine, "connect")
+    def _utf8(dbapi_connection: object, _record: object) -> None:
+        dbapi_connection.set_client_encoding("UTF8")  # type: ignore[attr-defined]
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def connect(address: ServerAddress, *, pool_size: int = 5) -> Engine:
+    """An engine that has proved it can log in; a failure raises ``ConnectionProblem``."""
+    engine = make_engine(address, pool_size=pool_size)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        engine.dispose()
+        raise connection_problem(exc, address) from None
+    return engine
+
+
+@contextmanager
+def translated_errors(address: ServerAddress) -> Iterator[None]:
+    """Turn a lost or refused connection inside the block into ``ConnectionProblem``."""
+    try:
+        yield
+    except OperationalError as exc:
+        if _is_connection_failure(exc):
+            raise connection_problem(exc, address) from None
+        raise
+
+
+def _is_connection_failure(exc: DBAPIError) -> bool:
+    text = str(exc.orig)
+    return bool(exc.connection_invalidated) or any(
+        marker in text
+        for marker in (
+            "could not connect",
+            "connection to server",
+            "password authentication failed",
+            "not permitted to log in",
+            "server closed the connection",
+            "does not exist",
+            "no password supplied",
+            "timeout expired",
+        )
+    )
+
+
+def connection_problem(exc: DBAPIError, address: ServerAddress) -> ConnectionProblem:
+    """One sentence for why connecting failed, from libpq's message."""
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    login = address.login or "?"
+    where = address.where()
+    if "password authentication failed" in text or "no password supplied" in text:
+        return ConnectionProblem("login_failed", login=login)
+    if "not permitted to log in" in text:
+        return ConnectionProblem("account_disabled", login=login)
+    m = re.search(r'database "([^"]+)" does not exist', text)
+    if m:
+        return ConnectionProblem("no_database", database=m.group(1), where=where)
+    m = re.search(r'role "([^"]+)" does not exist', text)
+    if m:
+        return ConnectionProblem("login_failed", login=m.group(1))
+    if "Connection refused" in text or "No such file or directory" in text:
+        reason = "connection refused (is the server running?)"
+    elif "timeout expired" in text:
+        reason = "no answer within 5 seconds"
+    elif "could not translate host name" in text:
+        reason = "unknown host name"
+    else:
+        # The last line of libpq's message is usually the cause; keep it short.
+        lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+        reason = lines[-1].rstrip(".") if lines else "unknown error"
+    return ConnectionProblem("db_unreachable", where=where, reason=reason)

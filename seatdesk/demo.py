@@ -1,0 +1,557 @@
+"""A believable synthetic county for demonstrations, training and benchmarks.
+
+平阳县 (330326) around 120.56 E, 27.66 N: three towns, three communities each, a 6×6
+block of ~100 m unit grids per community, the default catalogue, ten departments, one
+user per seat role, and cases spread over every state with audit trails that replay to
+each case's state (the shortest path of the workflow table).
+
+Everything is bulk SQL run by PostgreSQL (``INSERT … SELECT generate_series``) with
+pseudo-random choices from ``hashint8extended(i, seed)``, so the data is the same for a
+seed whatever the order of work, and a million cases take minutes. All of it is one
+transaction: an interrupted demo leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from PIL import Image, ImageDraw
+from pyproj import Geod
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, BIGINT, DOUBLE_PRECISION, TEXT
+from sqlalchemy.orm import Session
+
+from seatdesk.db.models import Case, Grid, User
+from seatdesk.db.security import scram_verifier
+from seatdesk.domain import workflow
+from seatdesk.domain.glossary import FINAL_STATES, Role, Source, State
+from seatdesk.errors import Problem
+from seatdesk.progress import Cancelled, NoProgress, Progress
+from seatdesk.services import catalogue
+
+COUNTY = ("330326", "平阳县")
+STREETS = [
+    ("001", "昆阳镇", ["城东社区", "城西社区", "城南社区"]),
+    ("002", "鳌江镇", ["江口社区", "新河社区", "梅源社区"]),
+    ("003", "万全镇", ["宋桥社区", "榆垟社区", "郑楼社区"]),
+]
+ROADS = ["解放路", "人民路", "城东路", "兴平路", "坡南路", "建设路", "凤凰路", "鳌江大道", "新华街"]
+CENTRE = (120.56, 27.66)
+CELL_LON = 0.00102  # ~100 m at 27.66° N
+CELL_LAT = 0.0009  # ~100 m
+CELLS = 6  # per community side
+CHUNK = 50_000
+MAX_PHOTO_CASES = 20_000
+
+#: Demo accounts of the centre's seats: login, display name, roles.
+STAFF_USERS: list[tuple[str, str, Role]] = [
+    ("acceptor1", "受理员 王芳", Role.ACCEPTOR),
+    ("leader1", "值班长 李强", Role.SHIFT_LEADER),
+    ("dispatcher1", "派遣员 陈静", Role.DISPATCHER),
+    ("inspector1", "督查员 赵磊", Role.INSPECTOR),
+    ("monitor1", "舆情监控 周敏", Role.MONITOR),
+    ("admin1", "系统管理员 孙伟", Role.ADMIN),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    login: str
+    display_name: str
+    role: Role
+    department: str | None
+
+
+def demo_users() -> list[DemoUser]:
+    """One user per seat role, and one liaison seat per department (``dept_<code>``)."""
+    users = [DemoUser(login, name, role, None) for login, name, role in STAFF_USERS]
+    for d in catalogue.default_catalogue()["departments"]:
+        users.append(
+            DemoUser(f"dept_{d['code'].lower()}", f"{d['name']} 联络员", Role.DEPARTMENT,
+                     d["code"])
+        )
+    return users
+
+#: How the final states of demo cases are spread (weights, not shares).
+STATE_WEIGHTS: dict[State, int] = {
+    State.CLOSED: 50,
+    State.REPORTED: 6,
+    State.VERIFYING: 3,
+    State.VERIFIED: 3,
+    State.UNVERIFIED: 1,
+    State.PRE_REGISTERED: 4,
+    State.REGISTERED: 3,
+    State.DISPATCHED: 7,
+    State.HANDLING: 7,
+    State.HANDLED: 3,
+    State.CHECKING: 3,
+    State.CHECK_PASSED: 2,
+    State.CHECK_FAILED: 1,
+    State.RETURN_REQUESTED: 1,
+    State.RETURNED: 1,
+    State.EXTENSION_REQUESTED: 1,
+    State.POSTPONEMENT_REQUESTED: 1,
+    State.POSTPONED: 1,
+    State.REJECTED: 3,
+    State.VOIDED: 1,
+}
+SOURCE_WEIGHTS: dict[Source, int] = {
+    Source.COLLECTOR: 70,
+    Source.HOTLINE_12319: 14,
+    Source.ONLINE: 5,
+    Source.MAYOR_MAILBOX: 3,
+    Source.MEDIA: 2,
+    Source.WALK_IN: 4,
+    Source.INSPECTION: 2,
+}
+_AFTER_DISPATCH = frozenset(
+    {
+        State.DISPATCHED,
+        State.HANDLING,
+        State.HANDLED,
+        State.CHECKING,
+        State.CHECK_PASSED,
+        State.CHECK_FAILED,
+        State.RETURN_REQUESTED,
+        State.EXTENSION_REQUESTED,
+        State.POSTPONEMENT_REQUESTED,
+        State.POSTPONED,
+        State.CLOSED,
+    }
+)
+_DEADLINE_RUNNING = _AFTER_DISPATCH - FINAL_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    cases: int
+    grids: int
+    events: int
+    photos: int
+    passwords: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoGrid:
+    code: str
+    name: str
+    community_code: str
+    min_lon: float
+    min_lat: float
+    polygon: dict[str, Any]
+    area_m2: float
+
+
+def demo_grids() -> list[DemoGrid]:
+    """The demo county's grids, numbered west→east then north→south in each community."""
+    geod = Geod(ellps="WGS84")
+    grids: list[DemoGrid] = []
+    block_lon, block_lat = CELL_LON * CELLS, CELL_LAT * CELLS
+    west = CENTRE[0] - 1.5 * block_lon
+    north = CENTRE[1] + 1.5 * block_lat
+    for s_idx, (street_code, street_name, communities) in enumerate(STREETS):
+        for c_idx, community_name in enumerate(communities):
+            community_code = f"{COUNTY[0]}{street_code}{c_idx + 1:03d}"
+            b_west = west + c_idx * block_lon
+            b_north = north - s_idx * block_lat
+            for row in range(CELLS):
+                for col in range(CELLS):
+                    seq = row * CELLS + col + 1
+                    x0 = round(b_west + col * CELL_LON, 7)
+                    x1 = round(b_west + (col + 1) * CELL_LON, 7)
+                    y1 = round(b_north - row * CELL_LAT, 7)
+                    y0 = round(b_north - (row + 1) * CELL_LAT, 7)
+                    ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+                    area, _ = geod.polygon_area_perimeter(
+                        [p[0] for p in ring], [p[1] for p in ring]
+                    )
+                    grids.append(
+                        DemoGrid(
+                            code=f"{community_code}{seq:03d}",
+                            name=f"{street_name}{community_name}第{seq}网格",
+                            community_code=community_code,
+                            min_lon=x0,
+                            min_lat=y0,
+                            polygon={"type": "Polygon", "coordinates": [ring]},
+                            area_m2=abs(area),
+                        )
+                    )
+    return grids
+
+
+def demo_passwords(seed: int) -> dict[str, str]:
+    """The demo accounts' passwords: printed by the CLI, the same for a seed."""
+    rng = random.Random(seed)
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return {u.login: "".join(rng.choice(alphabet) for _ in range(10)) for u in demo_users()}
+
+
+def run_demo(
+    session: Session,
+    *,
+    seed: int = 1,
+    cases: int = 3000,
+    reset: bool = False,
+    progress: Progress | None = None,
+) -> DemoResult:
+    """Fill an empty database with the demo county. Runs as the schema owner."""
+    progress = progress or NoProgress()
+    chunks = max(1, -(-cases // CHUNK))
+    progress.start(5 + 2 * chunks)
+    existing = session.execute(select(func.count()).select_from(Case)).scalar_one()
+    if existing and not reset:
+        raise Problem("demo_not_empty", count=existing)
+    if reset:
+        progress.status("reset")
+        _wipe(session)
+    progress.status("catalogue")
+    catalogue.load_catalogue(session, catalogue.default_catalogue())
+    progress.advance()
+    progress.status("grids")
+    grids = demo_grids()
+    _insert_grids(session, grids)
+    progress.advance()
+    progress.status("users")
+    passwords = demo_passwords(seed)
+    _ensure_users(session, passwords)
+    progress.advance()
+    _check(progress)
+    now = session.execute(select(func.now())).scalar_one()
+    _prepare_generator(session, seed, grids, now, cases)
+    for lo in range(1, cases + 1, CHUNK):
+        hi = min(cases, lo + CHUNK - 1)
+        progress.status(f"cases {lo:,}–{hi:,}")
+        _insert_cases(session, lo, hi)
+        progress.advance()
+        _check(progress)
+        _insert_events(session, lo, hi)
+        progress.advance()
+        _check(progress)
+    progress.status("photos")
+    photos = _insert_photos(session, max(1, cases - MAX_PHOTO_CASES + 1), cases)
+    progress.advance()
+    progress.status("statistics")
+    _finish(session, cases)
+    events = session.execute(text("SELECT count(*) FROM case_events")).scalar_one()
+    session.execute(text("ANALYZE"))
+    progress.advance()
+    return DemoResult(
+        cases=cases, grids=len(grids), events=events, photos=photos, passwords=passwords
+    )
+
+
+def _check(progress: Progress) -> None:
+    if progress.cancelled():
+        raise Cancelled()
+
+
+def _wipe(session: Session) -> None:
+    # The audit log refuses TRUNCATE through its trigger; the owner lifts it for this
+    # transaction only, so a failed reset restores it with everything else.
+    session.execute(text("ALTER TABLE case_events DISABLE TRIGGER case_events_no_truncate"))
+    session.execute(
+        text(
+            "TRUNCATE attachments, case_events, cases, case_number_counters "
+            "RESTART IDENTITY"
+        )
+    )
+    session.execute(text("ALTER TABLE case_events ENABLE TRIGGER case_events_no_truncate"))
+    session.execute(text("DELETE FROM grids"))
+
+
+def _insert_grids(session: Session, grids: list[DemoGrid]) -> None:
+    start = date.today() - timedelta(days=365 * 3)
+    session.execute(
+        Grid.__table__.insert(),
+        [
+            {
+                "code": g.code,
+                "name": g.name,
+                "community_code": g.community_code,
+                "polygon": g.polygon,
+                "area_m2": g.area_m2,
+                "start_date": start,
+            }
+            for g in grids
+        ],
+    )
+
+
+def _ensure_users(session: Session, passwords: dict[str, str]) -> None:
+    """Create the demo accounts, or reset them when the server already has the roles
+    (login roles belong to the whole server, and another database may have made them)."""
+    for user in demo_users():
+        login, display, roles, department = (
+            user.login, user.display_name, (user.role,), user.department
+        )
+        verifier = scram_verifier(passwords[login])
+        role_exists = session.execute(
+            text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": login}
+        ).first()
+        if not role_exists:
+            session.execute(
+                text("SELECT seatdesk_create_user(:l, :v, :d, :r, :dep)"),
+                {"l": login, "v": verifier, "d": display,
+                 "r": [r.value for r in roles], "dep": department},
+            )
+            continue
+        session.execute(text(f"ALTER ROLE {login} LOGIN PASSWORD '{verifier}'"))
+        for role in roles:
+            session.execute(text(f"GRANT {role.group_role} TO {login}"))
+        if session.get(User, login) is None:
+            session.add(
+                User(login=login, display_name=display, roles=[r.value for r in roles],
+                     department_code=department)
+            )
+            session.flush()
+        else:
+            session.execute(
+                User.__table__.update()
+                .where(User.login == login)
+                .values(active=True, roles=[r.value for r in roles],
+                        department_code=department, display_name=display)
+            )
+
+
+def _prepare_generator(
+    session: Session, seed: int, grids: list[DemoGrid], now: datetime, cases: int
+) -> None:
+    """Temporary tables and functions that the bulk statements draw from."""
+    session.execute(text("""
+        CREATE TEMP TABLE demo_param ON COMMIT DROP AS
+        SELECT CAST(:seed AS bigint) AS seed, CAST(:now AS timestamptz) AS now,
+               CAST(:n AS bigint) AS n, interval '90 days' AS span
+    """), {"seed": seed, "now": now, "n": cases})
+    session.execute(text("""
+        CREATE FUNCTION pg_temp.demo_u(i bigint, k int) RETURNS double precision
+        LANGUAGE sql IMMUTABLE AS $$
+            SELECT ((hashint8extended(i * 64 + k, (SELECT seed FROM demo_param)))
+                    & 2147483647)::float8 / 2147483648.0
+        $$
+    """))
+    # Choices as arrays: grid codes with their corner, minor classes with their first
+    # filing condition and department, states and sources by cumulative weight.
+    conds = session.execute(text("""
+        SELECT c.id, c.case_type, c.name, f.id AS condition_id, f.handling_department_code
+        FROM categories c
+        JOIN filing_conditions f ON f.category_id = c.id AND f.seq = 1
+        ORDER BY c.case_type, c.code
+    """)).all()
+    states = list(STATE_WEIGHTS)
+    sources = list(SOURCE_WEIGHTS)
+    paths = workflow.shortest_paths()
+    arrays = {
+        "grid_codes": [g.code for g in grids],
+        "grid_lon": [g.min_lon for g in grids],
+        "grid_lat": [g.min_lat for g in grids],
+        "grid_names": [g.name.split("第")[0] for g in grids],
+        "cat_ids": [c.id for c in conds],
+        "cat_types": [c.case_type for c in conds],
+        "cat_names": [c.name for c in conds],
+        "cond_ids": [c.condition_id for c in conds],
+        "cond_depts": [c.handling_department_code for c in conds],
+        "states": [s.value for s in states],
+        "state_cum": _cumulative([STATE_WEIGHTS[s] for s in states]),
+        "state_len": [len(paths[s]) for s in states],
+        "sources": [s.value for s in sources],
+        "source_cum": _cumulative([SOURCE_WEIGHTS[s] for s in sources]),
+        "roads": ROADS,
+    }
+    types = {
+        "grid_lon": ARRAY(DOUBLE_PRECISION), "grid_lat": ARRAY(DOUBLE_PRECISION),
+        "state_cum": ARRAY(DOUBLE_PRECISION), "source_cum": ARRAY(DOUBLE_PRECISION),
+        "cat_ids": ARRAY(BIGINT), "cond_ids": ARRAY(BIGINT), "state_len": ARRAY(BIGINT),
+    }
+    columns = ", ".join(f":{k} AS {k}" for k in arrays)
+    stmt = text(f"CREATE TEMP TABLE demo_choice ON COMMIT DROP AS SELECT {columns}").bindparams(
+        *[bindparam(k, type_=types.get(k, ARRAY(TEXT))) for k in arrays]
+    )
+    session.execute(stmt, arrays)
+    # The audit trail of each final state: (state, step, action, from, to, actor).
+    # The department's steps are taken by its own liaison seat (resolved per case below).
+    actors = {login: role for login, _, role in STAFF_USERS}
+    by_role = {role: login for login, role in actors.items()}
+    steps = [
+        {"final": final.value, "step": i + 1, "action": a.value, "from": f.value,
+         "to": t.value, "actor": by_role.get(role, "department")}
+        for final, path in paths.items() if final in STATE_WEIGHTS
+        for i, (a, f, t, role) in enumerate(path)
+    ]
+    session.execute(text("""
+        CREATE TEMP TABLE demo_path (
+            final text, step int, action text, from_state text, to_state text, actor text
+        ) ON COMMIT DROP
+    """))
+    session.execute(
+        text("INSERT INTO demo_path VALUES (:final, :step, :action, :from, :to, :actor)"),
+        steps,
+    )
+    # Case numbers restart every year: the first demo index of each year.
+    session.execute(text("""
+        CREATE TEMP TABLE demo_year ON COMMIT DROP AS
+        SELECT extract(year FROM ts)::int AS year, min(i) AS first_i
+        FROM (SELECT i, p.now - p.span + p.span * i / p.n AS ts
+              FROM demo_param p, generate_series(1, p.n) i) s
+        GROUP BY 1
+    """))
+    session.execute(text("ALTER TABLE case_events DISABLE TRIGGER case_events_stamp"))
+    session.execute(text("ALTER TABLE attachments DISABLE TRIGGER attachments_stamp"))
+
+
+def _cumulative(weights: list[int]) -> list[float]:
+    total = sum(weights)
+    out, acc = [], 0
+    for w in weights[:-1]:
+        acc += w
+        out.append(acc / total)
+    return out
+
+
+def _insert_cases(session: Session, lo: int, hi: int) -> None:
+    running = ", ".join(f"'{s.value}'" for s in _DEADLINE_RUNNING)
+    after = ", ".join(f"'{s.value}'" for s in _AFTER_DISPATCH)
+    session.execute(text(f"""
+        WITH base AS (
+            SELECT i,
+                   p.now - p.span + p.span * i / p.n AS created_at,
+                   p.now,
+                   1 + width_bucket(pg_temp.demo_u(i, 1), ch.state_cum) AS s_idx,
+                   1 + width_bucket(pg_temp.demo_u(i, 2), ch.source_cum) AS src_idx,
+                   1 + floor(pg_temp.demo_u(i, 3) * cardinality(ch.cat_ids))::int AS c_idx,
+                   1 + floor(pg_temp.demo_u(i, 4) * cardinality(ch.grid_codes))::int AS g_idx
+            FROM demo_param p, demo_choice ch, generate_series(CAST(:lo AS bigint), :hi) i
+        ), timed AS (
+            SELECT b.*, ch.states[s_idx] AS state,
+                   least(interval '45 minutes',
+                         (b.now - b.created_at) / (ch.state_len[s_idx] + 2)) AS step_len,
+                   ch.state_len[s_idx] AS path_len
+            FROM base b, demo_choice ch
+        )
+        INSERT INTO cases (
+            id, number, source, case_type, category_id, filing_condition_id, urgency,
+            description, address, longitude, latitude, grid_code, reporter, state,
+            current_department, stage_started_at, stage_deadline, deadline_status,
+            pending_request, resume_on, version, created_at, updated_at)
+        SELECT t.i,
+               y.year::text || lpad((t.i - y.first_i + 1)::text, 7, '0'),
+               ch.sources[t.src_idx],
+               ch.cat_types[t.c_idx],
+               ch.cat_ids[t.c_idx],
+               ch.cond_ids[t.c_idx],
+               CASE WHEN pg_temp.demo_u(t.i, 5) < 0.1 THEN 'urgent' ELSE 'ordinary' END,
+               ch.grid_names[t.g_idx] || '发现' || ch.cat_names[t.c_idx] || '问题，请及时处置。',
+               '平阳县' || ch.grid_names[t.g_idx] ||
+                   ch.roads[1 + (t.i % cardinality(ch.roads))] ||
+                   (1 + floor(pg_temp.demo_u(t.i, 6) * 300))::int || '号',
+               ch.grid_lon[t.g_idx] + {CELL_LON} * (0.05 + 0.9 * pg_temp.demo_u(t.i, 7)),
+               ch.grid_lat[t.g_idx] + {CELL_LAT} * (0.05 + 0.9 * pg_temp.demo_u(t.i, 8)),
+               ch.grid_codes[t.g_idx],
+               CASE WHEN ch.sources[t.src_idx] = 'collector'
+                    THEN '采集员' || (1 + t.i % 40) ELSE '市民' END,
+               t.state,
+               CASE WHEN t.state IN ({after}) THEN ch.cond_depts[t.c_idx] END,
+               t.created_at + t.step_len * t.path_len,
+               CASE WHEN t.state IN ({running})
+                    THEN t.now + (pg_temp.demo_u(t.i, 9) * 120 - 30) * interval '1 hour' END,
+               CASE WHEN t.state NOT IN ({running}) THEN 'normal'
+                    WHEN pg_temp.demo_u(t.i, 9) * 120 - 30 < 0 THEN 'overdue'
+                    WHEN pg_temp.demo_u(t.i, 9) * 120 - 30 < 8 THEN 'warning'
+                    ELSE 'normal' END,
+               CASE t.state
+                    WHEN 'extension_requested' THEN jsonb_build_object(
+                        'kind', 'extension',
+                        'deadline', t.now + (pg_temp.demo_u(t.i, 9) * 120 + 48)
+                                    * interval '1 hour')
+                    WHEN 'postponement_requested' THEN jsonb_build_object(
+                        'kind', 'postponement', 'resume_on', (t.now + interval '14 days')::date)
+                    WHEN 'return_requested' THEN jsonb_build_object('kind', 'return')
+               END,
+               CASE WHEN t.state = 'postponed' THEN (t.now + interval '10 days')::date END,
+               t.path_len + 1,
+               t.created_at,
+               t.created_at + t.step_len * t.path_len
+        FROM timed t
+        CROSS JOIN demo_choice ch
+        JOIN demo_year y ON y.year = extract(year FROM t.created_at)::int
+    """), {"lo": lo, "hi": hi})
+
+
+def _insert_events(session: Session, lo: int, hi: int) -> None:
+    session.execute(text("""
+        INSERT INTO case_events (case_id, action, from_state, to_state, actor, at, data)
+        SELECT c.id, 'create', NULL, 'reported',
+               CASE WHEN c.source IN ('hotline_12319', 'mayor_mailbox', 'online', 'media')
+                    THEN 'monitor1' ELSE 'acceptor1' END,
+               c.created_at, jsonb_build_object('version', 1)
+        FROM cases c WHERE c.id BETWEEN :lo AND :hi
+        UNION ALL
+        SELECT c.id, p.action, p.from_state, p.to_state,
+               CASE WHEN p.actor = 'department'
+                    THEN 'dept_' || lower(coalesce(c.current_department,
+                                                   f.handling_department_code))
+                    ELSE p.actor END,
+               c.created_at + (c.updated_at - c.created_at) * p.step / (c.version - 1),
+               CASE WHEN p.action = 'dispatch'
+                    THEN jsonb_build_object('version', p.step + 1,
+                                            'department', c.current_department)
+                    ELSE jsonb_build_object('version', p.step + 1) END
+        FROM cases c JOIN demo_path p ON p.final = c.state
+        JOIN filing_conditions f ON f.id = c.filing_condition_id
+        WHERE c.id BETWEEN :lo AND :hi
+        ORDER BY 1, 6
+    """), {"lo": lo, "hi": hi})
+
+
+def _photo(label: str, hue: int) -> bytes:
+    img = Image.new("RGB", (320, 240), (60 + hue % 160, 90 + (hue * 7) % 120, 120))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((12, 12, 308, 228), outline=(255, 255, 255), width=3)
+    draw.text((24, 24), label, fill=(255, 255, 255))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def _insert_photos(session: Session, lo: int, hi: int) -> int:
+    """One report photo per case (the newest ``MAX_PHOTO_CASES`` cases of a big demo)."""
+    cats = session.execute(text("SELECT id, code FROM categories WHERE parent_id IS NOT NULL"))
+    session.execute(text("""
+        CREATE TEMP TABLE demo_photo (category_id int, data bytea, thumb bytea) ON COMMIT DROP
+    """))
+    rows = []
+    for cat_id, code in cats:
+        data = _photo(f"seatdesk demo {code}", cat_id)
+        thumb_img = Image.open(io.BytesIO(data))
+        thumb_img.thumbnail((160, 160))
+        buf = io.BytesIO()
+        thumb_img.save(buf, "JPEG", quality=70)
+        rows.append({"c": cat_id, "d": data, "t": buf.getvalue()})
+    session.execute(text("INSERT INTO demo_photo VALUES (:c, :d, :t)"), rows)
+    result = session.execute(text("""
+        INSERT INTO attachments (case_id, step, filename, content_type, size, data, thumbnail,
+                                 taken_at, uploaded_by, uploaded_at)
+        SELECT c.id, 'report', c.number || '.jpg', 'image/jpeg', octet_length(p.data),
+               p.data, p.thumb, c.created_at, 'acceptor1', c.created_at
+        FROM cases c JOIN demo_photo p ON p.category_id = c.category_id
+        WHERE c.id BETWEEN :lo AND :hi
+    """), {"lo": lo, "hi": hi})
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _finish(session: Session, cases: int) -> None:
+    session.execute(text("ALTER TABLE case_events ENABLE TRIGGER case_events_stamp"))
+    session.execute(text("ALTER TABLE attachments ENABLE TRIGGER attachments_stamp"))
+    session.execute(text("""
+        INSERT INTO case_number_counters (year, last)
+        SELECT substr(number, 1, 4)::smallint, max(substr(number, 5)::int)
+        FROM cases GROUP BY 1
+        ON CONFLICT (year) DO UPDATE SET last = excluded.last
+    """))
+    session.execute(
+        text("SELECT setval(pg_get_serial_sequence('cases', 'id'), greatest(:n, 1))"),
+        {"n": cases},
+    )
