@@ -299,9 +299,10 @@ def _ensure_users(session: Session, passwords: dict[str, str]) -> None:
                  "r": [r.value for r in roles], "dep": department},
             )
             continue
-        session.execute(text(f"ALTER ROLE {login} LOGIN PASSWORD '{verifier}'"))
+        conn = session.connection()
+        conn.exec_driver_sql(f'ALTER ROLE "{login}" LOGIN PASSWORD %s', (verifier,))
         for role in roles:
-            session.execute(text(f"GRANT {role.group_role} TO {login}"))
+            conn.exec_driver_sql(f'GRANT "{role.group_role}" TO "{login}"')
         if session.get(User, login) is None:
             session.add(
                 User(login=login, display_name=display, roles=[r.value for r in roles],

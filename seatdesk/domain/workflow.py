@@ -134,7 +134,7 @@ def queue_states(role: Role) -> frozenset[State]:
     return frozenset(s for (s, _), t in TRANSITIONS.items() if t.in_queue and role in t.roles)
 
 
-def replay(steps: Iterable[tuple[Action, State | None, State]]) -> State:
+def replay(steps: Iterable[tuple[str, State | None, State]]) -> State:
     """Replay an audit trail of (action, from_state, to_state) and return the final state.
 
     Each step must be allowed by the table from the state the previous step left, and
@@ -148,9 +148,9 @@ def replay(steps: Iterable[tuple[Action, State | None, State]]) -> State:
                 raise InvalidTransition(state=from_state, action=action)
             state = to_state
             continue
-        if from_state != state:
+        if from_state != state or action not in Action.__members__.values():
             raise InvalidTransition(state=from_state, action=action)
-        expected = transition(state, action).next_state
+        expected = transition(state, Action(action)).next_state
         if expected != to_state:
             raise InvalidTransition(state=state, action=action)
         state = to_state

@@ -1,9 +1,10 @@
 """Case services: open a case, and one function per workflow action.
 
-Each mutation runs inside the caller's transaction and does, in order: lock the case
-row, check the expected version (``StaleCase`` names who changed it), ask the workflow
+Each mutation runs inside the caller's transaction and does, in order: read the case,
+check the expected version (``StaleCase`` names who changed it), ask the workflow
 table whether the actor's roles may take the action from the case's state, validate the
-input (``ValidationError`` names the field), update the case and bump its version,
+input (``ValidationError`` names the field), update the case only if its version is still the expected one (optimistic locking:
+exactly one of two concurrent seats wins), bump the version,
 append the audit event, and NOTIFY the other workstations. Any error leaves nothing
 written once the caller rolls back.
 """
@@ -441,7 +442,7 @@ def rework(
 def urge(session: Session, *, case_id: CaseId, note: str) -> ChangeSet:
     """督办: recorded and announced, the case itself does not change."""
     actor = current_actor(session)
-    row = _lock(session, case_id)
+    row = _read(session, case_id)
     workflow.check(State(row.state), Action.URGE, actor.roles)
     _required(note)
     _audit(session, case_id, Action.URGE, State(row.state), State(row.state), note, None)
@@ -510,9 +511,9 @@ def _act(
     photos: tuple[AttachmentStep, list[Photo] | None] | None = None,
 ) -> ChangeSet:
     actor = current_actor(session)
-    row = _lock(session, case_id)
+    row = _read(session, case_id)
     if row.version != expected_version:
-        raise _stale(session, row)
+        raise _stale(session, case_id)
     from_state = State(row.state)
     to_state = workflow.check(from_state, action, actor.roles)
     values: dict[str, Any] = dict(changes or {})
@@ -520,7 +521,16 @@ def _act(
         values.update(more(row))
     new_version = row.version + 1
     values.update(state=to_state.value, version=new_version, updated_at=func.now())
-    session.execute(update(Case).where(Case.id == case_id).values(**values))
+    # Optimistic lock: a concurrent writer that committed first has bumped the version,
+    # so this UPDATE (which waits for its row lock, then re-reads) matches no row.
+    updated = session.execute(
+        update(Case)
+        .where(Case.id == case_id, Case.version == expected_version)
+        .values(**values)
+        .returning(Case.id)
+    ).first()
+    if updated is None:
+        raise _stale(session, case_id)
     if photos is not None and photos[1]:
         photo_service.add_photos(session, case_id, photos[0], photos[1])
     event_data = {"version": new_version, **(data or {})}
@@ -529,7 +539,7 @@ def _act(
     return ChangeSet(case_ids=frozenset({case_id}))
 
 
-def _lock(session: Session, case_id: CaseId) -> Any:
+def _read(session: Session, case_id: CaseId) -> Any:
     row = session.execute(
         select(
             Case.id,
@@ -545,28 +555,30 @@ def _lock(session: Session, case_id: CaseId) -> Any:
             Case.stage_deadline,
             Case.stage_started_at,
             Case.pending_request,
-        )
-        .where(Case.id == case_id)
-        .with_for_update()
+        ).where(Case.id == case_id)
     ).one_or_none()
     if row is None:
         raise NotFound("case", case_id)
     return row
 
 
-def _stale(session: Session, row: Any) -> StaleCase:
+def _stale(session: Session, case_id: CaseId) -> StaleCase:
+    """Name who changed the case last (urges change nothing, so they do not count)."""
+    current = session.execute(
+        select(Case.number, Case.version).where(Case.id == case_id)
+    ).one()
     last = session.execute(
         select(CaseEvent.actor, CaseEvent.at)
-        .where(CaseEvent.case_id == row.id, CaseEvent.action != Action.URGE.value)
+        .where(CaseEvent.case_id == case_id, CaseEvent.action != Action.URGE.value)
         .order_by(CaseEvent.id.desc())
         .limit(1)
     ).one()
     return StaleCase(
-        case_id=row.id,
-        number=row.number,
+        case_id=case_id,
+        number=current.number,
         changed_by=last.actor,
         changed_at=last.at,
-        version=row.version,
+        version=current.version,
     )
 
 

@@ -8,7 +8,7 @@ first does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -253,6 +253,7 @@ class CaseDetail:
     stage_deadline: datetime | None
     deadline_status: DeadlineStatus
     pending_request: dict[str, Any] | None
+    resume_on: date | None
     merged_into: CaseId | None
     rework_count: int
     extension_count: int
@@ -293,6 +294,7 @@ def get_case(session: Session, case_id: CaseId) -> CaseDetail:
         stage_deadline=c.stage_deadline,
         deadline_status=DeadlineStatus(c.deadline_status),
         pending_request=c.pending_request,
+        resume_on=c.resume_on,
         merged_into=CaseId(c.merged_into) if c.merged_into is not None else None,
         rework_count=c.rework_count,
         extension_count=c.extension_count,

@@ -81,9 +81,11 @@ def set_password(session: Session, *, login: str, password: str) -> ChangeSet:
     me = session.execute(text("SELECT current_user")).scalar_one()
     verifier = scram_verifier(password)
     if login == me:
-        # Every role may change its own password; the verifier is a literal, not a bind
-        # parameter, because ALTER ROLE takes none. It is base64 and '$', safe to quote.
-        session.execute(text(f"ALTER ROLE CURRENT_USER PASSWORD '{verifier}'"))
+        # Every role may change its own password. ALTER ROLE takes no server-side
+        # parameters; psycopg2 interpolates this one on the client, quoted.
+        session.connection().exec_driver_sql(
+            "ALTER ROLE CURRENT_USER PASSWORD %s", (verifier,)
+        )
     else:
         _require_user(session, login)
         _call(

@@ -1,0 +1,180 @@
+"""What the benchmarks share: a populated bench database, seat logins, and timing.
+
+The bench database is an embedded server in its own data directory
+(``SEATDESK_BENCH_DIR``, default ``~/.cache/seatdesk-bench``), filled once with the
+demo county and reused by later runs. Benchmarks connect as demo seat users, so
+row-level security and the seat privileges apply as they do for a person at a desk.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from seatdesk.db import embedded, migrate
+from seatdesk.db.engine import ServerAddress, connect, session_factory
+from seatdesk.demo import demo_passwords, run_demo
+
+DEFAULT_BENCH_DIR = Path("~/.cache/seatdesk-bench")
+DEMO_SEED = 1
+
+
+def bench_dir() -> Path:
+    return Path(os.environ.get("SEATDESK_BENCH_DIR") or DEFAULT_BENCH_DIR).expanduser()
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+@dataclass(frozen=True, slots=True)
+class BenchDatabase:
+    """The owner's address and engine of a populated bench database."""
+
+    address: ServerAddress
+    owner: Engine
+    cases: int
+    passwords: dict[str, str]
+
+    def login(self, login: str) -> ServerAddress:
+        """The address of a demo seat user."""
+        return self.address.for_login(login, self.passwords[login])
+
+
+class _PrintProgress:
+    """Demo progress as one line per step, with the time since the demo began."""
+
+    def __init__(self) -> None:
+        self._t0 = time.perf_counter()
+        self._done = 0
+        self._total = 0
+
+    def start(self, total: int) -> None:
+        self._total = total
+
+    def advance(self, steps: int = 1) -> None:
+        self._done += steps
+
+    def status(self, text: str) -> None:
+        elapsed = time.perf_counter() - self._t0
+        say(f"  demo [{self._done:>3}/{self._total}] {elapsed:7.1f}s  {text}")
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def prepare_database(cases: int, *, path: Path | None = None) -> BenchDatabase:
+    """Start the bench server, migrate it, and fill it with ``cases`` demo cases unless
+    it already holds at least that many."""
+    path = path or bench_dir()
+    say(f"bench database: {path}")
+    t0 = time.perf_counter()
+    address = embedded.start(path)
+    owner = connect(address)
+    migrate.upgrade(owner)
+    say(f"  server up and migrated in {time.perf_counter() - t0:.1f}s")
+    with owner.connect() as conn:
+        existing = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()
+    if existing >= cases:
+        say(f"  reusing {existing:,} demo cases")
+    else:
+        say(f"  {existing:,} cases < {cases:,}: running the demo (seed {DEMO_SEED})")
+        t1 = time.perf_counter()
+        with session_factory(owner).begin() as session:
+            result = run_demo(
+                session, seed=DEMO_SEED, cases=cases, reset=True, progress=_PrintProgress()
+            )
+        demo_s = time.perf_counter() - t1
+        say(
+            f"  demo: {result.cases:,} cases, {result.events:,} events, "
+            f"{result.photos:,} photos in {demo_s:.1f}s ({demo_s / 60:.1f} min)"
+        )
+        # A live database is vacuumed by autovacuum long before anyone pages through it;
+        # do it now so the first timings do not pay for setting hint bits.
+        t2 = time.perf_counter()
+        with owner.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE) cases"))
+        say(f"  VACUUM (ANALYZE) cases: {time.perf_counter() - t2:.1f}s")
+        existing = result.cases
+    return BenchDatabase(
+        address=address, owner=owner, cases=existing, passwords=demo_passwords(DEMO_SEED)
+    )
+
+
+def seat_session(db: BenchDatabase, login: str) -> tuple[Engine, Session]:
+    """An engine and a session of a demo seat user, as the app would open them."""
+    engine = connect(db.login(login))
+    session = session_factory(engine)()
+    user = session.execute(text("SELECT current_user")).scalar_one()
+    assert user == login, (user, login)
+    return engine, session
+
+
+def psycopg2_connection(address: ServerAddress) -> Any:
+    """A bare psycopg2 connection with the address's credentials and time zone."""
+    host = address.url.query.get("host")
+    if isinstance(host, tuple):
+        host = host[0]
+    conn = psycopg2.connect(
+        host=host or address.url.host,
+        port=address.url.port,
+        dbname=address.url.database,
+        user=address.url.username,
+        password=address.url.password,
+        options=f"-c timezone={address.timezone}",
+    )
+    conn.set_client_encoding("UTF8")
+    return conn
+
+
+def median_ms(fn: Callable[[], object], *, repeat: int, warmup: int) -> float:
+    """The median wall time of ``fn()`` in milliseconds, after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000.0)
+    return statistics.median(times)
+
+
+def interleaved_median_ms(
+    fns: list[Callable[[], object]], *, repeat: int, warmup: int
+) -> list[float]:
+    """Median ms of each function, run in turn (a, b, a, b, …) so that drift in the
+    machine's load falls on all of them alike."""
+    for _ in range(warmup):
+        for fn in fns:
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            times[i].append((time.perf_counter() - t0) * 1000.0)
+    return [statistics.median(t) for t in times]
+
+
+def explain(conn: Any, sql: str, params: Any) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of a statement on a psycopg2 connection."""
+    with conn.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = "\n".join(r[0] for r in cur.fetchall())
+    conn.rollback()
+    return plan
+
+
+if __name__ == "__main__":  # pragma: no cover - a way to build the database ahead
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    prepare_database(n)

@@ -1,0 +1,429 @@
+"""Queue pages through the services beside the same query written by hand.
+
+On the demo county with ``--cases`` cases (default 1,000,000), for a few realistic
+queue shapes, times the first page and the ``--page``-th page (default 500, reached by
+following the ``next`` cursors) of ``seatdesk.services.queues.queue`` and of the same
+query hand-written in SQL on a bare psycopg2 connection, logged in as the same demo
+seat user (row-level security applies to both). Both must return the same ids.
+
+Target (the queue issue): within 1.5× of the hand-written query and under 50 ms a page.
+
+Run from the top of the checkout:
+
+    python -m benchmarks.queue [--cases 1000000] [--repeat 20] [--explain]
+
+It exits 0 whatever the timings: it is a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+if __name__ == "__main__" and not __package__:
+    # Run as a file: this file's folder would shadow the standard library's ``queue``.
+    import sys
+    from pathlib import Path
+
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+
+from benchmarks.common import (
+    BenchDatabase,
+    explain,
+    interleaved_median_ms,
+    prepare_database,
+    psycopg2_connection,
+    say,
+    seat_session,
+)
+from seatdesk.domain.glossary import DeadlineStatus, Role
+from seatdesk.services.queues import Cursor, Page, QueueQuery, SortKey, queue, queue_states
+
+RATIO_TARGET = 1.5
+MS_TARGET = 50.0
+
+#: What psycopg2 turns 'infinity'::timestamptz into; it goes back as a finite timestamp.
+PSYCOPG2_INFINITY = datetime.max.replace(tzinfo=UTC)
+
+# ---- The hand-written queries
+
+SELECT = """
+SELECT c.id, c.number, c.state, c.deadline_status, c.stage_deadline,
+       cat.code, cat.name, c.address, c.grid_code, c.current_department, d.name,
+       c.source, c.urgency, c.created_at, c.version, {key} AS sort_value
+FROM cases c
+JOIN categories cat ON cat.id = c.category_id
+LEFT JOIN departments d ON d.code = c.current_department
+WHERE {where}{keyset}
+ORDER BY {order}
+LIMIT %(limit)s
+"""
+DEADLINE_KEY = "coalesce(c.stage_deadline, 'infinity'::timestamptz)"
+CREATED_KEY = "c.created_at"
+OPEN = "c.state NOT IN ('closed', 'merged', 'rejected', 'voided')"
+
+
+@dataclass(frozen=True, slots=True)
+class Bare:
+    """A hand-written queue query: its filter, sort key and direction."""
+
+    where: str
+    key: str
+    descending: bool = False
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def sql(self, after: bool) -> str:
+        direction = " DESC" if self.descending else ""
+        keyset = ""
+        if after:
+            op = "<" if self.descending else ">"
+            keyset = f"\n  AND ({self.key}, c.id) {op} (%(after_value)s, %(after_id)s)"
+        return SELECT.format(
+            key=self.key,
+            where=self.where,
+            keyset=keyset,
+            order=f"{self.key}{direction}, c.id{direction}",
+        )
+
+    def params_for(self, cursor: Cursor | None, limit: int) -> dict[str, Any]:
+        params = {**self.params, "limit": limit + 1}
+        if cursor is not None:
+            params.update(after_value=cursor.value, after_id=cursor.id)
+        return params
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    name: str
+    login: str
+    query: QueueQuery
+    bare: Bare
+    #: The states the hand-written filter names, checked against the workflow table.
+    states: frozenset[str] | None = None
+
+
+def shapes(department: str) -> list[Shape]:
+    dept_login = f"dept_{department.lower()}"
+    road = "解放路"
+    return [
+        Shape(
+            "dispatcher, deadline",
+            "dispatcher1",
+            QueueQuery(role=Role.DISPATCHER, sort=SortKey.DEADLINE),
+            Bare("c.state IN ('registered', 'returned')", DEADLINE_KEY),
+            frozenset({"registered", "returned"}),
+        ),
+        Shape(
+            "acceptor, created",
+            "acceptor1",
+            QueueQuery(role=Role.ACCEPTOR, sort=SortKey.CREATED),
+            Bare(
+                "c.state IN ('reported', 'verifying', 'verified', 'unverified', "
+                "'handled', 'checking')",
+                CREATED_KEY,
+            ),
+            frozenset({"reported", "verifying", "verified", "unverified", "handled", "checking"}),
+        ),
+        Shape(
+            "acceptor, newest first",
+            "acceptor1",
+            QueueQuery(role=Role.ACCEPTOR, sort=SortKey.CREATED, descending=True),
+            Bare(
+                "c.state IN ('reported', 'verifying', 'verified', 'unverified', "
+                "'handled', 'checking')",
+                CREATED_KEY,
+                descending=True,
+            ),
+        ),
+        Shape(
+            f"department seat {department} (RLS)",
+            dept_login,
+            QueueQuery(role=Role.DEPARTMENT, sort=SortKey.DEADLINE),
+            Bare("c.state IN ('dispatched', 'handling', 'postponed')", DEADLINE_KEY),
+            frozenset({"dispatched", "handling", "postponed"}),
+        ),
+        Shape(
+            f"leader, dept={department}",
+            "leader1",
+            QueueQuery(department=department, sort=SortKey.DEADLINE),
+            Bare(
+                f"{OPEN} AND c.current_department = %(dept)s",
+                DEADLINE_KEY,
+                params={"dept": department},
+            ),
+        ),
+        Shape(
+            "leader, overdue",
+            "leader1",
+            QueueQuery(deadline_status=DeadlineStatus.OVERDUE, sort=SortKey.DEADLINE),
+            Bare(f"{OPEN} AND c.deadline_status = 'overdue'", DEADLINE_KEY),
+        ),
+        Shape(
+            f"dispatcher, text '{road}'",
+            "dispatcher1",
+            QueueQuery(text=road, sort=SortKey.DEADLINE),
+            Bare(
+                f"{OPEN} AND (c.number ILIKE %(pat)s OR c.address ILIKE %(pat)s "
+                "OR c.description ILIKE %(pat)s)",
+                DEADLINE_KEY,
+                params={"pat": f"%{road}%"},
+            ),
+        ),
+    ]
+
+
+# ---- Walking and timing
+
+
+@dataclass
+class Walk:
+    """Where the n-th page of a shape starts, and what went wrong getting there."""
+
+    page: int  # the page number reached (1-based)
+    cursor: Cursor | None  # the cursor that fetches it
+    stuck_at: int | None = None  # the first page whose cursor did not move on
+    patched: bool = False  # the infinity cursor was rewritten to go on
+
+
+def walk_to(session: Any, query: QueueQuery, page: int) -> Walk:
+    """Follow ``next`` from the first page to ``page`` (or the last page).
+
+    A cursor that does not move on (a page repeating an id already shown) is recorded;
+    when its value is psycopg2's stand-in for infinity, the walk goes on with the
+    literal 'infinity', which is what the cursor should have carried.
+    """
+    seen: set[int] = set()
+    cursor: Cursor | None = None
+    walk = Walk(page=1, cursor=None)
+    n = 1
+    while True:
+        result = queue(session, replace(query, after=cursor))
+        ids = [r.id for r in result.rows]
+        if seen.intersection(ids):
+            raise RuntimeError(f"{query}: the keyset cursor is stuck at page {n}")
+        seen.update(ids)
+        walk.page, walk.cursor = n, cursor
+        if n == page or result.next is None:
+            return walk
+        cursor = result.next
+        if cursor.value == PSYCOPG2_INFINITY:
+            # Does it move on? The next page must not repeat an id already shown.
+            probe = queue(session, replace(query, after=cursor))
+            if seen.intersection(r.id for r in probe.rows):
+                if walk.stuck_at is None:
+                    walk.stuck_at = n + 1
+                walk.patched = True
+                cursor = Cursor("infinity", cursor.id)
+        n += 1
+
+
+@dataclass
+class Result:
+    shape: str
+    page: str
+    ours_ms: float
+    bare_ms: float
+    rows: int
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.ours_ms / self.bare_ms if self.bare_ms else float("inf")
+
+    @property
+    def ok_ratio(self) -> bool:
+        return self.ratio <= RATIO_TARGET
+
+    @property
+    def ok_ms(self) -> bool:
+        return self.ours_ms < MS_TARGET
+
+
+def bare_fetch(conn: Any, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cur.fetchall()
+    return rows
+
+
+def measure(
+    db: BenchDatabase,
+    shape: Shape,
+    *,
+    page: int,
+    repeat: int,
+    warmup: int,
+    explain_all: bool,
+) -> tuple[list[Result], list[str]]:
+    engine, session = seat_session(db, shape.login)
+    bare_conn = psycopg2_connection(db.login(shape.login))
+    explains: list[str] = []
+    try:
+        if shape.states is not None:
+            derived = {s.value for s in queue_states(shape.query)}
+            assert derived == shape.states, (shape.name, sorted(derived))
+        t0 = time.perf_counter()
+        walk = walk_to(session, shape.query, page)
+        walk_s = time.perf_counter() - t0
+        notes = []
+        if walk.stuck_at is not None:
+            notes.append(f"cursor stuck at p.{walk.stuck_at}; walked on with 'infinity'")
+        label = f"p.{walk.page}" if walk.page == page else f"p.{walk.page} (last)"
+        say(
+            f"  {shape.name}: walked to {label} in {walk_s:.1f}s"
+            + (f" — {notes[0]}" if notes else "")
+        )
+        results = []
+        for cursor, page_label in ((None, "p.1"), (walk.cursor, label)):
+            if page_label != "p.1" and walk.page == 1:
+                break
+            query = replace(shape.query, after=cursor)
+            sql = shape.bare.sql(cursor is not None)
+            params = shape.bare.params_for(cursor, query.limit)
+
+            def ours(query: QueueQuery = query) -> Page:
+                return queue(session, query)
+
+            def bare(sql: str = sql, params: dict[str, Any] = params) -> list[tuple[Any, ...]]:
+                return bare_fetch(bare_conn, sql, params)
+
+            ours_ids = [r.id for r in ours().rows]
+            bare_ids = [r[0] for r in bare()[: query.limit]]
+            assert ours_ids == bare_ids, (shape.name, page_label, ours_ids[:5], bare_ids[:5])
+            fns: list[Callable[[], object]] = [ours, bare]
+            ours_ms, bare_ms = interleaved_median_ms(fns, repeat=repeat, warmup=warmup)
+            note = notes[0] if (notes and cursor is not None) else ""
+            result = Result(shape.name, page_label, ours_ms, bare_ms, len(ours_ids), note)
+            results.append(result)
+            if explain_all or not (result.ok_ms and result.ok_ratio):
+                explains.append(
+                    f"--- {shape.name}, {page_label} (as {shape.login})\n"
+                    + explain(bare_conn, sql, params)
+                )
+        return results, explains
+    finally:
+        session.close()
+        engine.dispose()
+        bare_conn.close()
+
+
+def busiest_department(db: BenchDatabase) -> str:
+    """The department with the most cases in its own queue: the heaviest seat."""
+    with db.owner.connect() as conn:
+        return str(
+            conn.execute(
+                text(
+                    "SELECT current_department FROM cases "
+                    "WHERE state IN ('dispatched', 'handling', 'postponed') "
+                    "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+                )
+            ).scalar_one()
+        )
+
+
+def print_table(results: list[Result]) -> None:
+    say()
+    say(
+        f"{'shape':<34} {'page':<12} {'rows':>4} {'ours ms':>9} {'bare ms':>9} {'ratio':>6}  target"
+    )
+    say("-" * 90)
+    for r in results:
+        verdict = (
+            "ok"
+            if r.ok_ms and r.ok_ratio
+            else (
+                "FAIL "
+                + ", ".join(x for x, bad in (("ratio", not r.ok_ratio), ("ms", not r.ok_ms)) if bad)
+            )
+        )
+        say(
+            f"{r.shape:<34} {r.page:<12} {r.rows:>4} {r.ours_ms:>9.2f} {r.bare_ms:>9.2f} "
+            f"{r.ratio:>5.2f}x  {verdict}" + (f"  [{r.note}]" if r.note else "")
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--page", type=int, default=500, help="the far page to time")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--only", default="", help="run the shapes whose name contains this")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN (ANALYZE, BUFFERS) of every bare query, "
+        "not only of those that miss a target",
+    )
+    args = parser.parse_args(argv)
+
+    say(
+        f"seatdesk queue benchmark: {args.cases:,} demo cases, page 1 and page {args.page}, "
+        f"median of {args.repeat} after {args.warmup} warm-ups"
+    )
+    db = prepare_database(args.cases)
+    department = busiest_department(db)
+    selected = [s for s in shapes(department) if args.only in s.name]
+    results: list[Result] = []
+    explains: list[str] = []
+    stuck: list[str] = []
+    for shape in selected:
+        r, e = measure(
+            db,
+            shape,
+            page=args.page,
+            repeat=args.repeat,
+            warmup=args.warmup,
+            explain_all=args.explain,
+        )
+        results += r
+        explains += e
+        stuck += [x.shape for x in r if x.note.startswith("cursor stuck")]
+
+    if explains:
+        say()
+        say(
+            "EXPLAIN (ANALYZE, BUFFERS) of the hand-written queries"
+            + (":" if args.explain else " of the pages that missed a target:")
+        )
+        for plan in explains:
+            say(plan)
+    print_table(results)
+    say()
+    n = len(results)
+    ratio_ok = [r for r in results if r.ok_ratio]
+    ms_ok = [r for r in results if r.ok_ms]
+
+    def misses(ok: list[Result]) -> str:
+        bad = [f"{r.shape} {r.page}" for r in results if r not in ok]
+        return f" — misses: {'; '.join(bad)}" if bad else ""
+
+    say(
+        f"{'PASS' if len(ratio_ok) == n else 'FAIL'}  ours within {RATIO_TARGET}x of "
+        f"hand-written SQL: {len(ratio_ok)}/{n}{misses(ratio_ok)}"
+    )
+    say(
+        f"{'PASS' if len(ms_ok) == n else 'FAIL'}  ours under {MS_TARGET:.0f} ms a page: "
+        f"{len(ms_ok)}/{n}{misses(ms_ok)}"
+    )
+    say(
+        f"{'PASS' if not stuck else 'FAIL'}  keyset cursors move on"
+        + (
+            f" — stuck on the 'infinity' deadline of: {'; '.join(sorted(set(stuck)))}"
+            if stuck
+            else ""
+        )
+    )
+    db.owner.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

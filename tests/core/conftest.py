@@ -1,0 +1,175 @@
+"""Fixtures of the core tests: the demo county loaded once, each test in a transaction
+that is rolled back, and seats taken with ``SET ROLE`` so the database's own privileges,
+row-level security and audit triggers apply exactly as for a real login."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from PIL import Image
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
+
+from seatdesk.db.engine import session_factory
+from seatdesk.demo import DemoResult, run_demo
+from seatdesk.domain import workflow
+from seatdesk.domain.glossary import Action, RejectReason, Role, Source, State
+from seatdesk.services import cases, catalogue
+from seatdesk.services.common import CaseId
+from seatdesk.services.photos import Photo
+
+DEMO_SEED = 7
+DEMO_CASES = 300
+
+#: The demo login that holds each seat role (department: the SZ liaison seat).
+LOGIN = {
+    Role.ACCEPTOR: "acceptor1",
+    Role.SHIFT_LEADER: "leader1",
+    Role.DISPATCHER: "dispatcher1",
+    Role.INSPECTOR: "inspector1",
+    Role.MONITOR: "monitor1",
+    Role.DEPARTMENT: "dept_sz",
+    Role.ADMIN: "admin1",
+}
+DEPARTMENT = "SZ"
+
+
+@pytest.fixture(scope="session")
+def seeded(owner_engine: Engine) -> DemoResult:
+    with session_factory(owner_engine).begin() as s:
+        return run_demo(s, seed=DEMO_SEED, cases=DEMO_CASES, reset=True)
+
+
+def png(color: tuple[int, int, int] = (200, 80, 40)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), color).save(out, "PNG")
+    return out.getvalue()
+
+
+class Desk:
+    """A test's view of the database: one session, any seat."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @contextmanager
+    def as_(self, who: Role | str) -> Iterator[Session]:
+        login = LOGIN[who] if isinstance(who, Role) else who
+        self.session.execute(text(f'SET ROLE "{login}"'))
+        try:
+            yield self.session
+        finally:
+            self.session.execute(text("RESET ROLE"))
+
+    def scalar(self, sql: str, **params: Any) -> Any:
+        return self.session.execute(text(sql), params).scalar()
+
+    def version(self, case_id: CaseId) -> int:
+        return int(self.scalar("SELECT version FROM cases WHERE id = :i", i=case_id))
+
+    def state(self, case_id: CaseId) -> State:
+        return State(self.scalar("SELECT state FROM cases WHERE id = :i", i=case_id))
+
+    def now(self) -> datetime:
+        return self.session.execute(select(func.now())).scalar_one()  # type: ignore[no-any-return]
+
+    # ---- making cases
+
+    def category(self, case_type: str = "component", code: str = "0101") -> tuple[int, int]:
+        """(minor class id, its first filing condition id)."""
+        cat = self.scalar(
+            "SELECT id FROM categories WHERE case_type = :t AND code = :c", t=case_type, c=code
+        )
+        cond = catalogue.filing_conditions(self.session, cat)[0]
+        return cat, cond.id
+
+    def new_case(self, *, with_photo: bool = True, **overrides: Any) -> CaseId:
+        cat, cond = self.category()
+        values: dict[str, Any] = {
+            "source": Source.HOTLINE_12319,
+            "category_id": cat,
+            "filing_condition_id": cond,
+            "description": "解放路88号门前上水井盖缺失",
+            "address": "平阳县昆阳镇解放路88号",
+            "longitude": 120.5605,
+            "latitude": 27.6602,
+        }
+        values.update(overrides)
+        with self.as_(Role.ACCEPTOR) as s:
+            case_id, _ = cases.create_case(
+                s, cases.NewCase(**values), [Photo(png(), "scene.png")] if with_photo else []
+            )
+        return case_id
+
+    def perform(
+        self, who: Role | str, action: Action, case_id: CaseId, **overrides: Any
+    ) -> Any:
+        """Call the service of ``action`` as ``who`` with valid default arguments."""
+        fn = getattr(cases, action.value)
+        kwargs = self.default_args(action, case_id)
+        kwargs.update(overrides)
+        with self.as_(who) as s:
+            return fn(s, **kwargs)
+
+    def default_args(self, action: Action, case_id: CaseId) -> dict[str, Any]:
+        now = self.now()
+        kwargs: dict[str, Any] = {"case_id": case_id}
+        if action is not Action.URGE:
+            kwargs["expected_version"] = self.version(case_id)
+        note = "测试说明"
+        extra: dict[Action, dict[str, Any]] = {
+            Action.VERIFY_FAIL: {"note": note},
+            Action.REJECT: {"reason": RejectReason.DUPLICATE},
+            Action.SEND_BACK: {"note": note},
+            Action.DISPATCH: {"department": DEPARTMENT, "deadline": now + timedelta(days=2)},
+            Action.REPORT_DONE: {"note": "已更换井盖"},
+            Action.REQUEST_EXTENSION: {"deadline": now + timedelta(days=9), "note": note},
+            Action.REQUEST_RETURN: {"note": "不属于本部门"},
+            Action.REQUEST_POSTPONEMENT: {
+                "resume_on": date.today() + timedelta(days=10),
+                "note": note,
+            },
+            Action.DENY: {"note": note},
+            Action.CHECK_FAIL: {"note": note},
+            Action.REWORK: {"deadline": now + timedelta(days=1), "note": note},
+            Action.URGE: {"note": "请尽快处置"},
+            Action.VOID: {"note": note},
+        }
+        kwargs.update(extra.get(action, {}))
+        if action is Action.MERGE:
+            kwargs["original_id"] = self.new_case()
+        return kwargs
+
+    def drive(self, case_id: CaseId, target: State) -> None:
+        """Take a case from ``reported`` to ``target`` along the table's shortest path."""
+        for action, _from, _to, role in workflow.shortest_paths()[target]:
+            self.perform(role, action, case_id)
+        assert self.state(case_id) == target
+
+    def case_in(self, target: State) -> CaseId:
+        if target is State.MERGED:
+            case_id = self.new_case()
+            self.perform(Role.ACCEPTOR, Action.MERGE, case_id)
+            return case_id
+        case_id = self.new_case()
+        self.drive(case_id, target)
+        return case_id
+
+
+@pytest.fixture
+def desk(owner_engine: Engine, seeded: DemoResult) -> Iterator[Desk]:
+    """A session in an outer transaction that is rolled back after the test."""
+    conn = owner_engine.connect()
+    outer = conn.begin()
+    session = Session(bind=conn, join_transaction_mode="create_savepoint")
+    try:
+        yield Desk(session)
+    finally:
+        session.close()
+        outer.rollback()
+        conn.close()
