@@ -327,11 +327,13 @@ def _prepare_generator(
         SELECT CAST(:seed AS bigint) AS seed, CAST(:now AS timestamptz) AS now,
                CAST(:n AS bigint) AS n, interval '90 days' AS span
     """), {"seed": seed, "now": now, "n": cases})
-    session.execute(text("""
+    # A uniform number in [0, 1) for case i and draw k: the same for a seed, whatever
+    # the order in which PostgreSQL evaluates rows.
+    session.execute(text(f"""
         CREATE FUNCTION pg_temp.demo_u(i bigint, k int) RETURNS double precision
         LANGUAGE sql IMMUTABLE AS $$
-            SELECT ((hashint8extended(i * 64 + k, (SELECT seed FROM demo_param)))
-                    & 2147483647)::float8 / 2147483648.0
+            SELECT ((hashint8extended(i * 64 + k, {int(seed)})) & 2147483647)::float8
+                   / 2147483648.0
         $$
     """))
     # Choices as arrays: grid codes with their corner, minor classes with their first
@@ -395,7 +397,7 @@ def _prepare_generator(
     session.execute(text("""
         CREATE TEMP TABLE demo_year ON COMMIT DROP AS
         SELECT extract(year FROM ts)::int AS year, min(i) AS first_i
-        FROM (SELECT i, p.now - p.span + p.span * i / p.n AS ts
+        FROM (SELECT i, p.now - p.span + (p.span - interval '10 minutes') * i / p.n AS ts
               FROM demo_param p, generate_series(1, p.n) i) s
         GROUP BY 1
     """))
@@ -418,9 +420,11 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
     session.execute(text(f"""
         WITH base AS (
             SELECT i,
-                   p.now - p.span + p.span * i / p.n AS created_at,
+                   p.now - p.span + (p.span - interval '10 minutes') * i / p.n AS created_at,
                    p.now,
-                   1 + width_bucket(pg_temp.demo_u(i, 1), ch.state_cum) AS s_idx,
+                   -- The newest cases take every state once, so each queue has work.
+                   CASE WHEN p.n - i < cardinality(ch.states) THEN (p.n - i + 1)::int
+                        ELSE 1 + width_bucket(pg_temp.demo_u(i, 1), ch.state_cum) END AS s_idx,
                    1 + width_bucket(pg_temp.demo_u(i, 2), ch.source_cum) AS src_idx,
                    1 + floor(pg_temp.demo_u(i, 3) * cardinality(ch.cat_ids))::int AS c_idx,
                    1 + floor(pg_temp.demo_u(i, 4) * cardinality(ch.grid_codes))::int AS g_idx
@@ -484,26 +488,30 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
 def _insert_events(session: Session, lo: int, hi: int) -> None:
     session.execute(text("""
         INSERT INTO case_events (case_id, action, from_state, to_state, actor, at, data)
-        SELECT c.id, 'create', NULL, 'reported',
-               CASE WHEN c.source IN ('hotline_12319', 'mayor_mailbox', 'online', 'media')
-                    THEN 'monitor1' ELSE 'acceptor1' END,
-               c.created_at, jsonb_build_object('version', 1)
-        FROM cases c WHERE c.id BETWEEN :lo AND :hi
-        UNION ALL
-        SELECT c.id, p.action, p.from_state, p.to_state,
-               CASE WHEN p.actor = 'department'
-                    THEN 'dept_' || lower(coalesce(c.current_department,
-                                                   f.handling_department_code))
-                    ELSE p.actor END,
-               c.created_at + (c.updated_at - c.created_at) * p.step / (c.version - 1),
-               CASE WHEN p.action = 'dispatch'
-                    THEN jsonb_build_object('version', p.step + 1,
-                                            'department', c.current_department)
-                    ELSE jsonb_build_object('version', p.step + 1) END
-        FROM cases c JOIN demo_path p ON p.final = c.state
-        JOIN filing_conditions f ON f.id = c.filing_condition_id
-        WHERE c.id BETWEEN :lo AND :hi
-        ORDER BY 1, 6
+        SELECT case_id, action, from_state, to_state, actor, at, data FROM (
+            SELECT c.id AS case_id, 'create' AS action, NULL AS from_state,
+                   'reported' AS to_state,
+                   CASE WHEN c.source IN ('hotline_12319', 'mayor_mailbox', 'online', 'media')
+                        THEN 'monitor1' ELSE 'acceptor1' END AS actor,
+                   c.created_at AS at, jsonb_build_object('version', 1) AS data, 0 AS step
+            FROM cases c WHERE c.id BETWEEN :lo AND :hi
+            UNION ALL
+            SELECT c.id, p.action, p.from_state, p.to_state,
+                   CASE WHEN p.actor = 'department'
+                        THEN 'dept_' || lower(coalesce(c.current_department,
+                                                       f.handling_department_code))
+                        ELSE p.actor END,
+                   c.created_at + (c.updated_at - c.created_at) * p.step / (c.version - 1),
+                   CASE WHEN p.action = 'dispatch'
+                        THEN jsonb_build_object('version', p.step + 1,
+                                                'department', c.current_department)
+                        ELSE jsonb_build_object('version', p.step + 1) END,
+                   p.step
+            FROM cases c JOIN demo_path p ON p.final = c.state
+            JOIN filing_conditions f ON f.id = c.filing_condition_id
+            WHERE c.id BETWEEN :lo AND :hi
+        ) e
+        ORDER BY case_id, step
     """), {"lo": lo, "hi": hi})
 
 
@@ -544,6 +552,9 @@ def _insert_photos(session: Session, lo: int, hi: int) -> int:
 
 
 def _finish(session: Session, cases: int) -> None:
+    # ON COMMIT DROP is not enough: a caller may run the demo twice in one transaction.
+    session.execute(text("DROP TABLE demo_param, demo_choice, demo_path, demo_year, demo_photo"))
+    session.execute(text("DROP FUNCTION pg_temp.demo_u(bigint, int)"))
     session.execute(text("ALTER TABLE case_events ENABLE TRIGGER case_events_stamp"))
     session.execute(text("ALTER TABLE attachments ENABLE TRIGGER attachments_stamp"))
     session.execute(text("""

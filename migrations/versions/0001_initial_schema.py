@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 21:08:34.766230
+Create Date: 2026-11-24 21:22:51.112780
 """
 
 from __future__ import annotations
@@ -121,6 +121,7 @@ def upgrade() -> None:
     sa.Column('current_department', sa.String(length=20), nullable=True),
     sa.Column('stage_started_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('stage_deadline', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('deadline_sort', sa.DateTime(timezone=True), sa.Computed("coalesce(stage_deadline, '9999-12-31 00:00+00'::timestamptz)", persisted=True), nullable=False),
     sa.Column('deadline_status', sa.String(length=10), server_default='normal', nullable=False),
     sa.Column('pending_request', postgresql.JSONB(astext_type=sa.Text()), nullable=True),
     sa.Column('resume_on', sa.Date(), nullable=True),
@@ -149,12 +150,12 @@ def upgrade() -> None:
     op.create_index('ix_cases_category_id', 'cases', ['category_id'], unique=False)
     op.create_index('ix_cases_created', 'cases', ['created_at', 'id'], unique=False)
     op.create_index('ix_cases_deadline_status', 'cases', ['deadline_status'], unique=False, postgresql_where=sa.text("deadline_status <> 'normal'"))
-    op.create_index('ix_cases_department_deadline', 'cases', ['current_department', sa.literal_column("coalesce(stage_deadline, 'infinity'::timestamptz)"), 'id'], unique=False, postgresql_where=sa.text("state NOT IN ('closed', 'merged', 'rejected', 'voided')"))
+    op.create_index('ix_cases_department_deadline', 'cases', ['current_department', 'deadline_sort', 'id'], unique=False, postgresql_where=sa.text("state NOT IN ('closed', 'merged', 'rejected', 'voided')"))
     op.create_index('ix_cases_grid_code', 'cases', ['grid_code'], unique=False)
     op.create_index('ix_cases_open_created', 'cases', ['created_at', 'id'], unique=False, postgresql_where=sa.text("state NOT IN ('closed', 'merged', 'rejected', 'voided')"))
-    op.create_index('ix_cases_open_deadline', 'cases', [sa.literal_column("coalesce(stage_deadline, 'infinity'::timestamptz)"), 'id'], unique=False, postgresql_where=sa.text("state NOT IN ('closed', 'merged', 'rejected', 'voided')"))
+    op.create_index('ix_cases_open_deadline', 'cases', ['deadline_sort', 'id'], unique=False, postgresql_where=sa.text("state NOT IN ('closed', 'merged', 'rejected', 'voided')"))
     op.create_index('ix_cases_state_created', 'cases', ['state', 'created_at', 'id'], unique=False)
-    op.create_index('ix_cases_state_deadline', 'cases', ['state', sa.literal_column("coalesce(stage_deadline, 'infinity'::timestamptz)"), 'id'], unique=False)
+    op.create_index('ix_cases_state_deadline', 'cases', ['state', 'deadline_sort', 'id'], unique=False)
     op.create_table('attachments',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('case_id', sa.BigInteger(), nullable=False),

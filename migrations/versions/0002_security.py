@@ -73,6 +73,8 @@ def upgrade() -> None:
     op.execute(f"REVOKE ALL ON {_list(ALL_TABLES)}, case_number_counters FROM PUBLIC")
     op.execute(f"GRANT USAGE ON SCHEMA public TO {_list(SEAT_GROUPS)}")
     op.execute(f"GRANT SELECT ON {_list(ALL_TABLES)} TO {_list(SEAT_GROUPS)}")
+    # Every workstation checks at login that the schema is the one it was built for.
+    op.execute(f"GRANT SELECT ON alembic_version TO {_list(SEAT_GROUPS)}")
     op.execute(f"GRANT INSERT, UPDATE, DELETE ON {_list(REFERENCE_TABLES)} TO seatdesk_admin")
     op.execute(f"GRANT INSERT ON cases TO {_list(CASE_CREATORS)}")
     op.execute(f"GRANT UPDATE ON cases TO {_list(CASE_WRITERS)}")
@@ -257,6 +259,6 @@ def downgrade() -> None:
     op.execute("DROP POLICY cases_staff ON cases")
     op.execute("ALTER TABLE cases DISABLE ROW LEVEL SECURITY")
     op.execute("DROP FUNCTION seatdesk_my_department()")
-    op.execute(f"REVOKE ALL ON {_list(ALL_TABLES)} FROM {_list(SEAT_GROUPS)}")
+    op.execute(f"REVOKE ALL ON {_list(ALL_TABLES)}, alembic_version FROM {_list(SEAT_GROUPS)}")
     op.execute(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {_list(SEAT_GROUPS)}")
     op.execute(f"REVOKE USAGE ON SCHEMA public FROM {_list(SEAT_GROUPS)}")

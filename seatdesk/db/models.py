@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     DateTime,
     Double,
@@ -61,8 +62,10 @@ def _in(column: str, values: Any) -> str:
     return f"{column} IN ({', '.join(repr(str(v.value)) for v in values)})"
 
 
-#: The sort key of deadline queues: cases without a stage deadline sort last.
-DEADLINE_SORT_SQL = "coalesce(stage_deadline, 'infinity'::timestamptz)"
+#: The sort key of deadline queues: cases without a stage deadline sort last. Not
+#: 'infinity', which psycopg2 cannot hand back as a datetime for a keyset cursor.
+#: Stored as the generated column ``cases.deadline_sort``.
+DEADLINE_SORT_SQL = "coalesce(stage_deadline, '9999-12-31 00:00+00'::timestamptz)"
 #: The predicate of the partial indexes over open cases.
 OPEN_CASE_SQL = f"state NOT IN ({', '.join(repr(s.value) for s in sorted(FINAL_STATES))})"
 
@@ -220,17 +223,17 @@ class Case(Base):
         # department. Partial on open cases so closed history does not weigh on them.
         Index(
             "ix_cases_open_deadline",
-            text(DEADLINE_SORT_SQL),
+            "deadline_sort",
             "id",
             postgresql_where=text(OPEN_CASE_SQL),
         ),
         Index("ix_cases_open_created", "created_at", "id", postgresql_where=text(OPEN_CASE_SQL)),
-        Index("ix_cases_state_deadline", "state", text(DEADLINE_SORT_SQL), "id"),
+        Index("ix_cases_state_deadline", "state", "deadline_sort", "id"),
         Index("ix_cases_state_created", "state", "created_at", "id"),
         Index(
             "ix_cases_department_deadline",
             "current_department",
-            text(DEADLINE_SORT_SQL),
+            "deadline_sort",
             "id",
             postgresql_where=text(OPEN_CASE_SQL),
         ),
@@ -264,6 +267,10 @@ class Case(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     stage_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The deadline queues sort and paginate on (a plain column, so plain indexes).
+    deadline_sort: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), Computed(DEADLINE_SORT_SQL, persisted=True)
+    )
     deadline_status: Mapped[str] = mapped_column(
         String(10), server_default=DeadlineStatus.NORMAL.value
     )

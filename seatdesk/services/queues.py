@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, literal_column, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
-from seatdesk.db.models import DEADLINE_SORT_SQL, Case, CaseEvent, Category, Department
+from seatdesk.db.models import Case, CaseEvent, Category, Department
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import (
     FINAL_STATES,
@@ -44,10 +44,8 @@ class SortKey(StrEnum):
     SOURCE = "source"
 
 
-_DEADLINE_EXPR = literal_column(DEADLINE_SORT_SQL)
-
 _SORT_COLUMNS: dict[SortKey, ColumnElement[Any]] = {
-    SortKey.DEADLINE: _DEADLINE_EXPR,
+    SortKey.DEADLINE: Case.deadline_sort,
     SortKey.CREATED: Case.created_at,
     SortKey.UPDATED: Case.updated_at,
     SortKey.NUMBER: Case.number,

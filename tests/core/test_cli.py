@@ -1,0 +1,83 @@
+"""The ``seatdesk`` command as an administrator runs it, in a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+
+from seatdesk.db.engine import ServerAddress
+from seatdesk.demo import DemoResult
+
+
+def _run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "SEATDESK_LANG": "en", "COLUMNS": "200", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "seatdesk.cli", *args],
+        capture_output=True, text=True, env=full_env, input=stdin, timeout=120,
+    )
+
+
+def _url(server: ServerAddress, login: str | None = None, password: str | None = None) -> str:
+    url = server.url if login is None else server.url.set(username=login, password=password)
+    return url.render_as_string(hide_password=False)
+
+
+def test_db_status_names_the_server_version_and_revision(server: ServerAddress) -> None:
+    result = _run("db", "status", env={"SEATDESK_DATABASE_URL": _url(server)})
+    assert result.returncode == 0, result.stderr
+    assert "PostgreSQL 1" in result.stdout
+    assert "0002 (head 0002)" in result.stdout
+    assert server.url.password not in result.stdout
+
+
+def test_a_dead_server_is_one_sentence_and_exit_code_2() -> None:
+    result = _run("db", "status",
+                  env={"SEATDESK_DATABASE_URL": "postgresql://x:y@127.0.0.1:9/seatdesk"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Cannot reach the database server at 127.0.0.1:9" in lines[0]
+
+
+def test_a_wrong_password_is_one_sentence_and_exit_code_2(server: ServerAddress) -> None:
+    url = _url(server, "acceptor1", "wrong")
+    result = _run("db", "status", env={"SEATDESK_DATABASE_URL": url})
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(
+        "User acceptor1 does not exist or the password is wrong."
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_user_commands_as_an_admin_login(server: ServerAddress, seeded: DemoResult) -> None:
+    login = f"cli{uuid.uuid4().hex[:8]}"
+    env = {
+        "SEATDESK_DATABASE_URL": _url(server),
+        "SEATDESK_USER": "admin1",
+        "SEATDESK_PASSWORD": seeded.passwords["admin1"],
+    }
+    added = _run("user", "add", login, "--role", "department", "--department", "HW",
+                 "--password-stdin", env=env, stdin="s3cret\n")
+    assert added.returncode == 0, added.stderr
+    status = _run("db", "status", env={"SEATDESK_DATABASE_URL": _url(server, login, "s3cret")})
+    assert status.returncode == 0 and f"connected as {login}" in " ".join(status.stdout.split())
+    denied = _run("user", "disable", "leader1",
+                  env={**env, "SEATDESK_USER": login, "SEATDESK_PASSWORD": "s3cret"})
+    assert denied.returncode == 1 and "may not" in denied.stderr
+    disabled = _run("user", "disable", login, env=env)
+    assert disabled.returncode == 0, disabled.stderr
+    refused = _run("db", "status", env={"SEATDESK_DATABASE_URL": _url(server, login, "s3cret")})
+    assert refused.returncode == 2 and f"The account {login} is disabled." in refused.stderr
+    listed = _run("user", "list", env=env)
+    assert login in listed.stdout
+
+
+def test_a_department_user_needs_its_department(server: ServerAddress, seeded: DemoResult) -> None:
+    env = {"SEATDESK_DATABASE_URL": _url(server), "SEATDESK_USER": "admin1",
+           "SEATDESK_PASSWORD": seeded.passwords["admin1"]}
+    result = _run("user", "add", "dept_orphan", "--role", "department", "--password-stdin",
+                  env=env, stdin="x\n")
+    assert result.returncode == 1
+    assert "Department: a department user needs --department" in result.stderr

@@ -1,0 +1,81 @@
+"""The demo county: believable, deterministic for a seed, and its trails replay."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from sqlalchemy import text
+
+from seatdesk.demo import DemoResult, demo_grids, run_demo
+from seatdesk.domain import workflow
+from seatdesk.domain.glossary import State
+from seatdesk.errors import Problem
+from tests.core.conftest import DEMO_CASES, DEMO_SEED, Desk
+
+_DIGEST = """
+    SELECT md5(string_agg(concat_ws('|', number, source, case_type, category_id,
+                                    filing_condition_id, urgency, description, address,
+                                    round(longitude::numeric, 7), grid_code, state,
+                                    current_department, version), ';' ORDER BY id))
+    FROM cases WHERE id <= 300
+"""
+
+
+def test_the_demo_spreads_cases_over_every_state(desk: Desk, seeded: DemoResult) -> None:
+    assert seeded.cases == DEMO_CASES
+    counts = dict(
+        desk.session.execute(text("SELECT state, count(*) FROM cases GROUP BY 1")).all()
+    )
+    assert sum(counts.values()) >= DEMO_CASES
+    expected = {s.value for s in State} - {State.MERGED.value}
+    assert expected <= set(counts), expected - set(counts)
+    assert desk.scalar("SELECT count(*) FROM grids") == seeded.grids == len(demo_grids())
+    assert desk.scalar("SELECT count(*) FROM departments") >= 10
+
+
+def test_every_demo_trail_replays_to_its_case_state(desk: Desk) -> None:
+    rows = desk.session.execute(text("""
+        SELECT e.case_id, e.action, e.from_state, e.to_state, c.state
+        FROM case_events e JOIN cases c ON c.id = e.case_id
+        WHERE c.id <= :n ORDER BY e.case_id, e.id
+    """), {"n": DEMO_CASES}).all()
+    trails: dict[int, list] = defaultdict(list)
+    final: dict[int, str] = {}
+    for case_id, action, from_state, to_state, state in rows:
+        trails[case_id].append(
+            (action, State(from_state) if from_state else None, State(to_state))
+        )
+        final[case_id] = state
+    assert len(trails) == DEMO_CASES
+    for case_id, trail in trails.items():
+        assert workflow.replay(trail) == State(final[case_id]), case_id
+
+
+def test_the_demo_is_the_same_for_a_seed_and_differs_for_another(desk: Desk) -> None:
+    first = desk.scalar(_DIGEST)
+    run_demo(desk.session, seed=DEMO_SEED, cases=DEMO_CASES, reset=True)
+    assert desk.scalar(_DIGEST) == first
+    run_demo(desk.session, seed=DEMO_SEED + 1, cases=DEMO_CASES, reset=True)
+    assert desk.scalar(_DIGEST) != first
+
+
+def test_the_demo_refuses_a_database_that_has_cases(desk: Desk) -> None:
+    with pytest.raises(Problem) as err:
+        run_demo(desk.session, seed=1, cases=10)
+    assert err.value.key == "demo_not_empty"
+
+
+def test_demo_grids_follow_the_coding_rules() -> None:
+    grids = demo_grids()
+    assert len({g.code for g in grids}) == len(grids) >= 300
+    for g in grids:
+        assert len(g.code) == 15 and g.code.isdigit() and g.code.startswith("330326")
+        assert g.code.startswith(g.community_code)
+        assert 8_000 < g.area_m2 < 12_000  # about 10,000 m², as the bid document asks
+        ring = g.polygon["coordinates"][0]
+        assert ring[0] == ring[-1]
+    # West to east, then north to south, inside a community.
+    community = [g for g in grids if g.community_code == grids[0].community_code]
+    assert community[1].min_lon > community[0].min_lon
+    assert community[6].min_lat < community[0].min_lat

@@ -1,0 +1,106 @@
+"""The role queues: states from the workflow table, filters, keyset pagination."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from seatdesk.domain import workflow
+from seatdesk.domain.glossary import Action, DeadlineStatus, Role, Source, State
+from seatdesk.services.queues import QueueQuery, SortKey, queue
+from tests.core.conftest import Desk
+
+
+def _all_pages(desk: Desk, query: QueueQuery) -> list:
+    rows, after = [], None
+    while True:
+        page = queue(desk.session, replace(query, after=after))
+        rows += page.rows
+        if page.next is None:
+            return rows
+        after = page.next
+
+
+def test_each_role_sees_the_states_the_table_gives_it(desk: Desk) -> None:
+    for role in (Role.ACCEPTOR, Role.SHIFT_LEADER, Role.DISPATCHER):
+        rows = _all_pages(desk, QueueQuery(role=role, limit=40))
+        allowed = workflow.queue_states(role)
+        assert rows and {r.state for r in rows} <= allowed
+        expected = desk.scalar(
+            "SELECT count(*) FROM cases WHERE state = ANY(:s)", s=[s.value for s in allowed]
+        )
+        assert len(rows) == expected
+
+
+def test_keyset_pages_cover_every_row_once_in_order(desk: Desk) -> None:
+    for sort in (SortKey.DEADLINE, SortKey.CREATED, SortKey.NUMBER, SortKey.ADDRESS):
+        for descending in (False, True):
+            query = QueueQuery(sort=sort, descending=descending, limit=23, include_closed=True)
+            rows = _all_pages(desk, query)
+            assert len(rows) == len({r.id for r in rows}) == desk.scalar(
+                "SELECT count(*) FROM cases"
+            )
+            whole = queue(desk.session, QueueQuery(sort=sort, descending=descending,
+                                                   limit=100_000, include_closed=True))
+            assert [r.id for r in rows] == [r.id for r in whole.rows]
+
+
+def test_deadline_sort_puts_cases_without_deadline_last(desk: Desk) -> None:
+    rows = _all_pages(desk, QueueQuery(sort=SortKey.DEADLINE, limit=50))
+    deadlines = [r.stage_deadline for r in rows]
+    with_deadline = [d for d in deadlines if d is not None]
+    assert with_deadline == sorted(with_deadline)
+    assert deadlines[: len(with_deadline)] == with_deadline
+
+
+def test_filters_narrow_the_queue(desk: Desk) -> None:
+    some = desk.session.execute(text(
+        "SELECT grid_code, current_department FROM cases "
+        "WHERE current_department IS NOT NULL AND state <> 'closed' LIMIT 1"
+    )).one()
+    by_grid = _all_pages(desk, QueueQuery(grid_code=some.grid_code))
+    assert by_grid and {r.grid_code for r in by_grid} == {some.grid_code}
+    by_dept = _all_pages(desk, QueueQuery(department=some.current_department))
+    assert by_dept and {r.department for r in by_dept} == {some.current_department}
+    overdue = _all_pages(desk, QueueQuery(deadline_status=DeadlineStatus.OVERDUE))
+    assert overdue and {r.deadline_status for r in overdue} == {DeadlineStatus.OVERDUE}
+    hotline = _all_pages(desk, QueueQuery(source=Source.HOTLINE_12319, include_closed=True))
+    assert hotline and {r.source for r in hotline} == {Source.HOTLINE_12319}
+
+
+def test_a_major_class_filter_includes_its_minor_classes(desk: Desk) -> None:
+    major = desk.scalar(
+        "SELECT id FROM categories WHERE case_type = 'component' AND code = '01'"
+    )
+    rows = _all_pages(desk, QueueQuery(category_id=major, include_closed=True))
+    assert rows and all(r.category_code.startswith("01") for r in rows)
+
+
+def test_text_search_finds_number_address_and_description(desk: Desk) -> None:
+    case_id = desk.new_case(description="百分之百_特殊%字样", address="测试路1号")
+    number = desk.scalar("SELECT number FROM cases WHERE id = :i", i=case_id)
+    for needle in (number, "测试路1号", "_特殊%"):
+        rows = _all_pages(desk, QueueQuery(text=needle))
+        assert case_id in [r.id for r in rows], needle
+    # LIKE's wildcards are searched for literally, not as wildcards.
+    percent = _all_pages(desk, QueueQuery(text="%"))
+    assert [r.id for r in percent] == [case_id]
+
+
+def test_department_queue_shows_only_its_own_cases(desk: Desk) -> None:
+    with desk.as_(Role.DEPARTMENT):
+        rows = _all_pages(desk, QueueQuery(role=Role.DEPARTMENT))
+    assert rows and {r.department for r in rows} == {"SZ"}
+    assert {r.state for r in rows} <= {State.DISPATCHED, State.HANDLING, State.POSTPONED}
+
+
+def test_a_new_dispatch_appears_at_its_deadline(desk: Desk) -> None:
+    case_id = desk.case_in(State.REGISTERED)
+    soon = desk.now() + timedelta(minutes=5)
+    desk.perform(Role.DISPATCHER, Action.DISPATCH, case_id, deadline=soon)
+    rows = _all_pages(desk, QueueQuery(department="SZ", sort=SortKey.DEADLINE))
+    later = [r for r in rows if r.stage_deadline is not None and r.stage_deadline > soon]
+    assert case_id in [r.id for r in rows]
+    assert [r.id for r in rows].index(case_id) < [r.id for r in rows].index(later[0].id)
