@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import psycopg2
-from sqlalchemy import Engine, text
+from psycopg2 import sql as pgsql
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session
 
 from seatdesk.db import embedded, migrate
 from seatdesk.db.engine import ServerAddress, connect, session_factory
+from seatdesk.db.models import Base
 from seatdesk.demo import demo_passwords, run_demo
 
 DEFAULT_BENCH_DIR = Path("~/.cache/seatdesk-bench")
@@ -82,6 +84,17 @@ def prepare_database(cases: int, *, path: Path | None = None) -> BenchDatabase:
     address = embedded.start(path)
     owner = connect(address)
     migrate.upgrade(owner)
+    drift = schema_drift(owner)
+    if drift:
+        # A migration was edited in place (same revision id): upgrade() sees nothing to
+        # do, so the only way to the current schema is a new database.
+        say(f"  the bench schema differs from the models ({'; '.join(drift)}): recreating it")
+        owner.dispose()
+        recreate_database(address)
+        owner = connect(address)
+        migrate.upgrade(owner)
+        drift = schema_drift(owner)
+        assert not drift, drift
     say(f"  server up and migrated in {time.perf_counter() - t0:.1f}s")
     with owner.connect() as conn:
         existing = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()
@@ -109,6 +122,43 @@ def prepare_database(cases: int, *, path: Path | None = None) -> BenchDatabase:
     return BenchDatabase(
         address=address, owner=owner, cases=existing, passwords=demo_passwords(DEMO_SEED)
     )
+
+
+def schema_drift(engine: Engine) -> list[str]:
+    """Tables, columns and indexes of the models that the database lacks."""
+    insp = inspect(engine)
+    missing: list[str] = []
+    existing_tables = set(insp.get_table_names())
+    for table in Base.metadata.sorted_tables:
+        if table.name not in existing_tables:
+            missing.append(f"table {table.name}")
+            continue
+        columns = {c["name"] for c in insp.get_columns(table.name)}
+        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in columns]
+        indexes = {i["name"] for i in insp.get_indexes(table.name)}
+        missing += [f"index {i.name}" for i in table.indexes if i.name not in indexes]
+    return missing
+
+
+def recreate_database(address: ServerAddress) -> None:
+    """Drop and create the bench database (the login roles are the server's and stay)."""
+    owner = address.url
+    conn = psycopg2.connect(
+        host=owner.query["host"],
+        user=owner.username,
+        password=owner.password,
+        dbname="postgres",
+    )
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            name = pgsql.Identifier(str(owner.database))
+            cur.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            cur.execute(
+                pgsql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(name)
+            )
+    finally:
+        conn.close()
 
 
 def seat_session(db: BenchDatabase, login: str) -> tuple[Engine, Session]:

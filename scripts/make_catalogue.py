@@ -68,7 +68,8 @@ COMPONENT_MINORS = {
     "06": ("其他设施", [("0601", "其他设施", "ZJJ", GENERIC_FACILITY)]),
 }
 
-E = lambda desc, limit, close: (desc, limit, close, None)  # noqa: E731
+def E(desc: str, limit: str, close: str) -> tuple[str, str, str, None]:  # noqa: N802
+    return (desc, limit, close, None)
 EVENT_MINORS = {
     "01": ("市容环境", [
         ("0101", "私搭乱建", "ZFJ", [E("违法建筑已建成", "15工作日", "违法建筑拆除"),
@@ -111,7 +112,7 @@ EVENT_MINORS = {
 }
 
 
-def _classes(case_type, majors):
+def _classes(case_type: str, majors: dict) -> list:
     out = []
     for code, (name, minors) in majors.items():
         out.append({

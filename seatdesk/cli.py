@@ -1,5 +1,5 @@
-"""The ``seatdesk`` command: the desktop app with no arguments, and the tools of the
-centre's administrators (database, users, demo data).
+"""The ``seatdesk`` command's tools for the centre's administrators: database, users,
+demo data. (With no command, ``ui.launcher`` starts the desktop app instead.)
 
 Every failure a person can cause or meet — a dead server, a wrong password, a bad
 argument — ends in one sentence on stderr and a non-zero exit code (2 for the
@@ -95,17 +95,12 @@ def _as_login(address: ServerAddress, login: str | None) -> ServerAddress:
 def main(ctx: click.Context, lang: str | None) -> None:
     """seatdesk — 智慧城管坐席 (the seat staff desktop of a city management centre).
 
-    With no command, starts the desktop application.
+    With no command, `seatdesk` starts the desktop application.
     """
     if lang:
         os.environ["SEATDESK_LANG"] = lang
     if ctx.invoked_subcommand is None:
-        try:
-            from ui.app import run  # type: ignore[import-not-found]
-        except ImportError:
-            click.echo(ctx.get_help())
-            return
-        sys.exit(run(sys.argv[1:]))
+        click.echo(ctx.get_help())
 
 
 # ---- seatdesk db

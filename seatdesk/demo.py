@@ -21,7 +21,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 from pyproj import Geod
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, BIGINT, DOUBLE_PRECISION, TEXT
 from sqlalchemy.orm import Session
 
@@ -266,7 +266,7 @@ def _wipe(session: Session) -> None:
 def _insert_grids(session: Session, grids: list[DemoGrid]) -> None:
     start = date.today() - timedelta(days=365 * 3)
     session.execute(
-        Grid.__table__.insert(),
+        insert(Grid),
         [
             {
                 "code": g.code,
@@ -311,7 +311,7 @@ def _ensure_users(session: Session, passwords: dict[str, str]) -> None:
             session.flush()
         else:
             session.execute(
-                User.__table__.update()
+                update(User)
                 .where(User.login == login)
                 .values(active=True, roles=[r.value for r in roles],
                         department_code=department, display_name=display)

@@ -55,7 +55,9 @@ class InvalidTransition(SeatdeskError):
 class PermissionDenied(SeatdeskError):
     key = "permission_denied"
 
-    def __init__(self, *, action: object, roles: Iterable[object], allowed: Iterable[object]) -> None:
+    def __init__(
+        self, *, action: object, roles: Iterable[object], allowed: Iterable[object]
+    ) -> None:
         super().__init__(action)
         self.action = action
         self.roles = frozenset(roles)

@@ -28,7 +28,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "Case {number} was changed by {changed_by} at {changed_at}; reload it and try again.",
         "案卷 {number} 已被 {changed_by} 于 {changed_at} 修改，请重新载入后再操作。",
     ),
-    "not_found": ("No {what} {key} exists, or you may not see it.", "{what} {key} 不存在或无权查看。"),
+    "not_found": (
+        "No {what} {key} exists, or you may not see it.",
+        "{what} {key} 不存在或无权查看。",
+    ),
     "validation": ("{field}: {problem}", "{field}：{problem}"),
     "db_unreachable": (
         "Cannot reach the database server at {where}: {reason}.",

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from psycopg2 import sql
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.orm import Session
 
 from seatdesk.db import embedded, migrate
 from seatdesk.db.engine import ServerAddress, address_from_url, connect, make_engine

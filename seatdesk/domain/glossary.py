@@ -41,7 +41,10 @@ _ROLE_ZH = {
 
 
 class State(StrEnum):
-    """Where a case stands in the loop 信息收集 → 案卷建立 → 任务派遣 → 任务处理 → 处理反馈 → 核查结案."""
+    """Where a case stands in the loop
+
+    信息收集 → 案卷建立 → 任务派遣 → 任务处理 → 处理反馈 → 核查结案.
+    """
 
     REPORTED = "reported"
     VERIFYING = "verifying"

@@ -1,12 +1,12 @@
 """Case services: open a case, and one function per workflow action.
 
 Each mutation runs inside the caller's transaction and does, in order: read the case,
-check the expected version (``StaleCase`` names who changed it), ask the workflow
-table whether the actor's roles may take the action from the case's state, validate the
-input (``ValidationError`` names the field), update the case only if its version is still the expected one (optimistic locking:
-exactly one of two concurrent seats wins), bump the version,
-append the audit event, and NOTIFY the other workstations. Any error leaves nothing
-written once the caller rolls back.
+check the expected version (``StaleCase`` names who changed it), ask the workflow table
+whether the actor's roles may take the action from the case's state, validate the input
+(``ValidationError`` names the field), update the case only if its version is still the
+expected one (optimistic locking: of two concurrent seats exactly one wins), bump the
+version, append the audit event, and NOTIFY the other workstations. Any error leaves
+nothing written once the caller rolls back.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ class SortKey(StrEnum):
     SOURCE = "source"
 
 
-_SORT_COLUMNS: dict[SortKey, ColumnElement[Any]] = {
+_SORT_COLUMNS: dict[SortKey, Any] = {
     SortKey.DEADLINE: Case.deadline_sort,
     SortKey.CREATED: Case.created_at,
     SortKey.UPDATED: Case.updated_at,

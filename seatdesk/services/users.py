@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from seatdesk.db.models import Department, User
 from seatdesk.db.security import scram_verifier, valid_login
 from seatdesk.domain.glossary import Role
-from seatdesk.errors import DatabaseRefused, NotFound, PermissionDenied, ValidationError
+from seatdesk.errors import (
+    DatabaseRefused,
+    NotFound,
+    PermissionDenied,
+    SeatdeskError,
+    ValidationError,
+)
 from seatdesk.services.common import ChangeSet, current_actor
 
 _USERS_CHANGED = ChangeSet(entities=frozenset({"users"}))
@@ -141,8 +147,8 @@ def _call(
         if code == "42501":  # insufficient_privilege
             try:
                 roles = current_actor(session).roles
-            except Exception:
+            except SeatdeskError:  # the owner or a foreign role: it holds no seat role
                 roles = frozenset()
             raise PermissionDenied(action=action, roles=roles, allowed={role}) from None
-        reason = str(getattr(exc.orig, "diag", None) and exc.orig.diag.message_primary or exc)
-        raise DatabaseRefused(reason) from None
+        diag = getattr(exc.orig, "diag", None)
+        raise DatabaseRefused(getattr(diag, "message_primary", None) or str(exc.orig)) from None

@@ -11,7 +11,9 @@ from seatdesk.db.engine import ServerAddress
 from seatdesk.demo import DemoResult
 
 
-def _run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "SEATDESK_LANG": "en", "COLUMNS": "200", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "seatdesk.cli", *args],

@@ -93,10 +93,9 @@ def test_notify_announces_committed_changes_only(
         with listener.cursor() as cur:
             cur.execute(f"LISTEN {CASE_CHANNEL}")
         case_id = _committed_case(engine)
-        with session_factory(engine)() as s:
-            with s.begin():
-                cases.request_verify(s, case_id=case_id, expected_version=1)
-                s.rollback()
+        with session_factory(engine)() as s, s.begin():
+            cases.request_verify(s, case_id=case_id, expected_version=1)
+            s.rollback()
         with session_factory(engine).begin() as s:
             cases.pre_register(s, case_id=case_id, expected_version=1)
         received = []

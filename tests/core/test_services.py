@@ -72,14 +72,13 @@ def test_a_filing_condition_must_belong_to_the_category(desk: Desk) -> None:
 def test_a_file_that_is_not_an_image_is_refused_and_no_case_is_left(desk: Desk) -> None:
     before = desk.scalar("SELECT count(*) FROM cases")
     cat, cond = desk.category()
-    with desk.as_(Role.ACCEPTOR) as s, pytest.raises(ValidationError) as err:
-        with s.begin_nested():
-            cases.create_case(
-                s,
-                cases.NewCase(source=cases.Source.WALK_IN, category_id=cat,
-                              filing_condition_id=cond, description="x", address="y"),
-                [Photo(png(), "ok.png"), Photo(b"%PDF-1.4 not an image", "scan.pdf")],
-            )
+    with desk.as_(Role.ACCEPTOR) as s, pytest.raises(ValidationError) as err, s.begin_nested():
+        cases.create_case(
+            s,
+            cases.NewCase(source=cases.Source.WALK_IN, category_id=cat,
+                          filing_condition_id=cond, description="x", address="y"),
+            [Photo(png(), "ok.png"), Photo(b"%PDF-1.4 not an image", "scan.pdf")],
+        )
     assert err.value.field == "photo"
     assert desk.scalar("SELECT count(*) FROM cases") == before
 
