@@ -123,7 +123,8 @@ _AFTER_DISPATCH = frozenset(
         State.CLOSED,
     }
 )
-_DEADLINE_RUNNING = _AFTER_DISPATCH - FINAL_STATES
+#: Every open case runs against the clock of its stage.
+_DEADLINE_RUNNING = frozenset(State) - FINAL_STATES
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +359,10 @@ def _prepare_generator(
         "cond_ids": [c.condition_id for c in conds],
         "cond_depts": [c.handling_department_code for c in conds],
         "states": [s.value for s in states],
+        "stages": [
+            (workflow.stage_of(s).value if workflow.stage_of(s) else "")  # type: ignore[union-attr]
+            for s in states
+        ],
         "state_cum": _cumulative([STATE_WEIGHTS[s] for s in states]),
         "state_len": [len(paths[s]) for s in states],
         "sources": [s.value for s in sources],
@@ -418,7 +423,7 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
     running = ", ".join(f"'{s.value}'" for s in _DEADLINE_RUNNING)
     after = ", ".join(f"'{s.value}'" for s in _AFTER_DISPATCH)
     session.execute(text(f"""
-        WITH base AS (
+        WITH base0 AS (
             SELECT i,
                    p.now - p.span + (p.span - interval '10 minutes') * i / p.n AS created_at,
                    p.now,
@@ -429,18 +434,31 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
                    1 + floor(pg_temp.demo_u(i, 3) * cardinality(ch.cat_ids))::int AS c_idx,
                    1 + floor(pg_temp.demo_u(i, 4) * cardinality(ch.grid_codes))::int AS g_idx
             FROM demo_param p, demo_choice ch, generate_series(CAST(:lo AS bigint), :hi) i
+        ), base AS (
+            -- The stage clock: started at the last step, due somewhere between 30 hours
+            -- ago and 90 hours ahead, so the queues show every deadline status.
+            SELECT b.*, b.now + (pg_temp.demo_u(i, 9) * 120 - 30) * interval '1 hour' AS due
+            FROM base0 b
         ), timed AS (
             SELECT b.*, ch.states[s_idx] AS state,
                    least(interval '45 minutes',
                          (b.now - b.created_at) / (ch.state_len[s_idx] + 2)) AS step_len,
                    ch.state_len[s_idx] AS path_len
             FROM base b, demo_choice ch
+        ), timed2 AS (
+            SELECT t.*, t.created_at + t.step_len * t.path_len AS stage_start,
+                   greatest(1, extract(epoch FROM
+                       t.due - (t.created_at + t.step_len * t.path_len)) / 60)::int
+                       AS limit_minutes
+            FROM timed t
         )
         INSERT INTO cases (
             id, number, source, case_type, category_id, filing_condition_id, urgency,
             description, address, longitude, latitude, grid_code, reporter, state,
             current_department, stage_started_at, stage_deadline, deadline_status,
-            pending_request, resume_on, version, created_at, updated_at)
+            pending_request, resume_on, version, created_at, updated_at,
+            stage, stage_limit_unit, stage_limit_minutes, clock_start, allowance_minutes,
+            warning_at)
         SELECT t.i,
                y.year::text || lpad((t.i - y.first_i + 1)::text, 7, '0'),
                ch.sources[t.src_idx],
@@ -461,11 +479,11 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
                CASE WHEN t.state IN ({after}) THEN ch.cond_depts[t.c_idx] END,
                t.created_at + t.step_len * t.path_len,
                CASE WHEN t.state IN ({running})
-                    THEN t.now + (pg_temp.demo_u(t.i, 9) * 120 - 30) * interval '1 hour' END,
+                    THEN t.stage_start + t.limit_minutes * interval '1 minute' END,
                CASE WHEN t.state NOT IN ({running}) THEN 'normal'
-                    WHEN pg_temp.demo_u(t.i, 9) * 120 - 30 < 0 THEN 'overdue'
-                    WHEN pg_temp.demo_u(t.i, 9) * 120 - 30 < 8 THEN 'warning'
-                    ELSE 'normal' END,
+                    ELSE seatdesk_deadline_status(
+                        t.now, t.stage_start + t.limit_minutes * interval '1 minute',
+                        t.stage_start + t.limit_minutes * 0.8 * interval '1 minute') END,
                CASE t.state
                     WHEN 'extension_requested' THEN jsonb_build_object(
                         'kind', 'extension',
@@ -478,8 +496,15 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
                CASE WHEN t.state = 'postponed' THEN (t.now + interval '10 days')::date END,
                t.path_len + 1,
                t.created_at,
-               t.created_at + t.step_len * t.path_len
-        FROM timed t
+               t.created_at + t.step_len * t.path_len,
+               nullif(ch.stages[t.s_idx], ''),
+               CASE WHEN t.state IN ({running}) THEN 'natural_hours' END,
+               CASE WHEN t.state IN ({running}) THEN t.limit_minutes END,
+               CASE WHEN t.state IN ({running}) THEN t.stage_start END,
+               CASE WHEN t.state IN ({running}) THEN t.limit_minutes END,
+               CASE WHEN t.state IN ({running})
+                    THEN t.stage_start + t.limit_minutes * 0.8 * interval '1 minute' END
+        FROM timed2 t
         CROSS JOIN demo_choice ch
         JOIN demo_year y ON y.year = extract(year FROM t.created_at)::int
     """), {"lo": lo, "hi": hi})

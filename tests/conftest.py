@@ -9,7 +9,9 @@ the same hardening (scram-sha-256 for everyone) the app uses.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -42,7 +44,11 @@ def server() -> Iterator[ServerAddress]:
             admin_engine.dispose()
     else:
         data_dir = Path(tempfile.mkdtemp(prefix="seatdesk-test-"))
-        yield _migrated(embedded.start(data_dir))
+        try:
+            yield _migrated(embedded.start(data_dir, delete_on_exit=True))
+        finally:
+            # pgserver removes its cluster at exit; the folder around it goes with it.
+            atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
 
 
 def _migrated(address: ServerAddress) -> ServerAddress:

@@ -56,13 +56,18 @@ def _init_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def start(data_dir: Path, *, timezone: str = "Asia/Shanghai") -> ServerAddress:
-    """Start (or join) the embedded server in ``data_dir``; return the owner's address."""
+def start(
+    data_dir: Path, *, timezone: str = "Asia/Shanghai", delete_on_exit: bool = False
+) -> ServerAddress:
+    """Start (or join) the embedded server in ``data_dir``; return the owner's address.
+
+    ``delete_on_exit`` removes the cluster when the last process leaves (for tests).
+    """
     data_dir = data_dir.expanduser().resolve()
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
         with _init_lock(data_dir):
-            server = _get_server(data_dir / "pgdata")
+            server = _get_server(data_dir / "pgdata", "delete" if delete_on_exit else "stop")
             socket_dir = server.get_postmaster_info().socket_dir
             password = _ensure_hardened(data_dir, server, socket_dir)
     except ConnectionProblem:
@@ -80,7 +85,7 @@ def start(data_dir: Path, *, timezone: str = "Asia/Shanghai") -> ServerAddress:
     return ServerAddress(url=url, embedded=True, timezone=timezone)
 
 
-def _get_server(pgdata: Path) -> Any:
+def _get_server(pgdata: Path, cleanup_mode: str) -> Any:
     if pgdata not in _servers:
         with warnings.catch_warnings():
             # pgserver touches the runtime directory on import; XDG_RUNTIME_DIR is often
@@ -88,7 +93,7 @@ def _get_server(pgdata: Path) -> Any:
             warnings.simplefilter("ignore")
             import pgserver
 
-            _servers[pgdata] = pgserver.get_server(pgdata, cleanup_mode="stop")
+            _servers[pgdata] = pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)
     return _servers[pgdata]
 
 

@@ -37,6 +37,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from seatdesk.domain.glossary import (
+    CENTRE_STAGES,
     FINAL_STATES,
     AttachmentStep,
     CaseType,
@@ -184,7 +185,7 @@ class TimeLimit(Base):
     __tablename__ = "time_limits"
     __table_args__ = (
         UniqueConstraint("stage", "urgency"),
-        CheckConstraint(_in("stage", Stage), name="stage"),
+        CheckConstraint(_in("stage", CENTRE_STAGES), name="stage"),
         CheckConstraint(_in("urgency", Urgency), name="urgency"),
         CheckConstraint(_in("unit", TimeUnit), name="unit"),
         CheckConstraint("amount > 0", name="amount_positive"),
@@ -193,8 +194,42 @@ class TimeLimit(Base):
     id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
     stage: Mapped[str] = mapped_column(String(20))
     urgency: Mapped[str] = mapped_column(String(10))
-    amount: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    amount: Mapped[Decimal] = mapped_column(Numeric(10, 4))
     unit: Mapped[str] = mapped_column(String(20))
+
+
+class CalendarDay(Base):
+    """A day that differs from what the calendar would say: a local day off, an extra
+    working day, or a day of a year's schedule entered by an administrator."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(100), server_default="")
+    updated_by: Mapped[str] = mapped_column(String(63), server_default=text("current_user"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CalendarYear(Base):
+    """A year whose holiday schedule (节假日安排) an administrator entered."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    note: Mapped[str] = mapped_column(Text, server_default="")
+    entered_by: Mapped[str] = mapped_column(String(63), server_default=text("current_user"))
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CentreSetting(Base):
+    """The centre's settings that every workstation shares (office hours, warning policy,
+    extension limit), as JSON values under a key."""
+
+    __tablename__ = "centre_settings"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSONB)
 
 
 class CaseNumberCounter(Base):
@@ -245,6 +280,7 @@ class Case(Base):
             "deadline_status",
             postgresql_where=text("deadline_status <> 'normal'"),
         ),
+        CheckConstraint(_in("stage", Stage), name="stage"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -274,6 +310,15 @@ class Case(Base):
     deadline_status: Mapped[str] = mapped_column(
         String(10), server_default=DeadlineStatus.NORMAL.value
     )
+    # The clock of the current stage (seatdesk.domain.deadlines.StageClock): kept so
+    # that deadlines can be recomputed exactly when the calendar changes, and so that
+    # the sweep is a plain comparison with ``warning_at`` and ``stage_deadline``.
+    stage: Mapped[str | None] = mapped_column(String(20))
+    stage_limit_unit: Mapped[str | None] = mapped_column(String(20))
+    stage_limit_minutes: Mapped[int | None] = mapped_column(Integer)
+    clock_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    allowance_minutes: Mapped[int | None] = mapped_column(Integer)
+    warning_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: The open department request (extension, postponement) awaiting the shift leader.
     pending_request: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     resume_on: Mapped[date | None] = mapped_column(Date)

@@ -167,6 +167,11 @@ _ACTION_ZH = {
 #: The action that opens a case; it is not a transition of the table because the case
 #: does not exist yet, but it is audited like one.
 CREATE_ACTION = "create"
+#: Audited events that are not transitions: the scheduler's deadline flags and the
+#: recomputation of deadlines after a calendar change. They never change the state.
+FLAG_ACTION = "flag"
+RECOMPUTE_ACTION = "deadline_recomputed"
+SYSTEM_ACTIONS = frozenset({FLAG_ACTION, RECOMPUTE_ACTION})
 
 
 class Source(StrEnum):
@@ -223,13 +228,36 @@ class TimeUnit(StrEnum):
 
 
 class Stage(StrEnum):
-    """The centre's own stages with a time limit (time_limits table)."""
+    """The stages of a case that run against a clock.
 
-    VERIFY = "verify"
-    REGISTER = "register"
-    DISPATCH = "dispatch"
-    CHECK = "check"
-    CLOSE = "close"
+    The centre's own stages (verify, register, dispatch, check, close) take their limits
+    from the ``time_limits`` table; handling takes the limit of the case's filing
+    condition (立案条件).
+    """
+
+    VERIFY = "verify"  # 核实
+    REGISTER = "register"  # 受理立案
+    DISPATCH = "dispatch"  # 派遣
+    HANDLING = "handling"  # 处置
+    CHECK = "check"  # 核查
+    CLOSE = "close"  # 结案
+
+    @property
+    def zh(self) -> str:
+        return _STAGE_ZH[self]
+
+
+#: The stages whose limits are the centre's own (the time_limits table).
+CENTRE_STAGES = (Stage.VERIFY, Stage.REGISTER, Stage.DISPATCH, Stage.CHECK, Stage.CLOSE)
+
+_STAGE_ZH = {
+    Stage.VERIFY: "核实",
+    Stage.REGISTER: "立案",
+    Stage.DISPATCH: "派遣",
+    Stage.HANDLING: "处置",
+    Stage.CHECK: "核查",
+    Stage.CLOSE: "结案",
+}
 
 
 class AttachmentStep(StrEnum):

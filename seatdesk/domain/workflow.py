@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from seatdesk.domain.glossary import FINAL_STATES, Action, Role, State
+from seatdesk.domain.glossary import FINAL_STATES, SYSTEM_ACTIONS, Action, Role, Stage, State
 from seatdesk.errors import InvalidTransition, PermissionDenied
 
 A = Action
@@ -134,6 +134,41 @@ def queue_states(role: Role) -> frozenset[State]:
     return frozenset(s for (s, _), t in TRANSITIONS.items() if t.in_queue and role in t.roles)
 
 
+#: Which clock runs in each open state. Entering a state of another stage starts a new
+#: clock; moving within a stage (a request, its denial) keeps the running one.
+STAGE_OF_STATE: Mapping[State, Stage] = {
+    S.REPORTED: Stage.REGISTER,
+    S.VERIFIED: Stage.REGISTER,
+    S.UNVERIFIED: Stage.REGISTER,
+    S.PRE_REGISTERED: Stage.REGISTER,
+    S.VERIFYING: Stage.VERIFY,
+    S.REGISTERED: Stage.DISPATCH,
+    S.RETURNED: Stage.DISPATCH,
+    S.DISPATCHED: Stage.HANDLING,
+    S.HANDLING: Stage.HANDLING,
+    S.RETURN_REQUESTED: Stage.HANDLING,
+    S.EXTENSION_REQUESTED: Stage.HANDLING,
+    S.POSTPONEMENT_REQUESTED: Stage.HANDLING,
+    S.POSTPONED: Stage.HANDLING,
+    S.HANDLED: Stage.CHECK,
+    S.CHECKING: Stage.CHECK,
+    S.CHECK_PASSED: Stage.CLOSE,
+    S.CHECK_FAILED: Stage.CLOSE,
+}
+
+
+def stage_of(state: State) -> Stage | None:
+    """The clock that runs while a case is in ``state``; None once it is final."""
+    return STAGE_OF_STATE.get(state)
+
+
+def starts_new_stage(from_state: State | None, to_state: State) -> bool:
+    """Whether a transition starts a new clock (rework restarts handling: it comes
+    from the close stage)."""
+    new = stage_of(to_state)
+    return new is not None and (from_state is None or stage_of(from_state) != new)
+
+
 def replay(steps: Iterable[tuple[str, State | None, State]]) -> State:
     """Replay an audit trail of (action, from_state, to_state) and return the final state.
 
@@ -143,6 +178,8 @@ def replay(steps: Iterable[tuple[str, State | None, State]]) -> State:
     """
     state: State | None = None
     for action, from_state, to_state in steps:
+        if action in SYSTEM_ACTIONS and state is not None and from_state == to_state == state:
+            continue
         if state is None:
             if from_state is not None or to_state != S.REPORTED:
                 raise InvalidTransition(state=from_state, action=action)

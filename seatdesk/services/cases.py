@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
@@ -22,18 +23,19 @@ from sqlalchemy.orm import Session
 from seatdesk.db.models import Case, CaseEvent, Category, Department, FilingCondition
 from seatdesk.db.security import CASE_CHANNEL
 from seatdesk.domain import workflow
+from seatdesk.domain.deadlines import StageClock
 from seatdesk.domain.glossary import (
     CREATE_ACTION,
     Action,
     AttachmentStep,
     CaseType,
-    DeadlineStatus,
     RejectReason,
     Source,
     State,
     Urgency,
 )
 from seatdesk.errors import NotFound, StaleCase, ValidationError
+from seatdesk.services import deadlines as deadline_service
 from seatdesk.services import photos as photo_service
 from seatdesk.services.common import CaseId, ChangeSet, current_actor, require_roles
 from seatdesk.services.photos import Photo
@@ -70,6 +72,10 @@ def create_case(
         _check_condition(session, new.category_id, new.filing_condition_id)
     _check_location(new.longitude, new.latitude)
     number = session.execute(select(func.seatdesk_next_case_number(func.now()))).scalar_one()
+    opening = SimpleNamespace(
+        state=None, urgency=new.urgency.value, filing_condition_id=new.filing_condition_id
+    )
+    clock = _clock_change(session, opening, CREATE_ACTION, State.REPORTED)
     case_id = CaseId(
         session.execute(
             insert(Case)
@@ -88,6 +94,7 @@ def create_case(
                 reporter=new.reporter,
                 reporter_phone=new.reporter_phone,
                 state=State.REPORTED.value,
+                **clock,
             )
             .returning(Case.id)
         ).scalar_one()
@@ -204,15 +211,14 @@ def dispatch(
     case_id: CaseId,
     expected_version: int,
     department: str,
-    deadline: datetime,
     note: str | None = None,
 ) -> ChangeSet:
-    """Send the case to a department with its handling deadline."""
+    """Send the case to a department; its handling deadline comes from the standard of
+    its filing condition (``preview_deadline`` shows it before)."""
 
     def validate(_row: Any) -> dict[str, Any]:
         _check_department(session, department)
-        _check_future(session, deadline, "deadline")
-        return _new_stage(department=department, deadline=deadline)
+        return {"current_department": department, "pending_request": None}
 
     return _act(
         session,
@@ -220,7 +226,7 @@ def dispatch(
         expected_version,
         Action.DISPATCH,
         note=note,
-        data={"department": department, "deadline": deadline.isoformat()},
+        data={"department": department},
         more=validate,
     )
 
@@ -251,15 +257,27 @@ def report_done(
 
 
 def request_extension(
-    session: Session, *, case_id: CaseId, expected_version: int, deadline: datetime, note: str
+    session: Session, *, case_id: CaseId, expected_version: int, note: str
 ) -> ChangeSet:
-    """延期: the department asks for a later deadline; the shift leader decides."""
+    """延期: the department asks for one more original limit; the shift leader decides.
+
+    Only before the case is overdue, and at most ``max_extensions`` times a case.
+    """
 
     def validate(row: Any) -> dict[str, Any]:
-        _check_future(session, deadline, "deadline")
-        if row.stage_deadline is not None and deadline <= row.stage_deadline:
-            raise ValidationError("deadline", "in_past", value=deadline.isoformat())
-        return {"pending_request": {"kind": "extension", "deadline": deadline.isoformat()}}
+        rules = deadline_service.load_rules(session)
+        if row.extension_count >= rules.max_extensions:
+            raise ValidationError("note", "too_many_extensions", limit=rules.max_extensions)
+        if row.stage_deadline is not None and _now(session) >= row.stage_deadline:
+            raise ValidationError("note", "already_overdue")
+        clock = deadline_service.clock_of(row)
+        proposed = clock.extended().due(rules.calendar) if clock else None
+        return {
+            "pending_request": {
+                "kind": "extension",
+                "deadline": proposed.isoformat() if proposed else None,
+            }
+        }
 
     return _act(
         session,
@@ -267,7 +285,6 @@ def request_extension(
         expected_version,
         Action.REQUEST_EXTENSION,
         note=_required(note),
-        data={"deadline": deadline.isoformat()},
         more=validate,
     )
 
@@ -311,20 +328,17 @@ def request_postponement(
 def approve(
     session: Session, *, case_id: CaseId, expected_version: int, note: str | None = None
 ) -> ChangeSet:
-    """The shift leader grants the department's pending request."""
+    """The shift leader grants the department's pending request. The clock follows in
+    ``_clock_change``: an extension adds one original limit, a postponement pauses the
+    clock until the resume date, a return sends the case back to the dispatcher."""
 
     def apply(row: Any) -> dict[str, Any]:
-        request = row.pending_request or {}
         changes: dict[str, Any] = {"pending_request": None}
-        if row.state == State.EXTENSION_REQUESTED:
-            changes["stage_deadline"] = datetime.fromisoformat(request["deadline"])
-            changes["extension_count"] = Case.extension_count + 1
-            changes["deadline_status"] = DeadlineStatus.NORMAL.value
-        elif row.state == State.POSTPONEMENT_REQUESTED:
+        request = row.pending_request or {}
+        if row.state == State.POSTPONEMENT_REQUESTED:
             changes["resume_on"] = date.fromisoformat(request["resume_on"])
-            changes["stage_started_at"] = func.now()
         elif row.state == State.RETURN_REQUESTED:
-            changes.update(current_department=None, stage_deadline=None)
+            changes["current_department"] = None
         return changes
 
     return _act(session, case_id, expected_version, Action.APPROVE, note=note, more=apply)
@@ -344,16 +358,10 @@ def deny(session: Session, *, case_id: CaseId, expected_version: int, note: str)
 def resume(
     session: Session, *, case_id: CaseId, expected_version: int, note: str | None = None
 ) -> ChangeSet:
-    """End a postponement; the paused time is given back to the deadline."""
-
-    def apply(row: Any) -> dict[str, Any]:
-        changes: dict[str, Any] = {"resume_on": None}
-        if row.stage_deadline is not None:
-            # stage_started_at marks when the pause began (set on approval).
-            changes["stage_deadline"] = Case.stage_deadline + (func.now() - Case.stage_started_at)
-        return changes
-
-    return _act(session, case_id, expected_version, Action.RESUME, note=note, more=apply)
+    """End a postponement (before its resume date, the clock starts again now)."""
+    return _act(
+        session, case_id, expected_version, Action.RESUME, note=note, changes={"resume_on": None}
+    )
 
 
 # ---- 核查结案
@@ -404,35 +412,18 @@ def check_fail(
 def close(
     session: Session, *, case_id: CaseId, expected_version: int, note: str | None = None
 ) -> ChangeSet:
-    return _act(
-        session,
-        case_id,
-        expected_version,
-        Action.CLOSE,
-        note=note,
-        changes={"stage_deadline": None, "deadline_status": DeadlineStatus.NORMAL.value},
-    )
+    return _act(session, case_id, expected_version, Action.CLOSE, note=note)
 
 
-def rework(
-    session: Session, *, case_id: CaseId, expected_version: int, deadline: datetime, note: str
-) -> ChangeSet:
-    """返工: back to the same department with a new deadline; counted in the statistics."""
-
-    def validate(row: Any) -> dict[str, Any]:
-        _check_future(session, deadline, "deadline")
-        changes = _new_stage(department=row.current_department, deadline=deadline)
-        changes["rework_count"] = Case.rework_count + 1
-        return changes
-
+def rework(session: Session, *, case_id: CaseId, expected_version: int, note: str) -> ChangeSet:
+    """返工: back to the same department with a fresh handling limit; counted."""
     return _act(
         session,
         case_id,
         expected_version,
         Action.REWORK,
         note=_required(note),
-        data={"deadline": deadline.isoformat()},
-        more=validate,
+        changes={"rework_count": Case.rework_count + 1},
     )
 
 
@@ -451,14 +442,7 @@ def urge(session: Session, *, case_id: CaseId, note: str) -> ChangeSet:
 
 
 def void(session: Session, *, case_id: CaseId, expected_version: int, note: str) -> ChangeSet:
-    return _act(
-        session,
-        case_id,
-        expected_version,
-        Action.VOID,
-        note=_required(note),
-        changes={"stage_deadline": None},
-    )
+    return _act(session, case_id, expected_version, Action.VOID, note=_required(note))
 
 
 def merge(
@@ -481,7 +465,7 @@ def merge(
             raise NotFound("case", original_id)
         if State(original.state).is_final:
             raise ValidationError("original", "not_open", value=original.number)
-        return {"merged_into": original_id, "stage_deadline": None}
+        return {"merged_into": original_id}
 
     changes = _act(
         session,
@@ -519,6 +503,16 @@ def _act(
     values: dict[str, Any] = dict(changes or {})
     if more is not None:
         values.update(more(row))
+    values.update(
+        _clock_change(
+            session,
+            row,
+            action,
+            to_state,
+            filing_condition_id=values.get("filing_condition_id"),
+            resume_on=values.get("resume_on"),
+        )
+    )
     new_version = row.version + 1
     values.update(state=to_state.value, version=new_version, updated_at=func.now())
     # Optimistic lock: a concurrent writer that committed first has bumped the version,
@@ -527,16 +521,81 @@ def _act(
         update(Case)
         .where(Case.id == case_id, Case.version == expected_version)
         .values(**values)
-        .returning(Case.id)
+        .returning(Case.id, Case.stage_deadline)
     ).first()
     if updated is None:
         raise _stale(session, case_id)
     if photos is not None and photos[1]:
         photo_service.add_photos(session, case_id, photos[0], photos[1])
-    event_data = {"version": new_version, **(data or {})}
+    event_data: dict[str, Any] = {"version": new_version, **(data or {})}
+    if "stage_deadline" in values and updated.stage_deadline is not None:
+        event_data["deadline"] = updated.stage_deadline.isoformat()
     _audit(session, case_id, action, from_state, to_state, note, event_data)
     _notify(session, case_id, action, to_state, new_version)
     return ChangeSet(case_ids=frozenset({case_id}))
+
+
+def _now(session: Session) -> datetime:
+    now: datetime = session.execute(select(func.now())).scalar_one()
+    return now
+
+
+def _clock_change(
+    session: Session,
+    row: Any,
+    action: Action | str,
+    to_state: State,
+    *,
+    filing_condition_id: int | None = None,
+    resume_on: date | None = None,
+) -> dict[str, Any]:
+    """What a transition does to the case's stage clock (columns to update)."""
+    from_state = State(row.state) if row.state is not None else None
+    if workflow.stage_of(to_state) is None:
+        return {"stage": None, **deadline_service.clock_columns(None, None)}
+    rules = deadline_service.load_rules(session)
+    now = _now(session)
+    if workflow.starts_new_stage(from_state, to_state):
+        stage = workflow.stage_of(to_state)
+        assert stage is not None
+        amount, unit = deadline_service.stage_limit(
+            session, stage, Urgency(row.urgency), filing_condition_id or row.filing_condition_id
+        )
+        clock = StageClock.start(now, amount, unit, rules.calendar)
+        return {
+            "stage": stage.value,
+            "stage_started_at": now,
+            **deadline_service.clock_columns(clock, rules),
+        }
+    clock = deadline_service.clock_of(row)
+    if clock is None:
+        return {}
+    if action == Action.APPROVE and from_state is State.EXTENSION_REQUESTED:
+        return {
+            "extension_count": row.extension_count + 1,
+            **deadline_service.clock_columns(clock.extended(), rules),
+        }
+    if action == Action.APPROVE and from_state is State.POSTPONEMENT_REQUESTED:
+        assert resume_on is not None
+        # The clock stops now and starts again on the resume date with what was left:
+        # the paused time is given back in the deadline's own unit.
+        restart = deadline_service.start_of_day(resume_on, rules.calendar)
+        paused = clock.paused(now, rules.calendar).resumed(restart)
+        return deadline_service.clock_columns(paused, rules)
+    if action == Action.RESUME and now < clock.clock_start:
+        return deadline_service.clock_columns(clock.resumed(now), rules)
+    return {}
+
+
+def preview_deadline(session: Session, case_id: CaseId, action: Action) -> datetime | None:
+    """The deadline ``action`` would set on the case now, for the action's dialog."""
+    row = _read(session, case_id)
+    t = workflow.TRANSITIONS.get((State(row.state), action))
+    if t is None:
+        return None
+    columns = _clock_change(session, row, action, t.next_state)
+    due = columns.get("stage_deadline")
+    return due if isinstance(due, datetime) else None
 
 
 def _read(session: Session, case_id: CaseId) -> Any:
@@ -552,9 +611,15 @@ def _read(session: Session, case_id: CaseId) -> Any:
             Case.address,
             Case.longitude,
             Case.current_department,
+            Case.urgency,
             Case.stage_deadline,
             Case.stage_started_at,
             Case.pending_request,
+            Case.extension_count,
+            Case.stage_limit_unit,
+            Case.stage_limit_minutes,
+            Case.clock_start,
+            Case.allowance_minutes,
         ).where(Case.id == case_id)
     ).one_or_none()
     if row is None:
@@ -614,16 +679,6 @@ def _notify(session: Session, case_id: CaseId, action: str, state: State, versio
     })
 
 
-def _new_stage(*, department: str | None, deadline: datetime) -> dict[str, Any]:
-    return {
-        "current_department": department,
-        "stage_deadline": deadline,
-        "stage_started_at": func.now(),
-        "deadline_status": DeadlineStatus.NORMAL.value,
-        "pending_request": None,
-    }
-
-
 def _required(note: str | None) -> str:
     if note is None or not note.strip():
         raise ValidationError("note", "required")
@@ -657,14 +712,6 @@ def _check_department(session: Session, code: str) -> None:
     ).scalar_one_or_none()
     if not active:
         raise ValidationError("department", "unknown", value=code)
-
-
-def _check_future(session: Session, when: datetime, field: str) -> None:
-    if when.tzinfo is None:  # a naive time would be read in the server's zone: refuse it
-        raise ValidationError(field, "out_of_range", value=when.isoformat(timespec="minutes"))
-    now = session.execute(select(func.now())).scalar_one()
-    if when <= now:
-        raise ValidationError(field, "in_past", value=when.isoformat(timespec="minutes"))
 
 
 def _check_location(longitude: float | None, latitude: float | None) -> None:

@@ -117,7 +117,6 @@ class Desk:
             return fn(s, **kwargs)
 
     def default_args(self, action: Action, case_id: CaseId) -> dict[str, Any]:
-        now = self.now()
         kwargs: dict[str, Any] = {"case_id": case_id}
         if action is not Action.URGE:
             kwargs["expected_version"] = self.version(case_id)
@@ -126,9 +125,9 @@ class Desk:
             Action.VERIFY_FAIL: {"note": note},
             Action.REJECT: {"reason": RejectReason.DUPLICATE},
             Action.SEND_BACK: {"note": note},
-            Action.DISPATCH: {"department": DEPARTMENT, "deadline": now + timedelta(days=2)},
+            Action.DISPATCH: {"department": DEPARTMENT},
             Action.REPORT_DONE: {"note": "已更换井盖"},
-            Action.REQUEST_EXTENSION: {"deadline": now + timedelta(days=9), "note": note},
+            Action.REQUEST_EXTENSION: {"note": note},
             Action.REQUEST_RETURN: {"note": "不属于本部门"},
             Action.REQUEST_POSTPONEMENT: {
                 "resume_on": date.today() + timedelta(days=10),
@@ -136,7 +135,7 @@ class Desk:
             },
             Action.DENY: {"note": note},
             Action.CHECK_FAIL: {"note": note},
-            Action.REWORK: {"deadline": now + timedelta(days=1), "note": note},
+            Action.REWORK: {"note": note},
             Action.URGE: {"note": "请尽快处置"},
             Action.VOID: {"note": note},
         }

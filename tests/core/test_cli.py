@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 
+from seatdesk.db import migrate
 from seatdesk.db.engine import ServerAddress
 from seatdesk.demo import DemoResult
 
@@ -30,7 +31,8 @@ def test_db_status_names_the_server_version_and_revision(server: ServerAddress) 
     result = _run("db", "status", env={"SEATDESK_DATABASE_URL": _url(server)})
     assert result.returncode == 0, result.stderr
     assert "PostgreSQL 1" in result.stdout
-    assert "0002 (head 0002)" in result.stdout
+    head = migrate.head_revision()
+    assert f"{head} (head {head})" in result.stdout
     assert server.url.password not in result.stdout
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -83,20 +83,21 @@ def test_a_file_that_is_not_an_image_is_refused_and_no_case_is_left(desk: Desk) 
     assert desk.scalar("SELECT count(*) FROM cases") == before
 
 
-def test_dispatch_checks_department_and_deadline(desk: Desk) -> None:
+def test_dispatch_checks_the_department_and_sets_the_standard_deadline(desk: Desk) -> None:
     case_id = desk.case_in(State.REGISTERED)
-    now = desk.now()
     with pytest.raises(ValidationError) as err:
         desk.perform(Role.DISPATCHER, Action.DISPATCH, case_id, department="NOPE")
     assert err.value.field == "department"
-    with pytest.raises(ValidationError) as err:
-        desk.perform(Role.DISPATCHER, Action.DISPATCH, case_id, deadline=now - timedelta(hours=1))
-    assert err.value.field == "deadline"
-    deadline = now + timedelta(hours=4)
-    desk.perform(Role.DISPATCHER, Action.DISPATCH, case_id, deadline=deadline)
+    with desk.as_(Role.DISPATCHER) as s:
+        preview = cases.preview_deadline(s, case_id, Action.DISPATCH)
+    desk.perform(Role.DISPATCHER, Action.DISPATCH, case_id)
     detail = queues.get_case(desk.session, case_id)
-    assert detail.current_department == "SZ" and detail.stage_deadline == deadline
+    assert detail.current_department == "SZ"
+    # 0101 上水井盖, first condition: 2 紧急工作时, round the clock.
+    assert detail.stage_deadline == desk.now() + timedelta(hours=2) == preview
     assert detail.deadline_status is DeadlineStatus.NORMAL
+    dispatched = queues.timeline(desk.session, case_id)[-1]
+    assert dispatched.data["deadline"] == detail.stage_deadline.isoformat()
 
 
 def test_a_stale_case_names_who_changed_it_and_writes_nothing(desk: Desk) -> None:
@@ -110,16 +111,20 @@ def test_a_stale_case_names_who_changed_it_and_writes_nothing(desk: Desk) -> Non
     assert desk.state(case_id) is State.VERIFYING
 
 
-def test_extension_approved_moves_the_deadline(desk: Desk) -> None:
+def test_an_approved_extension_adds_one_original_limit_at_most_twice(desk: Desk) -> None:
     case_id = desk.case_in(State.HANDLING)
-    wanted = desk.now() + timedelta(days=9)
-    desk.perform(Role.DEPARTMENT, Action.REQUEST_EXTENSION, case_id, deadline=wanted)
-    assert queues.get_case(desk.session, case_id).pending_request["kind"] == "extension"
-    desk.perform(Role.SHIFT_LEADER, Action.APPROVE, case_id)
-    detail = queues.get_case(desk.session, case_id)
-    assert detail.state is State.HANDLING
-    assert detail.stage_deadline == wanted
-    assert detail.extension_count == 1 and detail.pending_request is None
+    first = queues.get_case(desk.session, case_id).stage_deadline
+    for n in (1, 2):
+        desk.perform(Role.DEPARTMENT, Action.REQUEST_EXTENSION, case_id)
+        assert queues.get_case(desk.session, case_id).pending_request["kind"] == "extension"
+        desk.perform(Role.SHIFT_LEADER, Action.APPROVE, case_id)
+        detail = queues.get_case(desk.session, case_id)
+        assert detail.state is State.HANDLING
+        assert detail.stage_deadline == first + n * timedelta(hours=2)
+        assert detail.extension_count == n and detail.pending_request is None
+    with pytest.raises(ValidationError) as err:
+        desk.perform(Role.DEPARTMENT, Action.REQUEST_EXTENSION, case_id)
+    assert err.value.problem == "too_many_extensions"
 
 
 def test_extension_denied_keeps_the_deadline(desk: Desk) -> None:
@@ -147,12 +152,18 @@ def test_postponement_pauses_until_the_resume_date(desk: Desk) -> None:
     with pytest.raises(ValidationError):
         desk.perform(Role.DEPARTMENT, Action.REQUEST_POSTPONEMENT, case_id,
                      resume_on=date.today())
+    left = queues.get_case(desk.session, case_id).stage_deadline - desk.now()
     desk.perform(Role.DEPARTMENT, Action.REQUEST_POSTPONEMENT, case_id, resume_on=resume_on)
     desk.perform(Role.SHIFT_LEADER, Action.APPROVE, case_id)
     detail = queues.get_case(desk.session, case_id)
     assert detail.state is State.POSTPONED and detail.resume_on == resume_on
+    # The clock stops until the resume date and gives back what was left (2 紧急工作时).
+    restart = datetime.combine(resume_on, time(0, 0), tzinfo=detail.stage_deadline.tzinfo)
+    assert detail.stage_deadline == restart + left
     desk.perform(Role.DEPARTMENT, Action.RESUME, case_id)
     assert desk.state(case_id) is State.HANDLING
+    # Resumed early: the clock runs again from now with what was left.
+    assert queues.get_case(desk.session, case_id).stage_deadline == desk.now() + left
 
 
 def test_rework_counts_and_keeps_the_department(desk: Desk) -> None:
