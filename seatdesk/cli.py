@@ -307,5 +307,11 @@ def user_list(as_login: str | None) -> None:
     console.print(table)
 
 
+from seatdesk.cli_deadlines import calendar, scheduler, standards  # noqa: E402
+
+main.add_command(calendar)
+main.add_command(standards)
+main.add_command(scheduler)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -79,6 +79,28 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "工作日历缺少 {years} 年的节假日安排，暂按周一至周五计算；请管理员导入"
         "（seatdesk calendar import）。",
     ),
+    "calendar_file_bad": (
+        "{path} has bad rows, nothing was imported: {problems}.",
+        "{path} 有错误的行，未导入任何数据：{problems}。",
+    ),
+    "calendar_file_empty": ("{path} holds no days to import.", "{path} 中没有可导入的日期。"),
+    "calendar_file_unreadable": (
+        "{path} cannot be read as a CSV or xlsx file: {reason}.",
+        "无法将 {path} 读取为 CSV 或 xlsx 文件：{reason}。",
+    ),
+    "standard_unreadable": (
+        "{path} cannot be read as an Excel workbook ({reason}).",
+        "无法将 {path} 读取为 Excel 工作簿（{reason}）。",
+    ),
+    "standard_header": (
+        "{path} does not have the columns of a time-limit standard: {expected}.",
+        "{path} 的列与立结案标准不符，应为：{expected}。",
+    ),
+    "standard_bad_rows": (
+        "The standard {path} has bad rows, nothing was imported: {problems}.",
+        "立结案标准 {path} 有错误的行，未导入任何数据：{problems}。",
+    ),
+    "standard_empty": ("{path} holds no filing conditions.", "{path} 中没有立案条件。"),
     # Field names used in validation messages.
     "field.description": ("Description", "问题描述"),
     "field.location": ("Location", "位置"),

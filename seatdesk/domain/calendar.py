@@ -139,5 +139,18 @@ class WorkCalendar:
     def day_name(self, day: date) -> str:
         if day.year in PACKAGE_YEARS and day not in self.days:
             _, name = chinese_calendar.get_holiday_detail(day)
-            return str(name or "")
+            return HOLIDAY_ZH.get(str(name), str(name)) if name else ""
         return ""
+
+
+#: The package names holidays in English; the centre reads them in Chinese.
+HOLIDAY_ZH = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}

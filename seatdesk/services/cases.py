@@ -561,11 +561,11 @@ def _clock_change(
         amount, unit = deadline_service.stage_limit(
             session, stage, Urgency(row.urgency), filing_condition_id or row.filing_condition_id
         )
-        clock = StageClock.start(now, amount, unit, rules.calendar)
+        fresh = StageClock.start(now, amount, unit, rules.calendar)
         return {
             "stage": stage.value,
             "stage_started_at": now,
-            **deadline_service.clock_columns(clock, rules),
+            **deadline_service.clock_columns(fresh, rules),
         }
     clock = deadline_service.clock_of(row)
     if clock is None:

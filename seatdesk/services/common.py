@@ -63,6 +63,14 @@ def current_actor(session: Session) -> Actor:
     )
 
 
+def require_admin(session: Session, action: object) -> None:
+    """Administration is for the admin seats, or for the database owner at the command
+    line (who is no seat user); the database enforces the same privileges in the end."""
+    login = session.execute(text("SELECT current_user")).scalar_one()
+    if session.get(User, login) is not None:
+        require_roles(current_actor(session), action, {Role.ADMIN})
+
+
 def require_roles(actor: Actor, action: object, allowed: Iterable[Role]) -> None:
     """Raise ``PermissionDenied`` unless the actor holds one of ``allowed``."""
     allowed_set = frozenset(allowed)

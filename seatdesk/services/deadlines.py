@@ -82,12 +82,12 @@ def stage_limit(
     if stage is Stage.HANDLING:
         if filing_condition_id is None:
             raise Problem("no_handling_limit")
-        row = session.execute(
+        condition = session.execute(
             select(FilingCondition.limit_amount, FilingCondition.limit_unit).where(
                 FilingCondition.id == filing_condition_id
             )
         ).one()
-        return Decimal(row.limit_amount), TimeUnit(row.limit_unit)
+        return Decimal(condition.limit_amount), TimeUnit(condition.limit_unit)
     row = session.execute(
         select(TimeLimit.amount, TimeLimit.unit).where(
             TimeLimit.stage == stage.value, TimeLimit.urgency == urgency.value

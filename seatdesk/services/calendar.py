@@ -1,0 +1,166 @@
+"""The working calendar as the centre keeps it: a year's holiday schedule entered when
+the State Council publishes it, local days off and extra working days, office hours.
+
+Every change recomputes the deadlines of open cases in working time and audits it,
+in the same transaction: the change and its consequences land together or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from seatdesk.db.models import CalendarDay, CalendarYear, CentreSetting
+from seatdesk.domain.calendar import OfficeHours
+from seatdesk.errors import Problem
+from seatdesk.progress import Progress
+from seatdesk.services import deadlines as deadline_service
+from seatdesk.services.common import ChangeSet, require_admin
+
+_HOLIDAY_WORDS = {"holiday", "off", "休", "休息", "放假", "节假日", "假日"}
+_WORKDAY_WORDS = {"workday", "working", "work", "班", "上班", "调休上班", "工作日"}
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleDay:
+    day: date
+    working: bool
+    name: str
+
+
+def read_schedule(path: Path) -> list[ScheduleDay]:
+    """Read ``date, holiday|workday, name`` rows from a CSV or xlsx file.
+
+    A header row is allowed. Every bad row is reported with its number; nothing is
+    returned unless every row is good.
+    """
+    rows = _rows(path)
+    out: list[ScheduleDay] = []
+    problems: list[str] = []
+    for number, cells in rows:
+        if not any(str(c or "").strip() for c in cells):
+            continue
+        first = str(cells[0] or "").strip()
+        if number == 1 and not first[:1].isdigit() and not isinstance(cells[0], date):
+            continue  # a header
+        try:
+            day = cells[0] if isinstance(cells[0], date) else date.fromisoformat(first)
+            if isinstance(day, datetime):
+                day = day.date()
+        except ValueError:
+            problems.append(f"row {number}: {first!r} is not a date (YYYY-MM-DD)")
+            continue
+        kind = str(cells[1] if len(cells) > 1 and cells[1] is not None else "").strip().lower()
+        if kind in _HOLIDAY_WORDS:
+            working = False
+        elif kind in _WORKDAY_WORDS:
+            working = True
+        else:
+            problems.append(f"row {number}: {kind!r} is neither holiday nor workday")
+            continue
+        name = str(cells[2]).strip() if len(cells) > 2 and cells[2] is not None else ""
+        out.append(ScheduleDay(day, working, name))
+    if problems:
+        raise Problem("calendar_file_bad", path=path.name, problems="; ".join(problems[:10]))
+    if not out:
+        raise Problem("calendar_file_empty", path=path.name)
+    return out
+
+
+def _rows(path: Path) -> list[tuple[int, list[object]]]:
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            sheet = book.worksheets[0]
+            return [(i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), 1)]
+        text = path.read_text(encoding="utf-8-sig")
+        return [(i, list(r)) for i, r in enumerate(csv.reader(io.StringIO(text)), 1)]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+        raise Problem("calendar_file_unreadable", path=path.name, reason=str(exc)) from exc
+    except Exception as exc:  # openpyxl raises assorted errors for a file that is not xlsx
+        reason = type(exc).__name__
+        raise Problem("calendar_file_unreadable", path=path.name, reason=reason) from exc
+
+
+def import_schedule(
+    session: Session, days: list[ScheduleDay], *, note: str = "", progress: Progress | None = None
+) -> ChangeSet:
+    """Enter a schedule: the listed days override the calendar, and each year it covers
+    is marked as entered (its unlisted days are Monday–Friday working days)."""
+    require_admin(session, "calendar import")
+    for d in days:
+        _upsert_day(session, d)
+    for year in sorted({d.day.year for d in days}):
+        session.execute(
+            pg_insert(CalendarYear)
+            .values(year=year, note=note)
+            .on_conflict_do_update(index_elements=[CalendarYear.year], set_={"note": note})
+        )
+    changed = deadline_service.recompute_open_deadlines(
+        session, reason=f"calendar: {len(days)} days entered", progress=progress
+    )
+    return changed | ChangeSet(entities=frozenset({"calendar"}))
+
+
+def set_day(session: Session, day: date, *, working: bool | None, name: str = "") -> ChangeSet:
+    """A local day off or extra working day; ``working=None`` removes the override."""
+    require_admin(session, "calendar")
+    if working is None:
+        session.execute(delete(CalendarDay).where(CalendarDay.day == day))
+    else:
+        _upsert_day(session, ScheduleDay(day, working, name))
+    changed = deadline_service.recompute_open_deadlines(session, reason=f"calendar: {day}")
+    return changed | ChangeSet(entities=frozenset({"calendar"}))
+
+
+def _upsert_day(session: Session, d: ScheduleDay) -> None:
+    session.execute(
+        pg_insert(CalendarDay)
+        .values(day=d.day, working=d.working, name=d.name)
+        .on_conflict_do_update(
+            index_elements=[CalendarDay.day], set_={"working": d.working, "name": d.name}
+        )
+    )
+
+
+def set_office_hours(session: Session, hours: OfficeHours) -> ChangeSet:
+    require_admin(session, "office hours")
+    session.execute(
+        pg_insert(CentreSetting)
+        .values(key="office_hours", value=hours.to_json())
+        .on_conflict_do_update(
+            index_elements=[CentreSetting.key], set_={"value": hours.to_json()}
+        )
+    )
+    changed = deadline_service.recompute_open_deadlines(session, reason="office hours")
+    return changed | ChangeSet(entities=frozenset({"calendar"}))
+
+
+@dataclass(frozen=True, slots=True)
+class YearView:
+    year: int
+    known: bool
+    source: str  # "package", "entered" or "weekdays"
+    days: list[tuple[date, bool, str]]
+
+
+def show_year(session: Session, year: int) -> YearView:
+    """The year's days off on weekdays and working days on weekends, and who knows it."""
+    calendar = deadline_service.load_calendar(session)
+    names = dict(session.execute(select(CalendarDay.day, CalendarDay.name)).all())
+    days = [(d, w, names.get(d) or n) for d, w, n in calendar.days_off(year)]
+    if year in calendar.entered_years:
+        source = "entered"
+    elif calendar.knows(year):
+        source = "package"
+    else:
+        source = "weekdays"
+    return YearView(year, calendar.knows(year), source, days)

@@ -1,0 +1,195 @@
+"""The city's time-limit standard (立结案标准) as the Excel sheet cities publish.
+
+Columns: 大类代码, 大类名称, 小类代码, 小类名称, 处置单位, 主管部门, 立案条件, 结案条件,
+处置时限 ("4工作时", "2工作日"); a merged cell means "same as above". Import checks every
+row first and reports each bad one with its row number; nothing is written unless all
+rows are good.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session, aliased
+
+from seatdesk.db.models import Category, Department, FilingCondition
+from seatdesk.domain.glossary import TimeUnit
+from seatdesk.domain.limits import LimitFormatError, format_limit, parse_limit
+from seatdesk.errors import Problem
+from seatdesk.services.common import ChangeSet, require_admin
+
+HEADERS = (
+    "大类代码", "大类名称", "小类代码", "小类名称", "处置单位", "主管部门", "立案条件",
+    "结案条件", "处置时限",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StandardRow:
+    row: int
+    major_code: str
+    minor_code: str
+    handling: str
+    supervising: str
+    condition: str
+    closing: str
+    amount: Decimal
+    unit: TimeUnit
+
+
+def export_standard(session: Session, path: Path, case_type: str = "component") -> int:
+    """Write the standard of one catalogue (部件 or 事件) to ``path``; returns rows."""
+    major = aliased(Category)
+    handling = aliased(Department)
+    supervising = aliased(Department)
+    rows = session.execute(
+        select(
+            major.code, major.name, Category.code, Category.name, handling.name,
+            supervising.name, FilingCondition.description, FilingCondition.closing_condition,
+            FilingCondition.limit_amount, FilingCondition.limit_unit,
+        )
+        .join(Category, Category.id == FilingCondition.category_id)
+        .join(major, major.id == Category.parent_id)
+        .join(handling, handling.code == FilingCondition.handling_department_code)
+        .outerjoin(supervising, supervising.code == FilingCondition.supervising_department_code)
+        .where(Category.case_type == case_type)
+        .order_by(Category.code, FilingCondition.seq)
+    ).all()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "部件立结案标准" if case_type == "component" else "事件立结案标准"
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for r in rows:
+        sheet.append([*r[:8], format_limit(Decimal(r[8]), TimeUnit(r[9]))])
+    # Merge the repeated class cells, as the published standards do: the major class
+    # columns over its rows, the minor class columns over its conditions.
+    for cols, key in (((1, 2), lambda r: r[0]), ((3, 4), lambda r: (r[0], r[2]))):
+        first = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or key(rows[i]) != key(rows[first]):
+                if i - first > 1:
+                    for col in cols:
+                        sheet.merge_cells(start_row=first + 2, start_column=col,
+                                          end_row=i + 1, end_column=col)
+                        sheet.cell(first + 2, col).alignment = Alignment(vertical="center")
+                first = i
+    for letter, width in zip("ABCDEFGHI", (9, 12, 9, 14, 22, 22, 36, 30, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+    book.save(path)
+    return len(rows)
+
+
+def read_standard(path: Path) -> list[StandardRow]:
+    """Read the sheet, filling merged cells from above; all problems or all rows."""
+    try:
+        book = openpyxl.load_workbook(path)
+    except Exception as exc:  # openpyxl raises assorted errors for a non-xlsx file
+        raise Problem("standard_unreadable", path=path.name, reason=type(exc).__name__) from exc
+    sheet = book.worksheets[0]
+    merged: dict[tuple[int, int], Any] = {}
+    for rng in sheet.merged_cells.ranges:
+        value = sheet.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                merged[(r, c)] = value
+    header = [str(sheet.cell(1, c).value or "").strip() for c in range(1, 10)]
+    if tuple(header) != HEADERS:
+        raise Problem("standard_header", path=path.name, expected="、".join(HEADERS))
+    out: list[StandardRow] = []
+    problems: list[str] = []
+    previous: list[str] = [""] * 9
+    for r in range(2, sheet.max_row + 1):
+        cells = []
+        for c in range(1, 10):
+            value = merged.get((r, c), sheet.cell(r, c).value)
+            cells.append("" if value is None else str(value).strip())
+        if not any(cells):
+            continue
+        # An empty class cell under a filled one means "same as above" too.
+        for c in range(4):
+            if not cells[c]:
+                cells[c] = previous[c]
+        previous = cells
+        try:
+            amount, unit = parse_limit(cells[8])
+        except LimitFormatError as exc:
+            problems.append(f"row {r}: {exc}")
+            continue
+        if not cells[6]:
+            problems.append(f"row {r}: 立案条件 is empty")
+            continue
+        out.append(StandardRow(r, cells[0].zfill(2), cells[2].zfill(4), cells[4], cells[5],
+                               cells[6], cells[7], amount, unit))
+    if problems:
+        raise Problem("standard_bad_rows", path=path.name, problems="; ".join(problems[:10]))
+    if not out:
+        raise Problem("standard_empty", path=path.name)
+    return out
+
+
+def import_standard(
+    session: Session, rows: list[StandardRow], case_type: str = "component"
+) -> ChangeSet:
+    """Replace the filing conditions of every minor class in ``rows`` (in file order)."""
+    require_admin(session, "standard import")
+    # Major codes have two digits, minor codes four: one dictionary holds both.
+    classes = {
+        r.code: r
+        for r in session.execute(select(Category).where(Category.case_type == case_type)).scalars()
+    }
+    departments: dict[str, str] = {}
+    for code, name in session.execute(select(Department.code, Department.name)).all():
+        departments[code] = code
+        departments[name] = code
+    problems: list[str] = []
+    by_minor: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        minor = classes.get(row.minor_code)
+        major = classes.get(row.major_code)
+        if major is None or minor is None or minor.parent_id != major.id:
+            problems.append(f"row {row.row}: unknown class {row.major_code}/{row.minor_code}")
+            continue
+        handling = departments.get(row.handling)
+        if handling is None:
+            problems.append(f"row {row.row}: unknown department {row.handling!r}")
+            continue
+        supervising = departments.get(row.supervising) if row.supervising else None
+        if row.supervising and supervising is None:
+            problems.append(f"row {row.row}: unknown department {row.supervising!r}")
+            continue
+        seq = len(by_minor[minor.id]) + 1
+        if seq > 8:
+            problems.append(f"row {row.row}: a class has at most 8 filing conditions")
+            continue
+        by_minor[minor.id].append({
+            "category_id": minor.id, "seq": seq, "description": row.condition,
+            "closing_condition": row.closing or row.condition, "limit_amount": row.amount,
+            "limit_unit": row.unit.value, "handling_department_code": handling,
+            "supervising_department_code": supervising,
+        })
+    if problems:
+        raise Problem("standard_bad_rows", path="", problems="; ".join(problems[:10]))
+    for conditions in by_minor.values():
+        for values in conditions:
+            session.execute(
+                pg_insert(FilingCondition)
+                .values(**values)
+                .on_conflict_do_update(
+                    index_elements=[FilingCondition.category_id, FilingCondition.seq],
+                    set_={k: v for k, v in values.items() if k not in ("category_id", "seq")},
+                )
+            )
+    # New limits apply to stages started from now; running clocks keep their limit.
+    return ChangeSet(entities=frozenset({"standards"}))
