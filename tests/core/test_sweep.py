@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, text
 
-from seatdesk.db.engine import session_factory
 from seatdesk.domain.glossary import Action, DeadlineStatus, Role, State
 from seatdesk.errors import PermissionDenied, Problem
 from seatdesk.services import calendar as calendar_service
@@ -60,9 +59,12 @@ def test_a_new_stage_starts_a_fresh_clock_and_status(desk: Desk) -> None:
 def test_every_seat_may_sweep(desk: Desk) -> None:
     with desk.as_(Role.DEPARTMENT) as s:
         assert deadlines.sweep(s) >= 0
-    with desk.as_(Role.DEPARTMENT):
-        with pytest.raises(Exception, match="permission denied"), desk.session.begin_nested():
-            desk.session.execute(text("SELECT seatdesk_sweep_deadlines_at(now() + '1 year')"))
+    with (
+        desk.as_(Role.DEPARTMENT),
+        pytest.raises(Exception, match="permission denied"),
+        desk.session.begin_nested(),
+    ):
+        desk.session.execute(text("SELECT seatdesk_sweep_deadlines_at(now() + '1 year')"))
 
 
 def test_two_concurrent_sweeps_flag_each_case_exactly_once(owner_engine: Engine, seeded) -> None:
