@@ -10,9 +10,12 @@ Target (the queue issue): within 1.5× of the hand-written query and under 50 ms
 
 Run from the top of the checkout:
 
-    python -m benchmarks.queue [--cases 1000000] [--repeat 20] [--explain]
+    python -m benchmarks.queue [--cases 1000000] [--repeat 20] [--walk-budget 60] [--explain]
 
-It exits 0 whatever the timings: it is a benchmark, not a test.
+A shape whose walk to the far page takes longer than ``--walk-budget`` seconds gets
+that page's cursor from the hand-written query with OFFSET, and its row says so.
+EXPLAIN (ANALYZE, BUFFERS) is printed for every page over 50 ms. It exits 0 whatever
+the timings: it is a benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ if __name__ == "__main__" and not __package__:
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import argparse
+import os
 import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -106,9 +111,15 @@ class Shape:
     states: frozenset[str] | None = None
 
 
-def shapes(department: str) -> list[Shape]:
+def shapes(department: str, number: str) -> list[Shape]:
+    """The queues measured; ``department`` is the busiest department, ``number`` the
+    number of an open case (what a person types into the search box most often)."""
     dept_login = f"dept_{department.lower()}"
-    road = "解放路"
+    road = "解放路"  # in one address of nine
+    text_filter = (
+        f"{OPEN} AND (c.number ILIKE %(pat)s OR c.address ILIKE %(pat)s "
+        "OR c.description ILIKE %(pat)s)"
+    )
     return [
         Shape(
             "dispatcher, deadline",
@@ -163,15 +174,16 @@ def shapes(department: str) -> list[Shape]:
             Bare(f"{OPEN} AND c.deadline_status = 'overdue'", DEADLINE_KEY),
         ),
         Shape(
-            f"dispatcher, text '{road}'",
+            f"open cases, text '{road}'",
             "dispatcher1",
             QueueQuery(text=road, sort=SortKey.DEADLINE),
-            Bare(
-                f"{OPEN} AND (c.number ILIKE %(pat)s OR c.address ILIKE %(pat)s "
-                "OR c.description ILIKE %(pat)s)",
-                DEADLINE_KEY,
-                params={"pat": f"%{road}%"},
-            ),
+            Bare(text_filter, DEADLINE_KEY, params={"pat": f"%{road}%"}),
+        ),
+        Shape(
+            "open cases, case number",
+            "dispatcher1",
+            QueueQuery(text=number, sort=SortKey.DEADLINE),
+            Bare(text_filter, DEADLINE_KEY, params={"pat": f"%{number}%"}),
         ),
     ]
 
@@ -186,16 +198,25 @@ class Walk:
     page: int  # the page number reached (1-based)
     cursor: Cursor | None  # the cursor that fetches it
     stuck_at: int | None = None  # the first page that repeated a row already shown
+    over_budget: bool = False  # the walk stopped early; ``cursor`` came from OFFSET
 
 
-def walk_to(session: Any, query: QueueQuery, page: int) -> Walk:
+def walk_to(session: Any, query: QueueQuery, page: int, budget_s: float) -> Walk:
     """Follow ``next`` from the first page to ``page`` (or the last page, or the first
-    page whose cursor did not move on: one that shows a row again)."""
+    page whose cursor did not move on: one that shows a row again).
+
+    A walk that takes longer than ``budget_s`` stops; the caller then finds the far
+    page's cursor with OFFSET instead.
+    """
     seen: set[int] = set()
     cursor: Cursor | None = None
     walk = Walk(page=1, cursor=None)
     n = 1
+    deadline = time.perf_counter() + budget_s
     while True:
+        if time.perf_counter() > deadline:
+            walk.over_budget = True
+            return walk
         result = queue(session, replace(query, after=cursor))
         ids = [r.id for r in result.rows]
         if seen.intersection(ids):
@@ -231,6 +252,17 @@ class Result:
         return self.ours_ms < MS_TARGET
 
 
+def cursor_by_offset(conn: Any, shape: Shape, page: int, limit: int) -> Cursor | None:
+    """The cursor of the ``page``-th page, from the hand-written query with OFFSET."""
+    sql = shape.bare.sql(False).replace("LIMIT %(limit)s", "LIMIT 1 OFFSET %(offset)s")
+    params = {**shape.bare.params, "offset": (page - 1) * limit - 1}
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    conn.rollback()
+    return Cursor(row[-1], row[0]) if row else None
+
+
 def bare_fetch(conn: Any, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     with conn.cursor() as cur:
         cur.execute(sql, params)
@@ -246,6 +278,7 @@ def measure(
     repeat: int,
     warmup: int,
     explain_all: bool,
+    walk_budget: float,
 ) -> tuple[list[Result], list[str], Walk]:
     engine, session = seat_session(db, shape.login)
     bare_conn = psycopg2_connection(db.login(shape.login))
@@ -255,11 +288,17 @@ def measure(
             derived = {s.value for s in queue_states(shape.query)}
             assert derived == shape.states, (shape.name, sorted(derived))
         t0 = time.perf_counter()
-        walk = walk_to(session, shape.query, page)
+        walk = walk_to(session, shape.query, page, walk_budget)
         walk_s = time.perf_counter() - t0
         if walk.stuck_at is not None:
             label = f"p.{walk.page} (stuck)"
             note = f"p.{walk.stuck_at} repeats rows of earlier pages"
+        elif walk.over_budget:
+            note = f"walk over {walk_budget:.0f}s budget at p.{walk.page}; cursor by OFFSET"
+            cursor = cursor_by_offset(bare_conn, shape, page, shape.query.limit)
+            if cursor is not None:
+                walk.page, walk.cursor = page, cursor
+            label = f"p.{walk.page} (OFFSET)"
         else:
             label = f"p.{walk.page}" if walk.page == page else f"p.{walk.page} (last)"
             note = ""
@@ -292,7 +331,7 @@ def measure(
                 note if cursor is not None else "",
             )
             results.append(result)
-            if explain_all or not (result.ok_ms and result.ok_ratio):
+            if explain_all or not result.ok_ms:
                 explains.append(
                     f"--- {shape.name}, {page_label} (as {shape.login})\n"
                     + explain(bare_conn, sql, params)
@@ -318,20 +357,39 @@ def busiest_department(db: BenchDatabase) -> str:
         )
 
 
+def open_case_number(db: BenchDatabase) -> str:
+    """The number of an open case from the middle of the table."""
+    with db.owner.connect() as conn:
+        return str(
+            conn.execute(
+                text(
+                    f"SELECT c.number FROM cases c WHERE {OPEN} AND c.id >= "
+                    "(SELECT max(id) / 2 FROM cases) ORDER BY c.id LIMIT 1"
+                )
+            ).scalar_one()
+        )
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a CJK character takes two)."""
+    cols = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - cols)
+
+
 def print_table(results: list[Result]) -> None:
     """The table; ``+ms`` is what the services add to the hand-written query."""
     say()
     say(
-        f"{'shape':<34} {'page':<12} {'rows':>4} {'ours ms':>8} {'bare ms':>8} {'+ms':>6} "
-        f"{'ratio':>6}  target (<= {RATIO_TARGET}x, < {MS_TARGET:.0f} ms)"
+        f"{_pad('shape', 34)} {_pad('page', 15)} {'rows':>4} {'ours ms':>8} {'bare ms':>8} "
+        f"{'+ms':>6} {'ratio':>6}  target (<= {RATIO_TARGET}x, < {MS_TARGET:.0f} ms)"
     )
-    say("-" * 100)
+    say("-" * 110)
     for r in results:
         bad = [x for x, miss in (("ratio", not r.ok_ratio), ("ms", not r.ok_ms)) if miss]
         verdict = "ok" if not bad else "FAIL " + ", ".join(bad)
         say(
-            f"{r.shape:<34} {r.page:<12} {r.rows:>4} {r.ours_ms:>8.2f} {r.bare_ms:>8.2f} "
-            f"{r.ours_ms - r.bare_ms:>+6.2f} {r.ratio:>5.2f}x  {verdict}"
+            f"{_pad(r.shape, 34)} {_pad(r.page, 15)} {r.rows:>4} {r.ours_ms:>8.2f} "
+            f"{r.bare_ms:>8.2f} {r.ours_ms - r.bare_ms:>+6.2f} {r.ratio:>5.2f}x  {verdict}"
             + (f"  [{r.note}]" if r.note else "")
         )
 
@@ -343,6 +401,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--only", default="", help="run the shapes whose name contains this")
+    parser.add_argument(
+        "--walk-budget",
+        type=float,
+        default=60.0,
+        help="seconds a shape may spend following cursors to the far page; past it the "
+        "far page's cursor is found with OFFSET (and the row says so)",
+    )
     parser.add_argument(
         "--explain",
         action="store_true",
@@ -357,7 +422,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     db = prepare_database(args.cases)
     department = busiest_department(db)
-    selected = [s for s in shapes(department) if args.only in s.name]
+    selected = [s for s in shapes(department, open_case_number(db)) if args.only in s.name]
+    say(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     results: list[Result] = []
     explains: list[str] = []
     stuck: list[str] = []
@@ -369,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
             repeat=args.repeat,
             warmup=args.warmup,
             explain_all=args.explain,
+            walk_budget=args.walk_budget,
         )
         results += r
         explains += e
@@ -379,11 +446,12 @@ def main(argv: list[str] | None = None) -> int:
         say()
         say(
             "EXPLAIN (ANALYZE, BUFFERS) of the hand-written queries"
-            + (":" if args.explain else " of the pages that missed a target:")
+            + (":" if args.explain else f" of the pages over {MS_TARGET:.0f} ms:")
         )
         for plan in explains:
             say(plan)
     print_table(results)
+    say(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     say()
     n = len(results)
     ratio_ok = [r for r in results if r.ok_ratio]

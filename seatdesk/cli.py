@@ -307,6 +307,10 @@ def user_list(as_login: str | None) -> None:
     console.print(table)
 
 
+from seatdesk.cli_grids import grids  # noqa: E402  (it imports this module lazily)
+
+main.add_command(grids)
+
 from seatdesk.cli_deadlines import calendar, scheduler, standards  # noqa: E402
 
 main.add_command(calendar)

@@ -210,6 +210,10 @@ _CATALOG.update({
     "grid.level.community": ("community", "社区（村）"),
     "grid.level.street": ("street", "街道（乡镇）"),
     "grid.level.county": ("county", "县级区划"),
+    "grid.community_format": (
+        "Community code {code} is not 12 digits (6 county + 3 street + 3 community).",
+        "社区编码 {code} 不是12位数字（6位县级区划 + 3位街道 + 3位社区）。",
+    ),
     "grid.duplicate": (
         "Grid {code} appears {count} times in the file.",
         "网格 {code} 在文件中出现了 {count} 次。",

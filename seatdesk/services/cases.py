@@ -36,6 +36,7 @@ from seatdesk.domain.glossary import (
 )
 from seatdesk.errors import NotFound, StaleCase, ValidationError
 from seatdesk.services import deadlines as deadline_service
+from seatdesk.services import grids
 from seatdesk.services import photos as photo_service
 from seatdesk.services.common import CaseId, ChangeSet, current_actor, require_roles
 from seatdesk.services.photos import Photo
@@ -71,6 +72,11 @@ def create_case(
     if new.filing_condition_id is not None:
         _check_condition(session, new.category_id, new.filing_condition_id)
     _check_location(new.longitude, new.latitude)
+    grid_code = new.grid_code
+    if grid_code is None and new.longitude is not None and new.latitude is not None:
+        # A location outside every grid is accepted: the case waits in the queue of
+        # cases to place (grids.unplaced_cases) and the seat is told.
+        grid_code = grids.locate(session, new.longitude, new.latitude)
     number = session.execute(select(func.seatdesk_next_case_number(func.now()))).scalar_one()
     opening = SimpleNamespace(
         state=None, urgency=new.urgency.value, filing_condition_id=new.filing_condition_id
@@ -90,7 +96,7 @@ def create_case(
                 address=new.address.strip(),
                 longitude=new.longitude,
                 latitude=new.latitude,
-                grid_code=new.grid_code,
+                grid_code=grid_code,
                 reporter=new.reporter,
                 reporter_phone=new.reporter_phone,
                 state=State.REPORTED.value,

@@ -7,13 +7,27 @@ first does.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, literal_column, or_, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    String,
+    any_,
+    bindparam,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.elements import BindParameter
 
 from seatdesk.db.models import Case, CaseEvent, Category, Department
 from seatdesk.domain import workflow
@@ -123,93 +137,162 @@ def queue_states(query: QueueQuery) -> frozenset[State]:
 
 def queue(session: Session, query: QueueQuery) -> Page:
     """One page of a queue, sorted by ``query.sort`` then id, from ``query.after`` on."""
-    sort_col = _SORT_COLUMNS[query.sort]
-    dept = aliased(Department)
-    stmt = (
-        select(
-            Case.id,
-            Case.number,
-            Case.state,
-            Case.deadline_status,
-            Case.stage_deadline,
-            Category.code.label("category_code"),
-            Category.name.label("category_name"),
-            Case.address,
-            Case.grid_code,
-            Case.current_department,
-            dept.name.label("department_name"),
-            Case.source,
-            Case.urgency,
-            Case.created_at,
-            Case.version,
-            sort_col.label("sort_value"),
-        )
-        .join(Category, Category.id == Case.category_id)
-        .outerjoin(dept, dept.code == Case.current_department)
-        .where(*_filters(query))
-        .limit(query.limit + 1)
-    )
-    if query.descending:
-        stmt = stmt.order_by(sort_col.desc(), Case.id.desc())
+    params = _params(query)
+    text_filter = "pattern" in params
+    statement = _statement(query.sort, query.descending, frozenset(params), bounded=False)
+    if not text_filter:
+        result = session.execute(statement, params).all()
     else:
-        stmt = stmt.order_by(sort_col, Case.id)
-    if query.after is not None:
-        key = tuple_(sort_col, Case.id)
-        bound = tuple_(literal_value(query.after.value), literal_value(query.after.id))
-        stmt = stmt.where(key < bound if query.descending else key > bound)
-    result = session.execute(stmt).all()
+        result = _text_pages(session, query, params)
     more = len(result) > query.limit
     result = result[: query.limit]
-    rows = [
-        CaseRow(
-            id=CaseId(r.id),
-            number=r.number,
-            state=State(r.state),
-            deadline_status=DeadlineStatus(r.deadline_status),
-            stage_deadline=r.stage_deadline,
-            category_code=r.category_code,
-            category_name=r.category_name,
-            address=r.address,
-            grid_code=r.grid_code,
-            department=r.current_department,
-            department_name=r.department_name,
-            source=Source(r.source),
-            urgency=Urgency(r.urgency),
-            created_at=r.created_at,
-            version=r.version,
-        )
-        for r in result
-    ]
-    cursor = Cursor(result[-1].sort_value, result[-1].id) if more and result else None
+    rows = [_row(r) for r in result]
+    cursor = Cursor(result[-1][-1], result[-1][0]) if more and result else None
     return Page(rows=rows, next=cursor)
 
 
-def literal_value(value: Any) -> Any:
-    return bindparam(None, value)
+#: Rows a free-text search examines per step, in queue order.
+TEXT_BATCH = 2000
 
 
-def _filters(query: QueueQuery) -> list[ColumnElement[bool]]:
-    states = queue_states(query)
-    conditions: list[ColumnElement[bool]] = [Case.state.in_(sorted(s.value for s in states))]
+def _text_pages(session: Session, query: QueueQuery, params: dict[str, Any]) -> list[Any]:
+    """A free-text page, found in bounded slices of the queue.
+
+    Seat users are subject to row-level security, under which PostgreSQL does not trust
+    column statistics for ILIKE (it is not leakproof): it guesses a handful of matches
+    and scans the whole table. Bounding each statement to the next ``TEXT_BATCH`` rows
+    of the queue's own index keeps every step an index range scan.
+    """
+    plain = {k: v for k, v in params.items() if k != "pattern"}
+    end_stmt = _batch_end(query.sort, query.descending, frozenset(plain))
+    found: list[Any] = []
+    while len(found) <= query.limit:
+        end = session.execute(end_stmt, {**plain, "offset": TEXT_BATCH - 1}).first()
+        bounds = {**params, "limit": query.limit + 1 - len(found)}
+        if end is not None:
+            bounds.update(end_value=end[0], end_id=end[1])
+        stmt = _statement(query.sort, query.descending, frozenset(bounds), bounded=end is not None)
+        found += session.execute(stmt, bounds).all()
+        if end is None:
+            break
+        params = {**params, "after_value": end[0], "after_id": end[1]}
+        plain = {**plain, "after_value": end[0], "after_id": end[1]}
+        end_stmt = _batch_end(query.sort, query.descending, frozenset(plain))
+    return found
+
+
+def _params(query: QueueQuery) -> dict[str, Any]:
+    """The bound values of a queue query; their names choose the cached statement."""
+    params: dict[str, Any] = {
+        "states": sorted(s.value for s in queue_states(query)),
+        "limit": query.limit + 1,
+    }
     if query.department:
-        conditions.append(Case.current_department == query.department)
+        params["department"] = query.department
     if query.category_id is not None:
+        params["category_id"] = query.category_id
+    if query.grid_code:
+        params["grid_code"] = query.grid_code
+    if query.source is not None:
+        params["source"] = query.source.value
+    if query.deadline_status is not None:
+        params["deadline_status"] = query.deadline_status.value
+    needle = query.text.strip()
+    if needle and needle.isdigit() and len(needle) >= 4:
+        # A case number or its beginning: a range on the unique index of numbers.
+        params["number_from"] = needle
+        params["number_to"] = needle[:-1] + chr(ord(needle[-1]) + 1)
+    elif needle:
+        params["pattern"] = "%" + _escape_like(needle) + "%"
+    if query.after is not None:
+        params["after_value"] = query.after.value
+        params["after_id"] = query.after.id
+    return params
+
+
+_DEPT = aliased(Department, name="dept")
+_COLUMNS = (
+    Case.id,
+    Case.number,
+    Case.state,
+    Case.deadline_status,
+    Case.stage_deadline,
+    Category.code,
+    Category.name,
+    Case.address,
+    Case.grid_code,
+    Case.current_department,
+    _DEPT.name,
+    Case.source,
+    Case.urgency,
+    Case.created_at,
+    Case.version,
+)
+_STATES = {s.value: s for s in State}
+_STATUSES = {s.value: s for s in DeadlineStatus}
+_SOURCES = {s.value: s for s in Source}
+_URGENCIES = {u.value: u for u in Urgency}
+
+
+def _row(r: Any) -> CaseRow:
+    return CaseRow(
+        CaseId(r[0]), r[1], _STATES[r[2]], _STATUSES[r[3]], r[4], r[5], r[6], r[7], r[8],
+        r[9], r[10], _SOURCES[r[11]], _URGENCIES[r[12]], r[13], r[14],
+    )
+
+
+def _conditions(
+    sort: SortKey, descending: bool, names: frozenset[str]
+) -> list[ColumnElement[bool]]:
+    sort_col = _SORT_COLUMNS[sort]
+    conditions: list[ColumnElement[bool]] = [
+        Case.state == any_(bindparam("states", type_=ARRAY(String)))
+    ]
+    simple = {
+        "department": Case.current_department,
+        "grid_code": Case.grid_code,
+        "source": Case.source,
+        "deadline_status": Case.deadline_status,
+    }
+    for name, column in simple.items():
+        if name in names:
+            conditions.append(column == bindparam(name))
+    if "category_id" in names:
         conditions.append(
             or_(
-                Case.category_id == query.category_id,
+                Case.category_id == bindparam("category_id"),
                 Case.category_id.in_(
-                    select(Category.id).where(Category.parent_id == query.category_id)
+                    select(Category.id).where(Category.parent_id == bindparam("category_id"))
                 ),
             )
         )
-    if query.grid_code:
-        conditions.append(Case.grid_code == query.grid_code)
-    if query.source is not None:
-        conditions.append(Case.source == query.source.value)
-    if query.deadline_status is not None:
-        conditions.append(Case.deadline_status == query.deadline_status.value)
-    if query.text.strip():
-        pattern = "%" + _escape_like(query.text.strip()) + "%"
+    if "number_from" in names:
+        conditions.append(Case.number >= bindparam("number_from"))
+        conditions.append(Case.number < bindparam("number_to"))
+    if "after_value" in names:
+        key = tuple_(sort_col, Case.id)
+        bound = tuple_(
+            bindparam("after_value", type_=sort_col.type), bindparam("after_id", type_=BigInteger)
+        )
+        conditions.append(key < bound if descending else key > bound)
+    return conditions
+
+
+def _order(sort: SortKey, descending: bool) -> tuple[Any, Any]:
+    sort_col = _SORT_COLUMNS[sort]
+    return (sort_col.desc(), Case.id.desc()) if descending else (sort_col, Case.id)
+
+
+@functools.lru_cache(maxsize=512)
+def _statement(
+    sort: SortKey, descending: bool, names: frozenset[str], *, bounded: bool
+) -> Executable:
+    """The queue statement for one shape of query, built once and reused with new values
+    (SQLAlchemy then skips compiling it too)."""
+    sort_col = _SORT_COLUMNS[sort]
+    conditions = _conditions(sort, descending, names)
+    if "pattern" in names:
+        pattern: BindParameter[str] = bindparam("pattern")
         conditions.append(
             or_(
                 Case.number.ilike(pattern, escape="\\"),
@@ -217,7 +300,33 @@ def _filters(query: QueueQuery) -> list[ColumnElement[bool]]:
                 Case.description.ilike(pattern, escape="\\"),
             )
         )
-    return conditions
+    if bounded:
+        key = tuple_(sort_col, Case.id)
+        end = tuple_(
+            bindparam("end_value", type_=sort_col.type), bindparam("end_id", type_=BigInteger)
+        )
+        conditions.append(key >= end if descending else key <= end)
+    return (
+        select(*_COLUMNS, sort_col.label("sort_value"))
+        .join(Category, Category.id == Case.category_id)
+        .outerjoin(_DEPT, _DEPT.code == Case.current_department)
+        .where(*conditions)
+        .order_by(*_order(sort, descending))
+        .limit(bindparam("limit"))
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _batch_end(sort: SortKey, descending: bool, names: frozenset[str]) -> Executable:
+    """The key of the last row of the next slice of a free-text search."""
+    sort_col = _SORT_COLUMNS[sort]
+    return (
+        select(sort_col, Case.id)
+        .where(*_conditions(sort, descending, names))
+        .order_by(*_order(sort, descending))
+        .offset(bindparam("offset"))
+        .limit(1)
+    )
 
 
 def _escape_like(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from sqlalchemy import text
 
 from seatdesk.domain import workflow
@@ -110,3 +111,27 @@ def test_a_new_dispatch_appears_at_its_deadline(desk: Desk) -> None:
     after = [r for r in rows[ids.index(case_id) + 1 :] if r.stage_deadline is not None]
     assert all(r.stage_deadline <= due for r in before)
     assert all(r.stage_deadline >= due for r in after)
+
+
+def test_free_text_is_searched_in_slices_that_miss_nothing(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seatdesk.services import queues as queue_service
+
+    needle = "解放路"
+    expected = desk.session.execute(text(
+        "SELECT id FROM cases WHERE state NOT IN ('closed', 'merged', 'rejected', 'voided') "
+        "AND (address LIKE :p OR description LIKE :p OR number LIKE :p) "
+        "ORDER BY deadline_sort, id"
+    ), {"p": f"%{needle}%"}).scalars().all()
+    assert len(expected) > 10
+    monkeypatch.setattr(queue_service, "TEXT_BATCH", 7)  # many slices, some empty
+    rows = _all_pages(desk, QueueQuery(text=needle, limit=4))
+    assert [r.id for r in rows] == expected
+
+
+def test_digits_search_case_numbers_by_prefix(desk: Desk) -> None:
+    number = desk.scalar("SELECT number FROM cases ORDER BY id LIMIT 1")
+    rows = _all_pages(desk, QueueQuery(text=number[:8], include_closed=True, limit=100))
+    assert rows and all(r.number.startswith(number[:8]) for r in rows)
+    assert number in [r.number for r in rows]

@@ -216,3 +216,14 @@ def test_messages_speak_chinese_by_default_and_english_on_request(
     assert "照片" in str(err.value)
     monkeypatch.setenv("SEATDESK_LANG", "en")
     assert str(err.value).startswith("Photo: at least one photo")
+
+
+def test_a_case_gets_its_grid_from_its_location(desk: Desk) -> None:
+    from seatdesk.services import grids
+
+    inside = desk.new_case(longitude=120.5605, latitude=27.6602)
+    code = queues.get_case(desk.session, inside).grid_code
+    assert code is not None and code == grids.locate(desk.session, 120.5605, 27.6602)
+    outside = desk.new_case(longitude=121.5, latitude=28.5)
+    assert queues.get_case(desk.session, outside).grid_code is None
+    assert outside in [c.id for c in grids.unplaced_cases(desk.session, limit=1000)]
