@@ -141,7 +141,9 @@ def queue(session: Session, query: QueueQuery) -> Page:
     text_filter = "pattern" in params
     statement = _statement(query.sort, query.descending, frozenset(params), bounded=False)
     if not text_filter:
-        result = session.execute(statement, params).all()
+        # Core execution on the session's connection: the ORM's result machinery would
+        # cost more than the query itself on a page of fifty rows.
+        result = session.connection().execute(statement, params).all()
     else:
         result = _text_pages(session, query, params)
     more = len(result) > query.limit
@@ -167,12 +169,12 @@ def _text_pages(session: Session, query: QueueQuery, params: dict[str, Any]) -> 
     end_stmt = _batch_end(query.sort, query.descending, frozenset(plain))
     found: list[Any] = []
     while len(found) <= query.limit:
-        end = session.execute(end_stmt, {**plain, "offset": TEXT_BATCH - 1}).first()
+        end = session.connection().execute(end_stmt, {**plain, "offset": TEXT_BATCH - 1}).first()
         bounds = {**params, "limit": query.limit + 1 - len(found)}
         if end is not None:
             bounds.update(end_value=end[0], end_id=end[1])
         stmt = _statement(query.sort, query.descending, frozenset(bounds), bounded=end is not None)
-        found += session.execute(stmt, bounds).all()
+        found += session.connection().execute(stmt, bounds).all()
         if end is None:
             break
         params = {**params, "after_value": end[0], "after_id": end[1]}
