@@ -7,6 +7,7 @@ buttons. Nothing here touches a database.
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -129,6 +130,7 @@ def allowed_actions(state: State, roles: Iterable[Role]) -> list[Action]:
     return [a for (s, a), t in TRANSITIONS.items() if s == state and t.roles & held]
 
 
+@functools.cache
 def queue_states(role: Role) -> frozenset[State]:
     """The states in which a case waits for ``role``: its working queue."""
     return frozenset(s for (s, _), t in TRANSITIONS.items() if t.in_queue and role in t.roles)
