@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 from rich.table import Table
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -161,14 +161,25 @@ def db_check() -> None:
 @click.option("--seed", default=1, show_default=True, help="Seed of the synthetic data.")
 @click.option("--cases", default=3000, show_default=True, help="How many cases to make.")
 @click.option("--reset", is_flag=True, help="Wipe cases and grids first.")
-def demo(seed: int, cases: int, reset: bool) -> None:
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if there are cases.")
+def demo(seed: int, cases: int, reset: bool, if_empty: bool) -> None:
     """Fill the database with a synthetic county: grids, catalogue, users and cases."""
-    from seatdesk.demo import run_demo
+    from seatdesk.demo import demo_passwords, run_demo
 
     if cases < 0:
         _fail("--cases must be zero or more.", 1)
     with _reported():
         address, engine = _owner()
+        if if_empty and not reset:
+            with engine.connect() as conn:
+                existing = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()
+            if existing:
+                console.print(
+                    f"{address.where()} already holds {existing:,} cases; nothing changed. "
+                    f"Demo accounts of seed {seed}, unless changed since:"
+                )
+                _print_accounts(demo_passwords(seed))
+                return
         with (
             RichProgress(
                 TextColumn("{task.description:<24}"),
@@ -186,17 +197,21 @@ def demo(seed: int, cases: int, reset: bool) -> None:
             f"{address.where()}: {result.cases:,} cases, {result.events:,} audit events, "
             f"{result.grids} grids, {result.photos:,} photos"
         )
-        table = Table(title="demo accounts (演示账号)")
-        table.add_column("login")
-        table.add_column("password")
-        from seatdesk.demo import demo_users
+        _print_accounts(result.passwords)
 
-        roles = {u.login: u for u in demo_users()}
-        table.add_column("role")
-        for login, password in result.passwords.items():
-            u = roles[login]
-            table.add_row(login, password, f"{u.role.zh} {u.department or ''}".strip())
-        console.print(table)
+
+def _print_accounts(passwords: dict[str, str]) -> None:
+    from seatdesk.demo import demo_users
+
+    table = Table(title="demo accounts (演示账号)")
+    table.add_column("login")
+    table.add_column("password")
+    table.add_column("role")
+    roles = {u.login: u for u in demo_users()}
+    for login, password in passwords.items():
+        u = roles[login]
+        table.add_row(login, password, f"{u.role.zh} {u.department or ''}".strip())
+    console.print(table)
 
 
 # ---- seatdesk user

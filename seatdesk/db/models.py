@@ -322,7 +322,7 @@ class Case(Base):
     #: The open department request (extension, postponement) awaiting the shift leader.
     pending_request: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     resume_on: Mapped[date | None] = mapped_column(Date)
-    merged_into: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     rework_count: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     extension_count: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     version: Mapped[int] = mapped_column(Integer, server_default="1")

@@ -1,0 +1,1 @@
+"""seatdesk's resources (translations), installed as the package ``seatdesk_resources``."""

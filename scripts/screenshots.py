@@ -1,0 +1,173 @@
+"""Screenshots of the seat panels for the README, taken in a real X session (Xvfb).
+
+Fills a throw-away embedded database with the demo county (seed 7), logs in as the
+demo acceptor, shift leader and dispatcher, opens a case in each panel and one action
+dialog, and writes ``docs/*.png``. Chinese by default; a CJK font (Debian's
+fonts-noto-cjk) must be installed or the characters show as boxes.
+
+    python scripts/screenshots.py [--lang zh|en] [--out docs] [--cases 3000]
+
+Without a DISPLAY it starts itself again under ``xvfb-run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _rerun_under_xvfb() -> int | None:
+    if os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return None
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        print("no DISPLAY and no xvfb-run: install xvfb (apt-get install xvfb xauth)")
+        return 2
+    cmd = [xvfb, "-a", "-s", "-screen 0 1600x1000x24", sys.executable, *sys.argv]
+    return subprocess.run(cmd, check=False).returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument("--cases", type=int, default=3000)
+    args = parser.parse_args()
+    rerun = _rerun_under_xvfb()
+    if rerun is not None:
+        return rerun
+
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+    from sqlalchemy import text
+
+    from seatdesk.db import embedded, migrate
+    from seatdesk.db.engine import connect, session_factory
+    from seatdesk.demo import run_demo
+    from seatdesk.domain.glossary import Action, Role
+    from ui.desk import log_in, open_desk
+    from ui.dialogs.login_dialog import LoginDialog
+    from ui.i18n import install_translators
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskManager
+    from ui.widgets.case_queue import user_settings
+
+    app = QApplication([sys.argv[0]])
+    QCoreApplication.setApplicationName("seatdesk-screenshots")
+    install_translators(app, args.lang)
+    font = app.font()
+    font.setFamilies(["Noto Sans CJK SC", *font.families()])
+    app.setFont(font)
+    user_settings().clear()
+
+    def wait(condition: Callable[[], bool], timeout_ms: int = 15_000) -> None:
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setInterval(50)
+        timer.timeout.connect(lambda: condition() and loop.quit())
+        QTimer.singleShot(timeout_ms, loop.quit)
+        timer.start()
+        loop.exec()
+        timer.stop()
+
+    def settle(ms: int = 400) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def shoot(widget: QWidget, name: str) -> None:
+        settle()
+        path = args.out / f"{name}.png"
+        widget.grab().save(str(path))
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    data_dir = Path(tempfile.mkdtemp(prefix="seatdesk-shots-"))
+    print(f"demo database in {data_dir} ({args.cases} cases)…")
+    address = embedded.start(data_dir, delete_on_exit=True)
+    owner = connect(address)
+    migrate.upgrade(owner)
+    with session_factory(owner).begin() as s:
+        demo = run_demo(s, seed=7, cases=args.cases, reset=True)
+    with owner.connect() as conn:
+        # A case in each queue that has photos, so the detail shows thumbnails.
+        def case_in(states: tuple[str, ...]) -> str:
+            return str(
+                conn.execute(
+                    text(
+                        "SELECT c.number FROM cases c WHERE c.state = ANY(:s) AND EXISTS "
+                        "(SELECT 1 FROM attachments a WHERE a.case_id = c.id) "
+                        "ORDER BY c.number LIMIT 1"
+                    ),
+                    {"s": list(states)},
+                ).scalar_one()
+            )
+
+        picks = {
+            Role.ACCEPTOR: ("verification", case_in(("verified",))),
+            Role.SHIFT_LEADER: ("register", case_in(("pre_registered",))),
+            Role.DISPATCHER: ("register", case_in(("registered",))),
+        }
+
+    login_dialog = LoginDialog(TaskManager(), start=lambda: address, user="acceptor1")
+    login_dialog.show()
+    wait(lambda: address.where() in login_dialog.database_label.text())
+    shoot(login_dialog, "login")
+    login_dialog.close()
+
+    windows = []
+    for role, login in ((Role.ACCEPTOR, "acceptor1"), (Role.SHIFT_LEADER, "leader1"),
+                        (Role.DISPATCHER, "dispatcher1")):
+        desk = open_desk(log_in(address, login, demo.passwords[login]))
+        window = MainWindow(desk)
+        window.resize(1500, 900)
+        window.show()
+        windows.append(window)
+        wait(lambda w=window: w.live)
+        panel = window.show_panel(role)
+        queue_name, number = picks[role]
+        queue = panel.show_queue(queue_name)
+        wait(lambda q=queue: q.model.rowCount() > 0)
+        queue.text_filter.setText(number)
+        wait(lambda q=queue, n=number: q.model.row_of_number(n) == 0)
+        queue.text_filter.clear()  # show the whole queue, the case still selected below
+        wait(lambda q=queue: q.model.rowCount() > 1)
+        row = queue.model.row_of_number(number)
+        if row >= 0:
+            queue.table.selectRow(row)
+        else:
+            panel.detail.show_case(queue.model.case_at(0).id)  # type: ignore[union-attr]
+        wait(lambda p=panel: p.detail.timeline.topLevelItemCount() > 0)
+        shoot(window, f"panel_{role.value}")
+        if role is Role.SHIFT_LEADER:
+            panel.tabs.setCurrentWidget(panel.overview)  # type: ignore[attr-defined]
+            wait(lambda p=panel: p.overview.seats_table.rowCount() > 0)  # type: ignore[attr-defined]
+            shoot(window, "panel_shift_leader_overview")
+        if role is Role.DISPATCHER:
+            panel.detail.trigger(Action.DISPATCH)
+            from ui.dialogs.dispatch_dialog import DispatchDialog
+
+            dialogs = [w for w in app.topLevelWidgets() if isinstance(w, DispatchDialog)]
+            if dialogs:
+                dialog = dialogs[0]
+                wait(lambda d=dialog: d.department.currentData() is not None)
+                shoot(dialog, "dialog_dispatch")
+                dialog.reject()
+    for window in windows:
+        window.close()
+    owner.dispose()
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Logging in (the database checks the password) and the panels each role gets."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from PySide6.QtCore import Qt
+
+from seatdesk.db.engine import ServerAddress
+from seatdesk.domain.glossary import Role
+from seatdesk.errors import ConnectionProblem
+from seatdesk.services import users
+from tests.ui.conftest import Owner
+from tests.ui.driving import type_text
+from ui.dialogs.login_dialog import LoginDialog
+from ui.panels.acceptor_panel import AcceptorPanel
+from ui.panels.dispatcher_panel import DispatcherPanel
+from ui.panels.role_panel import RolePanel
+from ui.panels.shift_leader_panel import ShiftLeaderPanel
+from ui.tasks import TaskManager
+
+
+@pytest.fixture
+def login_dialog(qtbot, server):
+    tasks = TaskManager()
+    attempts: list[int] = []
+
+    def make(start=None) -> LoginDialog:
+        dialog = LoginDialog(tasks, start=start or (lambda: server))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        attempts.append(1)
+        return dialog
+
+    yield make
+    tasks.shutdown()
+
+
+def _log_in(qtbot, dialog: LoginDialog, user: str, password: str) -> None:
+    qtbot.keyClicks(dialog.user_edit, user)
+    type_text(dialog.password_edit, password)
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+
+
+def test_a_demo_seat_logs_in(login_dialog, qtbot, seeded):
+    dialog = login_dialog()
+    with qtbot.waitSignal(dialog.sig_logged_in, timeout=10_000) as blocker:
+        _log_in(qtbot, dialog, "dispatcher1", seeded.passwords["dispatcher1"])
+    login = blocker.args[0]
+    assert login.actor.login == "dispatcher1" and login.actor.roles == {Role.DISPATCHER}
+    assert login.reference.departments and login.reference.categories
+    login.engine.dispose()
+
+
+def test_a_wrong_password_is_one_sentence_and_the_dialog_stays(login_dialog, qtbot, seeded):
+    dialog = login_dialog()
+    _log_in(qtbot, dialog, "acceptor1", "not-the-password")
+    qtbot.waitUntil(dialog.message_label.isVisible, timeout=10_000)
+    assert str(ConnectionProblem("login_failed", login="acceptor1")) == dialog.message_label.text()
+    assert dialog.isVisible() and dialog.login_button.isEnabled()
+    # Retrying with the right password works in the same dialog.
+    dialog.password_edit.clear()
+    type_text(dialog.password_edit, seeded.passwords["acceptor1"])
+    with qtbot.waitSignal(dialog.sig_logged_in, timeout=10_000) as blocker:
+        qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    blocker.args[0].engine.dispose()
+
+
+def test_a_disabled_account_is_told_so(login_dialog, qtbot, owner: Owner):
+    # Login roles belong to the whole server, which may outlive this test database.
+    login = f"ui_disabled_{uuid.uuid4().hex[:8]}"
+
+    def make_disabled(s) -> None:
+        users.add_user(s, login=login, password="pw-12345", roles=[Role.ACCEPTOR])
+        users.set_active(s, login=login, active=False)
+
+    owner.as_("admin1", make_disabled)
+    dialog = login_dialog()
+    _log_in(qtbot, dialog, login, "pw-12345")
+    qtbot.waitUntil(dialog.message_label.isVisible, timeout=10_000)
+    assert dialog.message_label.text() == str(ConnectionProblem("account_disabled", login=login))
+
+
+def test_an_unreachable_database_offers_a_retry(login_dialog, qtbot, server: ServerAddress):
+    calls: list[int] = []
+
+    def start() -> ServerAddress:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionProblem("db_unreachable", where="db.centre.lan:5432/seatdesk",
+                                    reason="connection refused")
+        return server
+
+    dialog = login_dialog(start)
+    qtbot.waitUntil(dialog.retry_button.isVisible, timeout=10_000)
+    assert "db.centre.lan" in dialog.message_label.text()
+    qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: server.where() in dialog.database_label.text(), timeout=10_000)
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize(
+    ("who", "panel"),
+    [
+        (Role.ACCEPTOR, AcceptorPanel),
+        (Role.SHIFT_LEADER, ShiftLeaderPanel),
+        (Role.DISPATCHER, DispatcherPanel),
+        (Role.INSPECTOR, RolePanel),
+    ],
+)
+def test_each_role_sees_its_panel(window_for, qtbot, who, panel):
+    window = window_for(who, listen=False)
+    assert list(window.panels) == [who]
+    assert isinstance(window.panels[who], panel)
+    assert window.tabs.count() == 1
+    status = window.statusBar()
+    texts = [w.text() for w in status.findChildren(type(window.user_label))]
+    assert any(window._desk.actor.login in t for t in texts)
+    assert any(window._desk.address.where() in t for t in texts)
+
+
+def test_the_status_bar_shows_live_then_reconnecting(window_for, qtbot):
+    window = window_for(Role.ACCEPTOR)
+    assert window.live and not window.banner.isVisible()
+    window.listener.sig_connection.emit(False, "server closed the connection")
+    qtbot.waitUntil(window.banner.isVisible, timeout=2_000)
+    assert "server closed the connection" in window.banner.text()
+    window.listener.sig_connection.emit(True, "")
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=2_000)
+
+
+def test_a_dropped_connection_shows_the_banner_and_reconnects_by_itself(
+    window_for, qtbot, owner: Owner
+):
+    window = window_for(Role.SHIFT_LEADER)
+    assert window.live
+    killed = owner.scalar(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE application_name = 'seatdesk-listener' AND usename = 'leader1'"
+    )
+    assert killed >= 1
+    qtbot.waitUntil(lambda: not window.live, timeout=10_000)
+    assert window.banner.isVisible()
+    qtbot.waitUntil(lambda: window.live, timeout=15_000)  # by itself, no click
+    assert not window.banner.isVisible()

@@ -1,0 +1,108 @@
+"""A logged-in seat: who it is, where its database is, its task manager, reference data.
+
+``start_database`` and ``log_in`` are blocking functions: the login dialog runs them
+through ``ui.tasks.CallOp`` on a worker thread, and tests may call them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from seatdesk.config import Settings, load_settings
+from seatdesk.db import migrate
+from seatdesk.db.engine import ServerAddress, connect, session_factory, translated_errors
+from seatdesk.db.server import require_current_schema, server_address
+from seatdesk.domain.glossary import Role
+from seatdesk.services import catalogue
+from seatdesk.services.catalogue import CategoryInfo, DepartmentInfo
+from seatdesk.services.common import Actor, current_actor
+from ui.tasks import TaskManager
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceData:
+    """What every form picks from, loaded once at login (it changes only by an admin)."""
+
+    departments: list[DepartmentInfo]
+    categories: list[CategoryInfo]
+
+    def department_name(self, code: str | None) -> str:
+        for d in self.departments:
+            if d.code == code:
+                return d.name
+        return code or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """The outcome of a successful login, before any widget exists."""
+
+    address: ServerAddress
+    engine: Engine
+    actor: Actor
+    reference: ReferenceData
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """What every panel of one logged-in window shares. Not a global: two windows
+    logged in as two seats (as in the tests) each have their own."""
+
+    address: ServerAddress
+    actor: Actor
+    reference: ReferenceData
+    tasks: TaskManager
+
+    def has(self, role: Role) -> bool:
+        return role in self.actor.roles
+
+
+def start_database(settings: Settings | None = None) -> ServerAddress:
+    """The owner's address, the embedded server started and its schema upgraded.
+
+    A seat user never migrates; the embedded server's owner secret is local, so the app
+    upgrades that database itself, as the core decided. A shared server is left alone
+    (``log_in`` checks its revision and says which command to run).
+    """
+    address = server_address(settings or load_settings())
+    if address.embedded:
+        engine = connect(address, pool_size=1)
+        try:
+            with translated_errors(address):
+                migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+    return address
+
+
+def log_in(owner_address: ServerAddress, login: str, password: str) -> Login:
+    """Connect as the seat's own PostgreSQL role: the database checks the password.
+
+    Raises ``ConnectionProblem`` (wrong password, disabled account, no server),
+    ``NotASeatUser`` or ``Problem('schema_old')`` with one sentence each.
+    """
+    address = owner_address.for_login(login.strip(), password)
+    engine = connect(address)
+    try:
+        with translated_errors(address):
+            if not address.embedded:
+                require_current_schema(address, engine)
+            with session_factory(engine).begin() as session:
+                actor = current_actor(session)
+                reference = ReferenceData(
+                    departments=catalogue.departments(session),
+                    categories=catalogue.minor_categories(session),
+                )
+    except BaseException:
+        engine.dispose()
+        raise
+    return Login(address=address, engine=engine, actor=actor, reference=reference)
+
+
+def open_desk(login: Login) -> Desk:
+    """The desk of a successful login (GUI thread: it creates the task manager)."""
+    tasks = TaskManager()
+    tasks.set_database(login.address, login.engine)
+    return Desk(address=login.address, actor=login.actor, reference=login.reference, tasks=tasks)

@@ -1,0 +1,79 @@
+"""Dispatch (派遣) and rework (返工): a department, and the handling deadline the
+standard gives (computed by the core, shown here).
+
+The department chooser preselects the category's default department (the filing
+condition's handling department, else the one most often sent such cases in the grid),
+read by ``seatdesk.services.ui_queries.suggested_department``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+
+from seatdesk.domain.glossary import Action
+from seatdesk.services import ui_queries
+from seatdesk.services.queues import CaseDetail
+from ui.desk import Desk
+from ui.dialogs.action_dialog import ActionDialog
+from ui.dialogs.deadline_part import DeadlinePart
+from ui.tasks import QueryOp
+
+
+class DispatchDialog(ActionDialog):
+    """派遣: choose the department; the deadline is shown as the standard computes it."""
+
+    def __init__(
+        self, desk: Desk, case: CaseDetail, action: Action, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(desk, case, action, parent)
+        case_id = case.id
+        QueryOp(
+            desk.tasks,
+            self,
+            op=lambda s: ui_queries.suggested_department(s, case_id),
+            success=self._on_suggested,
+        ).run()
+
+    def _add_fields(self, form: QFormLayout) -> None:
+        self.department = QComboBox()
+        self.department.setObjectName("department")
+        self.department.addItem(self.tr("— choose —"), None)
+        for d in self._desk.reference.departments:
+            self.department.addItem(f"{d.name} ({d.code})", d.code)
+        if self.case.current_department:  # a re-dispatch starts from the last department
+            self._select(self.case.current_department)
+        form.addRow(self.tr("Department:"), self.department)
+        self.deadline = DeadlinePart(self._desk, self.case, self.action)
+        form.addRow(self.tr("Deadline:"), self.deadline)
+
+    def _validate(self) -> str | None:
+        if self.department.currentData() is None:
+            return self.tr("Choose the department that will handle the case.")
+        return super()._validate()
+
+    def _arguments(self) -> dict[str, Any]:
+        return {**super()._arguments(), "department": self.department.currentData()}
+
+    # ---- Private slots
+
+    def _on_suggested(self, code: str | None) -> None:
+        if code and self.department.currentData() is None:
+            self._select(code)
+
+    def _select(self, code: str) -> None:
+        index = self.department.findData(code)
+        if index >= 0:
+            self.department.setCurrentIndex(index)
+
+
+class ReworkDialog(ActionDialog):
+    """返工: back to the same department with a new deadline and a reason."""
+
+    def _add_fields(self, form: QFormLayout) -> None:
+        name = self._desk.reference.department_name(self.case.current_department)
+        form.addRow(self.tr("Department:"), QLabel(name))
+        self.deadline = DeadlinePart(self._desk, self.case, self.action)
+        form.addRow(self.tr("New deadline:"), self.deadline)
+

@@ -1,0 +1,187 @@
+"""The login dialog: user name and password, checked by PostgreSQL itself.
+
+While the person types, the database is found (and the embedded server started and
+upgraded) on a worker thread. Every failure — wrong password, disabled account, no
+server, an old schema — is one sentence in the dialog with a way to retry, never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seatdesk.db.engine import ServerAddress
+from ui.desk import Login, log_in, start_database
+from ui.tasks import CallOp, TaskManager
+
+
+class LoginDialog(QDialog):
+    """Asks for the seat's credentials; ``login()`` is the result once accepted."""
+
+    sig_logged_in = Signal(object)
+    """The login succeeded: carries the ``ui.desk.Login``."""
+
+    def __init__(
+        self,
+        tasks: TaskManager,
+        *,
+        start: Callable[[], ServerAddress] = start_database,
+        user: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._start = start
+        self._address: ServerAddress | None = None
+        self._starting = False
+        self._login: Login | None = None
+        self._want_login = False
+        self._build_ui(user)
+        self._connect()
+        self._start_database()
+
+    def _build_ui(self, user: str) -> None:
+        self.setWindowTitle(self.tr("seatdesk — log in"))
+        self.setMinimumWidth(380)
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Digital city management seat"))
+        title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        layout.addWidget(title)
+        form = QFormLayout()
+        self.user_edit = QLineEdit(user)
+        self.user_edit.setObjectName("user")
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("password")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("&User name:"), self.user_edit)
+        form.addRow(self.tr("&Password:"), self.password_edit)
+        layout.addLayout(form)
+        self.database_label = QLabel(self.tr("Starting the database…"))
+        self.database_label.setObjectName("database")
+        self.database_label.setStyleSheet("color: gray;")
+        self.database_label.setWordWrap(True)
+        layout.addWidget(self.database_label)
+        self.message_label = QLabel()
+        self.message_label.setObjectName("message")
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.hide()
+        layout.addWidget(self.message_label)
+        self.buttons = QDialogButtonBox()
+        self.login_button = QPushButton(self.tr("Log in"))
+        self.login_button.setDefault(True)
+        self.retry_button = QPushButton(self.tr("Retry connecting"))
+        self.buttons.addButton(self.login_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.retry_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.retry_button.hide()  # after addButton, which shows its buttons
+        layout.addWidget(self.buttons)
+        (self.password_edit if user else self.user_edit).setFocus()
+
+    def _connect(self) -> None:
+        self.buttons.accepted.connect(self._on_login_clicked)
+        self.buttons.rejected.connect(self.reject)
+        self.retry_button.clicked.connect(self._on_retry_clicked)
+
+    # ---- Public API
+
+    def login(self) -> Login | None:
+        return self._login
+
+    # ---- Private slots
+
+    @Slot()
+    def _on_login_clicked(self) -> None:
+        user = self.user_edit.text().strip()
+        if not user or not self.password_edit.text():
+            self._show_message(self.tr("Enter your user name and password."))
+            return
+        self._want_login = True
+        self._set_working(True)
+        if self._address is None:
+            if not self._starting:
+                self._start_database()
+            return  # logs in as soon as the database is up
+        self._do_login()
+
+    @Slot()
+    def _on_retry_clicked(self) -> None:
+        self.retry_button.hide()
+        self._start_database()
+
+    # ---- Private
+
+    def _start_database(self) -> None:
+        self._starting = True
+        self.database_label.setText(self.tr("Starting the database…"))
+        CallOp(
+            self._tasks,
+            self,
+            fn=self._start,
+            success=self._on_started,
+            failure=self._on_start_failed,
+        ).run()
+
+    def _on_started(self, address: ServerAddress) -> None:
+        self._starting = False
+        self._address = address
+        where = address.where()
+        self.database_label.setText(self.tr("Database: {where}").format(where=where))
+        if self._want_login:
+            self._do_login()
+
+    def _on_start_failed(self, error: BaseException) -> None:
+        self._starting = False
+        self._want_login = False
+        self._set_working(False)
+        self.database_label.setText(self.tr("The database is not available."))
+        self._show_message(str(error))
+        self.retry_button.show()
+
+    def _do_login(self) -> None:
+        assert self._address is not None
+        address = self._address
+        user = self.user_edit.text().strip()
+        password = self.password_edit.text()
+        CallOp(
+            self._tasks,
+            self,
+            fn=lambda: log_in(address, user, password),
+            success=self._on_logged_in,
+            failure=self._on_login_failed,
+        ).run()
+
+    def _on_logged_in(self, login: Login) -> None:
+        self._login = login
+        self.sig_logged_in.emit(login)
+        self.accept()
+
+    def _on_login_failed(self, error: BaseException) -> None:
+        self._want_login = False
+        self._set_working(False)
+        self._show_message(str(error))
+        self.password_edit.selectAll()
+        self.password_edit.setFocus()
+
+    def _set_working(self, working: bool) -> None:
+        self.login_button.setEnabled(not working)
+        self.user_edit.setEnabled(not working)
+        self.password_edit.setEnabled(not working)
+        if working:
+            self.message_label.hide()
+
+    def _show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.show()

@@ -1,0 +1,36 @@
+"""不予立案: refuse a report, with the reason from the fixed list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QFormLayout
+
+from seatdesk.domain.glossary import RejectReason
+from ui.dialogs.action_dialog import ActionDialog
+
+
+class RejectDialog(ActionDialog):
+    """The reason is required; the note says more when needed."""
+
+    def _add_fields(self, form: QFormLayout) -> None:
+        names = {
+            RejectReason.OUT_OF_SCOPE: self.tr("Not a city management matter"),
+            RejectReason.DUPLICATE: self.tr("Duplicate report"),
+            RejectReason.FALSE_REPORT: self.tr("False report"),
+            RejectReason.INSUFFICIENT_INFORMATION: self.tr("Not enough information"),
+        }
+        self.reason = QComboBox()
+        self.reason.setObjectName("reason")
+        self.reason.addItem(self.tr("— choose —"), None)
+        for reason in RejectReason:
+            self.reason.addItem(names[reason], reason)
+        form.addRow(self.tr("Reason:"), self.reason)
+
+    def _validate(self) -> str | None:
+        if self.reason.currentData() is None:
+            return self.tr("Choose the reason for refusing the report.")
+        return super()._validate()
+
+    def _arguments(self) -> dict[str, Any]:
+        return {**super()._arguments(), "reason": RejectReason(self.reason.currentData())}

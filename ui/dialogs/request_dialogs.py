@@ -1,0 +1,32 @@
+"""The department's requests the shift leader decides on: extension (延期), which adds
+one original limit (the new deadline is shown), and postponement (缓办) with the date
+work resumes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QFormLayout
+
+from ui.dialogs.action_dialog import ActionDialog
+from ui.dialogs.deadline_part import DeadlinePart
+
+
+class ExtensionDialog(ActionDialog):
+    def _add_fields(self, form: QFormLayout) -> None:
+        self.deadline = DeadlinePart(self._desk, self.case, self.action)
+        form.addRow(self.tr("New deadline:"), self.deadline)
+
+
+
+class PostponementDialog(ActionDialog):
+    def _add_fields(self, form: QFormLayout) -> None:
+        self.resume_on = QDateEdit(QDate.currentDate().addDays(7))
+        self.resume_on.setObjectName("resume_on")
+        self.resume_on.setCalendarPopup(True)
+        self.resume_on.setMinimumDate(QDate.currentDate().addDays(1))
+        form.addRow(self.tr("Resume on:"), self.resume_on)
+
+    def _arguments(self) -> dict[str, Any]:
+        return {**super()._arguments(), "resume_on": self.resume_on.date().toPython()}

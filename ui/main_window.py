@@ -1,0 +1,205 @@
+"""The main window: a tab per role the user holds, a reconnect banner, and a status
+bar with the user, the roles, the database and a live/reconnecting indicator.
+
+It only builds the window and wires the panels; the panels never call each other.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seatdesk.domain.glossary import Role
+from seatdesk.errors import ConnectionProblem
+from seatdesk.services.common import ChangeSet
+from ui.desk import Desk
+from ui.labels import label, roles_label
+from ui.listener import NotifyListener
+from ui.panels.acceptor_panel import AcceptorPanel
+from ui.panels.dispatcher_panel import DispatcherPanel
+from ui.panels.queue_panel import QueuePanel
+from ui.panels.role_panel import RolePanel
+from ui.panels.shift_leader_panel import ShiftLeaderPanel
+
+#: The order of the role tabs (a user holding several starts with the first).
+ROLE_ORDER = [
+    Role.ACCEPTOR,
+    Role.SHIFT_LEADER,
+    Role.DISPATCHER,
+    Role.INSPECTOR,
+    Role.MONITOR,
+    Role.DEPARTMENT,
+    Role.ADMIN,
+]
+_PANELS: dict[Role, type[QueuePanel]] = {
+    Role.ACCEPTOR: AcceptorPanel,
+    Role.SHIFT_LEADER: ShiftLeaderPanel,
+    Role.DISPATCHER: DispatcherPanel,
+}
+
+
+class MainWindow(QMainWindow):
+    """One logged-in seat."""
+
+    def __init__(
+        self, desk: Desk, *, listen: bool = True, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self.panels: dict[Role, QueuePanel] = {}
+        self.live = False
+        self.listener = NotifyListener(desk.address) if listen else None
+        self._build_ui()
+        self._connect()
+        if self.listener is not None:
+            self.listener.start()
+
+    def _build_ui(self) -> None:
+        actor = self._desk.actor
+        self.setWindowTitle(
+            self.tr("seatdesk — {name} ({roles})").format(
+                name=actor.display_name, roles=roles_label(actor.roles)
+            )
+        )
+        self.resize(1360, 820)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setStyleSheet(
+            "background: #c62828; color: white; padding: 6px; font-weight: bold;"
+        )
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("roles")
+        for role in ROLE_ORDER:
+            if role not in actor.roles:
+                continue
+            panel_class = _PANELS.get(role)
+            panel = panel_class(self._desk) if panel_class else RolePanel(self._desk, role)
+            self.panels[role] = panel
+            self.tabs.addTab(panel, label(role))
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        status = self.statusBar()
+        self.user_label = QLabel(f"{actor.display_name} ({actor.login})")
+        self.role_label = QLabel(roles_label(actor.roles))
+        self.database_label = QLabel(self.tr("Database: {where}").format(
+            where=self._desk.address.where()
+        ))
+        self.live_label = QLabel()
+        self.live_label.setObjectName("live")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # an indeterminate bar while ops are under way
+        self.busy.setMaximumWidth(90)
+        self.busy.setMaximumHeight(14)
+        self.busy.hide()
+        for widget in (self.user_label, self.role_label, self.database_label):
+            status.addPermanentWidget(widget)
+        status.addPermanentWidget(self.busy)
+        status.addPermanentWidget(self.live_label)
+        self._set_live(False, self.tr("connecting…"))
+        self._add_shortcuts()
+
+    def _add_shortcuts(self) -> None:
+        find = QAction(self.tr("Find"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self._on_find_triggered)
+        refresh = QAction(self.tr("Refresh"), self)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self._on_refresh_triggered)
+        self.addAction(find)
+        self.addAction(refresh)
+        for i in range(min(self.tabs.count(), 9)):
+            switch = QAction(self)
+            switch.setShortcut(QKeySequence(f"Alt+{i + 1}"))
+            switch.triggered.connect(lambda _c=False, n=i: self.tabs.setCurrentIndex(n))
+            self.addAction(switch)
+
+    def _connect(self) -> None:
+        tasks = self._desk.tasks
+        tasks.sig_busy.connect(self._on_tasks_busy)
+        tasks.sig_connection.connect(self._on_connection)
+        tasks.sig_error.connect(self._on_tasks_error)
+        if self.listener is not None:
+            self.listener.sig_changes.connect(self._on_listener_changes)
+            self.listener.sig_connection.connect(self._on_connection)
+
+    # ---- Public API
+
+    def panel(self, role: Role) -> QueuePanel:
+        return self.panels[role]
+
+    def show_panel(self, role: Role) -> QueuePanel:
+        panel = self.panels[role]
+        self.tabs.setCurrentWidget(panel)
+        return panel
+
+    # ---- Qt overrides
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.listener is not None:
+            self.listener.stop()
+        self._desk.tasks.shutdown()
+        super().closeEvent(event)
+
+    # ---- Private slots
+
+    @Slot(object)
+    def _on_listener_changes(self, changes: ChangeSet) -> None:
+        self._desk.tasks.sig_data_changed.emit(changes, self.listener)
+
+    @Slot(bool, str)
+    def _on_connection(self, live: bool, reason: str) -> None:
+        self._set_live(live, reason)
+
+    @Slot(int)
+    def _on_tasks_busy(self, pending: int) -> None:
+        self.busy.setVisible(pending > 0)
+
+    @Slot(object)
+    def _on_tasks_error(self, error: BaseException) -> None:
+        if isinstance(error, ConnectionProblem):
+            return  # the banner says it
+        self.statusBar().showMessage(str(error), 15_000)
+
+    @Slot()
+    def _on_find_triggered(self) -> None:
+        panel = self.tabs.currentWidget()
+        if isinstance(panel, QueuePanel):
+            panel.focus_filter()
+
+    @Slot()
+    def _on_refresh_triggered(self) -> None:
+        self._desk.tasks.sig_data_changed.emit(ChangeSet(entities=frozenset({"refresh"})), self)
+
+    def _set_live(self, live: bool, reason: str) -> None:
+        was_live = self.live
+        self.live = live
+        if live:
+            self.live_label.setText(self.tr("● live"))
+            self.live_label.setStyleSheet("color: #2e7d32; font-weight: bold;")
+            self.banner.hide()
+            return
+        self.live_label.setText(self.tr("● reconnecting…"))
+        self.live_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        if was_live or reason:
+            self.banner.setText(
+                self.tr(
+                    "The connection to the database was lost ({reason}). Reconnecting by "
+                    "itself; what you typed is kept."
+                ).format(reason=reason or self.tr("no answer"))
+            )
+            self.banner.setVisible(bool(reason) and reason != self.tr("connecting…"))
+        self.live_label.setAlignment(Qt.AlignmentFlag.AlignRight)

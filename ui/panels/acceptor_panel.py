@@ -1,0 +1,78 @@
+"""受理员: new reports, verification replies, handled cases to check, and new cases
+from phone calls. Possible duplicates are shown in the pre-register dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QToolBar
+
+from seatdesk.domain.glossary import Role, State
+from seatdesk.services.queues import QueueQuery, SortKey
+from ui.dialogs.new_case_dialog import NewCaseDialog
+from ui.panels.queue_panel import QueuePanel, QueueSpec
+
+
+class AcceptorPanel(QueuePanel):
+    role = Role.ACCEPTOR
+
+    def queues(self) -> list[QueueSpec]:
+        base = QueueQuery(role=Role.ACCEPTOR)
+        return [
+            QueueSpec(
+                "new",
+                self.tr("New reports"),
+                QueueQuery(
+                    role=Role.ACCEPTOR,
+                    states=frozenset({State.REPORTED}),
+                    sort=SortKey.NUMBER,
+                    descending=True,
+                ),
+            ),
+            QueueSpec(
+                "verification",
+                self.tr("Verification replies"),
+                QueueQuery(
+                    role=Role.ACCEPTOR,
+                    states=frozenset({State.VERIFYING, State.VERIFIED, State.UNVERIFIED}),
+                    sort=SortKey.NUMBER,
+                ),
+            ),
+            QueueSpec(
+                "check",
+                self.tr("Handled, to check"),
+                QueueQuery(
+                    role=Role.ACCEPTOR,
+                    states=frozenset({State.HANDLED, State.CHECKING}),
+                    sort=SortKey.NUMBER,
+                ),
+            ),
+            QueueSpec("all", self.tr("All my cases"), base),
+        ]
+
+    def add_tools(self, toolbar: QToolBar) -> None:
+        self.new_case_action = QAction(self.tr("New case from a call…"), self)
+        self.new_case_action.setObjectName("new_case")
+        self.new_case_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_case_action.setToolTip(self.tr("New case from a call (Ctrl+N)"))
+        self.new_case_action.triggered.connect(self._on_new_case_triggered)
+        toolbar.addAction(self.new_case_action)
+
+    # ---- Public API
+
+    def new_case_dialog(self) -> NewCaseDialog:
+        """The dialog the tool opens (not yet shown); the tests drive it."""
+        dialog = NewCaseDialog(self._desk, self)
+        dialog.accepted.connect(lambda: self._on_case_created(dialog))
+        return dialog
+
+    # ---- Private slots
+
+    @Slot()
+    def _on_new_case_triggered(self) -> None:
+        self.new_case_dialog().open()
+
+    def _on_case_created(self, dialog: NewCaseDialog) -> None:
+        if dialog.created is not None:
+            self.show_queue("new")
+            self.detail.show_case(dialog.created)

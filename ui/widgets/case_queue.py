@@ -1,0 +1,362 @@
+"""The case queue every panel uses: a filter bar over a lazily paged table.
+
+Column widths, order and sort, and the filters are remembered per user and per queue
+(QSettings). The queue re-reads itself when ``sig_data_changed`` says cases changed —
+at once when visible, on showing when hidden. Ctrl+F (the main window's shortcut)
+focuses the free-text filter; Enter or a double click opens the selected case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seatdesk.domain.glossary import DeadlineStatus, Source, State
+from seatdesk.services.common import CaseId, ChangeSet
+from seatdesk.services.queues import CaseRow, QueueQuery, queue_states
+from ui.desk import Desk
+from ui.labels import label
+from ui.models.case_table_model import CASE_ROW_ROLE, SORT_KEYS, CaseTableModel, Column
+
+#: Column widths before the person sets their own (then remembered per user).
+DEFAULT_WIDTHS = {
+    Column.NUMBER: 110,
+    Column.STATE: 90,
+    Column.DEADLINE_STATUS: 100,
+    Column.TIME_LEFT: 100,
+    Column.CATEGORY: 140,
+    Column.ADDRESS: 260,
+    Column.GRID: 140,
+    Column.DEPARTMENT: 130,
+}
+
+#: Coalesces bursts of notifications into one re-read.
+REFRESH_DELAY_MS = 150
+
+
+def user_settings() -> QSettings:
+    """The per-user settings file (an INI file, so tests can point it elsewhere)."""
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "seatdesk", "seatdesk"
+    )
+
+
+class CaseQueueWidget(QWidget):
+    """A filter bar and a table of one queue."""
+
+    sig_case_selected = Signal(object)
+    """The current row changed: the ``CaseRow``, or None when nothing is selected."""
+
+    sig_case_opened = Signal(object)
+    """Enter or double click on a row: the ``CaseRow``."""
+
+    def __init__(
+        self, desk: Desk, name: str, query: QueueQuery, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self._name = name
+        self._base = query
+        self._stale = True
+        self._selected: CaseId | None = None
+        self._scroll = 0
+        self.model = CaseTableModel(desk.tasks, query, self)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(300)
+        self._build_ui()
+        self._restore()
+        self._connect()
+
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.text_filter = QLineEdit()
+        self.text_filter.setObjectName("text_filter")
+        self.text_filter.setPlaceholderText(self.tr("Search number, address, description (Ctrl+F)"))
+        self.text_filter.setClearButtonEnabled(True)
+        self.state_filter = self._combo(
+            self.tr("All states"),
+            [(label(s), s) for s in sorted(queue_states(self._base), key=list(State).index)],
+        )
+        self.category_filter = self._combo(
+            self.tr("All categories"),
+            [(f"{c.code} {c.name}", c.id) for c in self._desk.reference.categories],
+        )
+        self.category_filter.setEditable(True)
+        self.category_filter.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = self.category_filter.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
+        self.grid_filter = QLineEdit()
+        self.grid_filter.setPlaceholderText(self.tr("Grid code"))
+        self.grid_filter.setMaximumWidth(150)
+        self.department_filter = self._combo(
+            self.tr("All departments"),
+            [(d.name, d.code) for d in self._desk.reference.departments],
+        )
+        self.source_filter = self._combo(self.tr("All sources"), [(label(s), s) for s in Source])
+        self.status_filter = self._combo(
+            self.tr("Any deadline"),
+            [
+                (self.tr("Normal"), DeadlineStatus.NORMAL),
+                (self.tr("Near deadline"), DeadlineStatus.WARNING),
+                (self.tr("Overdue"), DeadlineStatus.OVERDUE),
+            ],
+        )
+        bar.addWidget(self.text_filter, 3)
+        for widget in (
+            self.state_filter,
+            self.category_filter,
+            self.grid_filter,
+            self.department_filter,
+            self.source_filter,
+            self.status_filter,
+        ):
+            bar.addWidget(widget, 1)
+        layout.addLayout(bar)
+        self.table = QTableView()
+        self.table.setObjectName("queue_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in DEFAULT_WIDTHS.items():
+            self.table.setColumnWidth(column, width)
+        sort_column = next(c for c, k in SORT_KEYS.items() if k == self._base.sort)
+        order = (
+            Qt.SortOrder.DescendingOrder if self._base.descending else Qt.SortOrder.AscendingOrder
+        )
+        header.setSortIndicator(sort_column, order)
+        layout.addWidget(self.table, 1)
+        self.status_label = QLabel()
+        self.status_label.setStyleSheet("color: gray;")
+        layout.addWidget(self.status_label)
+
+    def _combo(self, everything: str, items: list[tuple[str, Any]]) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(everything, None)
+        for text, value in items:
+            combo.addItem(text, value)
+        return combo
+
+    def _connect(self) -> None:
+        self.text_filter.textChanged.connect(self._text_timer.start)
+        self._text_timer.timeout.connect(self._apply_filters)
+        self.grid_filter.editingFinished.connect(self._apply_filters)
+        for combo in (
+            self.state_filter,
+            self.category_filter,
+            self.department_filter,
+            self.source_filter,
+            self.status_filter,
+        ):
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.horizontalHeader().sectionResized.connect(self._save_header)
+        self.table.horizontalHeader().sectionMoved.connect(self._save_header)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._on_sort_changed)
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.sig_loaded.connect(self._on_model_loaded)
+        self.model.sig_loading.connect(self._on_model_loading)
+        self._refresh_timer.timeout.connect(self.model.refresh)
+        self._desk.tasks.sig_data_changed.connect(self._on_data_changed)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), self.table)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+            enter.activated.connect(self._open_current)
+
+    # ---- Public API
+
+    def focus_filter(self) -> None:
+        self.text_filter.setFocus()
+        self.text_filter.selectAll()
+
+    def current_case(self) -> CaseRow | None:
+        index = self.table.currentIndex()
+        return self.model.case_at(index.row()) if index.isValid() else None
+
+    def select_case(self, case_id: CaseId) -> bool:
+        """Select the case's row if it is loaded; True when it was."""
+        row = self.model.row_of(case_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.setCurrentIndex(self.model.index(row, 0))
+        return True
+
+    def reload(self) -> None:
+        self._refresh_timer.start()
+
+    # ---- Qt overrides
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.model.refresh()
+
+    # ---- Private slots
+
+    @Slot()
+    def _apply_filters(self) -> None:
+        current = self.model.query()
+        query = replace(
+            self._filtered_query(), sort=current.sort, descending=current.descending
+        )
+        if query != self.model.query():
+            self.model.set_query(query)
+        self._save_filters()
+
+    @Slot(int, Qt.SortOrder)
+    def _on_sort_changed(self, column: int, _order: Qt.SortOrder) -> None:
+        if 0 <= column < len(Column) and Column(column) not in SORT_KEYS:
+            # The queues cannot be sorted by this column (no keyset key): put the
+            # indicator back where the rows really are sorted.
+            query = self.model.query()
+            current = next(c for c, k in SORT_KEYS.items() if k == query.sort)
+            order = Qt.SortOrder.AscendingOrder
+            if query.descending:
+                order = Qt.SortOrder.DescendingOrder
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(current, order)
+            header.blockSignals(False)
+        self._save_header()
+
+    @Slot(object, object)
+    def _on_data_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        if not changes.case_ids and not changes.entities:
+            return
+        if self.isVisible():
+            self._refresh_timer.start()
+        else:
+            self._stale = True
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.case_at(current.row()) if current.isValid() else None
+        self._selected = row.id if row else None
+        self.sig_case_selected.emit(row)
+
+    @Slot(QModelIndex)
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        row = index.data(CASE_ROW_ROLE)
+        if row is not None:
+            self.sig_case_opened.emit(row)
+
+    @Slot()
+    def _open_current(self) -> None:
+        row = self.current_case()
+        if row is not None:
+            self.sig_case_opened.emit(row)
+
+    @Slot()
+    def _remember_selection(self) -> None:
+        self._scroll = self.table.verticalScrollBar().value()
+
+    @Slot()
+    def _on_model_loaded(self) -> None:
+        # A reset forgets the selection: find the same case again, at the same scroll.
+        # A case that left the queue (the person just acted on it) stays in the detail,
+        # which shows its new state, until another row is chosen.
+        if self._selected is not None and not self.select_case(self._selected):
+            self._selected = None
+        self.table.verticalScrollBar().setValue(self._scroll)
+        self._on_model_loading(False)
+
+    @Slot(bool)
+    def _on_model_loading(self, loading: bool) -> None:
+        n = self.model.rowCount()
+        more = self.tr(", more below") if self.model.has_more() else ""
+        text = self.tr("{n} cases{more}").format(n=n, more=more)
+        self.status_label.setText(text + (self.tr(" — loading…") if loading else ""))
+
+    # ---- Settings
+
+    def _key(self, what: str) -> str:
+        return f"queues/{self._desk.actor.login}/{self._name}/{what}"
+
+    @Slot()
+    def _save_header(self) -> None:
+        user_settings().setValue(self._key("header"), self.table.horizontalHeader().saveState())
+
+    def _save_filters(self) -> None:
+        settings = user_settings()
+        settings.setValue(self._key("text"), self.text_filter.text())
+        settings.setValue(self._key("grid"), self.grid_filter.text())
+        for name, combo in self._combos().items():
+            settings.setValue(self._key(name), combo.currentIndex())
+
+    def _restore(self) -> None:
+        settings = user_settings()
+        state = settings.value(self._key("header"))
+        if isinstance(state, QByteArray):
+            header = self.table.horizontalHeader()
+            header.restoreState(state)
+            column = header.sortIndicatorSection()
+            key = SORT_KEYS.get(Column(column)) if 0 <= column < len(Column) else None
+            if key is not None:
+                descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+                self._base = replace(self._base, sort=key, descending=descending)
+        self.text_filter.setText(str(settings.value(self._key("text"), "") or ""))
+        self.grid_filter.setText(str(settings.value(self._key("grid"), "") or ""))
+        for name, combo in self._combos().items():
+            value = settings.value(self._key(name), 0)
+            try:
+                index = int(str(value))
+            except (TypeError, ValueError):
+                index = 0
+            combo.setCurrentIndex(index if 0 <= index < combo.count() else 0)
+        self.model.set_query_silently(self._filtered_query())
+
+    def _filtered_query(self) -> QueueQuery:
+        # Qt hands StrEnum item data back as plain str: make each the enum again.
+        state = self.state_filter.currentData()
+        source = self.source_filter.currentData()
+        status = self.status_filter.currentData()
+        return replace(
+            self._base,
+            states=frozenset({State(state)}) if state is not None else self._base.states,
+            category_id=self.category_filter.currentData(),
+            grid_code=self.grid_filter.text().strip() or None,
+            department=self.department_filter.currentData(),
+            source=Source(source) if source is not None else None,
+            deadline_status=DeadlineStatus(status) if status is not None else None,
+            text=self.text_filter.text().strip(),
+        )
+
+    def _combos(self) -> dict[str, QComboBox]:
+        return {
+            "state": self.state_filter,
+            "category": self.category_filter,
+            "department": self.department_filter,
+            "source": self.source_filter,
+            "deadline_status": self.status_filter,
+        }
