@@ -12,8 +12,9 @@ import signal
 import sys
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
+from ui.background import BackgroundJobs
 from ui.desk import open_desk
 from ui.dialogs.login_dialog import LoginDialog
 from ui.i18n import LANGUAGES, install_translators
@@ -54,9 +55,22 @@ def run(argv: list[str]) -> int:
     login = dialog.login()
     assert login is not None
     login_tasks.shutdown()
-    window = MainWindow(open_desk(login))
+    desk = open_desk(login)
+    window = MainWindow(desk)
+    background = BackgroundJobs(desk, window)
+    background.sig_calendar_warning.connect(lambda text: _warn_in_status_bar(window, text))
+    app.aboutToQuit.connect(background.shutdown)
     window.show()
+    background.start()
     return app.exec()
+
+
+def _warn_in_status_bar(window: MainWindow, text: str) -> None:
+    """A warning that stays in the status bar (the calendar lacks a year)."""
+    label = QLabel(text)
+    label.setObjectName("calendar_warning")
+    label.setStyleSheet("color: #b35900;")
+    window.statusBar().addWidget(label, 1)
 
 
 def _quit_on_signals(app: QApplication) -> None:
