@@ -1,9 +1,9 @@
 """Screenshots of the seat panels for the README, taken in a real X session (Xvfb).
 
 Fills a throw-away embedded database with the demo county (seed 7), logs in as the
-demo acceptor, shift leader and dispatcher, opens a case in each panel and one action
-dialog, and writes ``docs/*.png``. Chinese by default; a CJK font (Debian's
-fonts-noto-cjk) must be installed or the characters show as boxes.
+demo acceptor, shift leader and dispatcher, opens a case in each panel (the map dock
+centred on it) and one action dialog, and writes ``docs/*.png``. Chinese by default; a
+CJK font (Debian's fonts-noto-cjk) must be installed or the characters show as boxes.
 
     python scripts/screenshots.py [--lang zh|en] [--out docs] [--cases 3000]
 
@@ -129,10 +129,15 @@ def main() -> int:
                         (Role.DISPATCHER, "dispatcher1")):
         desk = open_desk(log_in(address, login, demo.passwords[login]))
         window = MainWindow(desk)
+        drawn: list[str] = []
+        if window.map_pane.available():
+            window.map_pane.view.sig_drawn.connect(lambda kind, *_r, d=drawn: d.append(kind))
         window.resize(1500, 900)
         window.show()
         windows.append(window)
         wait(lambda w=window: w.live)
+        if window.map_pane.available():
+            wait(lambda d=drawn: "grids" in d and "cases" in d, 30_000)
         panel = window.show_panel(role)
         queue_name, number = picks[role]
         queue = panel.show_queue(queue_name)
@@ -147,6 +152,7 @@ def main() -> int:
         else:
             panel.detail.show_case(queue.model.case_at(0).id)  # type: ignore[union-attr]
         wait(lambda p=panel: p.detail.timeline.topLevelItemCount() > 0)
+        settle(1200)  # the map flies to the selected case
         shoot(window, f"panel_{role.value}")
         if role is Role.SHIFT_LEADER:
             panel.tabs.setCurrentWidget(panel.overview)  # type: ignore[attr-defined]

@@ -1,5 +1,7 @@
-"""The main window: a tab per role the user holds, a reconnect banner, and a status
-bar with the user, the roles, the database and a live/reconnecting indicator.
+"""The main window: a tab per role the user holds, the map in a dock beside them, a
+reconnect banner, and a status bar with the user, the roles, the database and a
+live/reconnecting indicator. A case clicked on the map opens in the current role's
+panel; a case selected in a queue is centred on the map.
 
 It only builds the window and wires the panels; the panels never call each other.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QLabel,
     QMainWindow,
     QProgressBar,
@@ -19,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from seatdesk.domain.glossary import Role
 from seatdesk.errors import ConnectionProblem
-from seatdesk.services.common import ChangeSet
+from seatdesk.services.common import CaseId, ChangeSet
 from ui.desk import Desk
 from ui.labels import label, roles_label
 from ui.listener import NotifyListener
@@ -28,6 +31,7 @@ from ui.panels.dispatcher_panel import DispatcherPanel
 from ui.panels.queue_panel import QueuePanel
 from ui.panels.role_panel import RolePanel
 from ui.panels.shift_leader_panel import ShiftLeaderPanel
+from ui.widgets.map_pane import MapPane
 
 #: The order of the role tabs (a user holding several starts with the first).
 ROLE_ORDER = [
@@ -92,6 +96,18 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(panel, label(role))
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
+        self.map_pane = MapPane(self._desk)
+        self.map_dock = QDockWidget(self.tr("Map"), self)
+        self.map_dock.setObjectName("map")
+        self.map_dock.setWidget(self.map_pane)
+        self.map_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.map_dock)
+        self.resizeDocks([self.map_dock], [480], Qt.Orientation.Horizontal)
+        for panel in self.panels.values():
+            panel.set_map(self.map_pane)
         status = self.statusBar()
         self.user_label = QLabel(f"{actor.display_name} ({actor.login})")
         self.role_label = QLabel(roles_label(actor.roles))
@@ -132,6 +148,9 @@ class MainWindow(QMainWindow):
         tasks.sig_busy.connect(self._on_tasks_busy)
         tasks.sig_connection.connect(self._on_connection)
         tasks.sig_error.connect(self._on_tasks_error)
+        self.map_pane.sig_case_clicked.connect(self._on_map_pane_case_clicked)
+        for panel in self.panels.values():
+            panel.sig_case_shown.connect(self.map_pane.center_on_case)
         if self.listener is not None:
             self.listener.sig_changes.connect(self._on_listener_changes)
             self.listener.sig_connection.connect(self._on_connection)
@@ -152,6 +171,7 @@ class MainWindow(QMainWindow):
         if self.listener is not None:
             self.listener.stop()
         self._desk.tasks.shutdown()
+        self.map_pane.dispose()
         super().closeEvent(event)
 
     # ---- Private slots
@@ -159,6 +179,12 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_listener_changes(self, changes: ChangeSet) -> None:
         self._desk.tasks.sig_data_changed.emit(changes, self.listener)
+
+    @Slot(int)
+    def _on_map_pane_case_clicked(self, case_id: int) -> None:
+        panel = self.tabs.currentWidget()
+        if isinstance(panel, QueuePanel):
+            panel.open_case(CaseId(case_id))
 
     @Slot(bool, str)
     def _on_connection(self, live: bool, reason: str) -> None:

@@ -548,6 +548,19 @@
       <source>no answer</source>
       <translation>无响应</translation>
     </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="100" />
+      <source>Map</source>
+      <translation>地图</translation>
+    </message>
+  </context>
+  <context>
+    <name>MapPane</name>
+    <message>
+      <location filename="../../ui/widgets/map_pane.py" line="60" />
+      <source>The map is not available in this installation.</source>
+      <translation>此安装中地图不可用。</translation>
+    </message>
   </context>
   <context>
     <name>MapView</name>
@@ -718,6 +731,21 @@
       <location filename="../../ui/dialogs/new_case_dialog.py" line="217" />
       <source>A grid code has 15 digits.</source>
       <translation>单元网格编码为15位数字。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/new_case_dialog.py" line="109" />
+      <source>Pick on map</source>
+      <translation>在地图上选点</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/new_case_dialog.py" line="114" />
+      <source>The map is not available.</source>
+      <translation>地图不可用。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/new_case_dialog.py" line="216" />
+      <source>Click the place on the map (Esc cancels).</source>
+      <translation>请在地图上点击位置（Esc 取消）。</translation>
     </message>
   </context>
   <context>

@@ -1,12 +1,14 @@
 """A new case from a phone call (or a visit): what the acceptor types while listening.
 
 The category picker searches the Chinese names and the codes of the catalogue as one
-types ("井盖", "0101"); the filing conditions of the chosen category follow.
+types ("井盖", "0101"); the filing conditions of the chosen category follow. "Pick on
+map" takes the next click on the window's map as the location and looks up its grid; the
+dialog works the same without a map (the coordinates and grid are typed then).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStringListModel, Qt, Slot
 from PySide6.QtWidgets import (
@@ -21,18 +23,22 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from seatdesk.domain.glossary import Source, Urgency
-from seatdesk.services import cases, catalogue
+from seatdesk.services import cases, catalogue, grids
 from seatdesk.services.catalogue import CategoryInfo, FilingConditionInfo
 from seatdesk.services.common import CaseId, ChangeSet
 from ui.desk import Desk
 from ui.labels import label
 from ui.tasks import MutationOp, QueryOp
 from ui.widgets.photo_picker import PhotoPicker
+
+if TYPE_CHECKING:
+    from ui.widgets.map_pane import MapPane
 
 #: The centre's default map position (the demo county), for a call without coordinates.
 DEFAULT_LON, DEFAULT_LAT = 120.56, 27.66
@@ -41,9 +47,13 @@ DEFAULT_LON, DEFAULT_LAT = 120.56, 27.66
 class NewCaseDialog(QDialog):
     """Everything ``cases.NewCase`` needs, checked before it is sent."""
 
-    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, desk: Desk, parent: QWidget | None = None, *, map_pane: MapPane | None = None
+    ) -> None:
         super().__init__(parent)
         self._desk = desk
+        self._map = map_pane if map_pane is not None and map_pane.available() else None
+        self._picking = False
         self._sending = False
         self.created: CaseId | None = None
         self._categories = {self._category_text(c): c for c in desk.reference.categories}
@@ -96,6 +106,13 @@ class NewCaseDialog(QDialog):
         location.addWidget(self.longitude)
         location.addWidget(QLabel(self.tr("lat")))
         location.addWidget(self.latitude)
+        self.pick_button = QPushButton(self.tr("Pick on map"))
+        self.pick_button.setObjectName("pick_on_map")
+        self.pick_button.setAutoDefault(False)
+        self.pick_button.setEnabled(self._map is not None)
+        if self._map is None:
+            self.pick_button.setToolTip(self.tr("The map is not available."))
+        location.addWidget(self.pick_button)
         form.addRow(self.tr("Location:"), location)
         self.grid = QLineEdit()
         self.grid.setObjectName("grid")
@@ -140,6 +157,9 @@ class NewCaseDialog(QDialog):
         self.has_location.toggled.connect(self.latitude.setEnabled)
         self.category.editingFinished.connect(self._on_category_editing_finished)
         self.category.completer().activated.connect(self._on_category_editing_finished)
+        self.pick_button.clicked.connect(self._on_pick_button_clicked)
+        if self._map is not None:
+            self._map.sig_point_picked.connect(self._on_map_point_picked)
 
     # ---- Public API
 
@@ -147,6 +167,12 @@ class NewCaseDialog(QDialog):
         return self._categories.get(self.category.text().strip())
 
     # ---- Qt overrides
+
+    def done(self, result: int) -> None:
+        if self._picking and self._map is not None:
+            self._map.cancel_pick()
+        self._picking = False
+        super().done(result)
 
     def accept(self) -> None:
         if self._sending:
@@ -181,6 +207,38 @@ class NewCaseDialog(QDialog):
             op=lambda s: catalogue.filing_conditions(s, category_id),
             success=lambda found: self._on_conditions(category_id, found),
         ).run()
+
+    @Slot()
+    def _on_pick_button_clicked(self) -> None:
+        if self._map is None:
+            return
+        self._picking = True
+        self._show_message(self.tr("Click the place on the map (Esc cancels)."))
+        self._map.start_pick()
+
+    @Slot(float, float)
+    def _on_map_point_picked(self, lon: float, lat: float) -> None:
+        if not self._picking:
+            return  # a pick for someone else
+        self._picking = False
+        self._show_message("")
+        self.has_location.setChecked(True)
+        self.longitude.setValue(lon)
+        self.latitude.setValue(lat)
+        self.raise_()
+        self.activateWindow()
+        QueryOp(
+            self._desk.tasks,
+            self,
+            op=lambda s: grids.locate(s, lon, lat),
+            success=lambda code: self._on_grid_located(lon, lat, code),
+        ).run()
+
+    def _on_grid_located(self, lon: float, lat: float, code: str | None) -> None:
+        if abs(self.longitude.value() - lon) > 1e-6 or abs(self.latitude.value() - lat) > 1e-6:
+            return  # the point was changed meanwhile
+        self.grid.setText(code or "")
+        self._show_message("" if code else grids.outside_warning(lon, lat))
 
     def _on_conditions(self, category_id: int, found: list[FilingConditionInfo]) -> None:
         chosen = self.chosen_category()

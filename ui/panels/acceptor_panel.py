@@ -62,7 +62,7 @@ class AcceptorPanel(QueuePanel):
 
     def new_case_dialog(self) -> NewCaseDialog:
         """The dialog the tool opens (not yet shown); the tests drive it."""
-        dialog = NewCaseDialog(self._desk, self)
+        dialog = NewCaseDialog(self._desk, self, map_pane=self.map_pane)
         dialog.accepted.connect(lambda: self._on_case_created(dialog))
         return dialog
 
@@ -70,7 +70,8 @@ class AcceptorPanel(QueuePanel):
 
     @Slot()
     def _on_new_case_triggered(self) -> None:
-        self.new_case_dialog().open()
+        # Not modal: the acceptor may pick the place on the window's map meanwhile.
+        self.new_case_dialog().show()
 
     def _on_case_created(self, dialog: NewCaseDialog) -> None:
         if dialog.created is not None:

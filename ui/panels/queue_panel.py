@@ -13,10 +13,12 @@ from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
 from seatdesk.domain.glossary import Role
+from seatdesk.services.common import CaseId
 from seatdesk.services.queues import CaseRow, QueueQuery
 from ui.desk import Desk
 from ui.widgets.case_detail import CaseDetailWidget
 from ui.widgets.case_queue import CaseQueueWidget, user_settings
+from ui.widgets.map_pane import MapPane
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class QueuePanel(QWidget):
         super().__init__(parent)
         self._desk = desk
         self.queue_widgets: dict[str, CaseQueueWidget] = {}
+        self.map_pane: MapPane | None = None
         self._build_ui()
         self._connect()
 
@@ -106,6 +109,14 @@ class QueuePanel(QWidget):
         self.tabs.setCurrentWidget(widget)
         return widget
 
+    def set_map(self, map_pane: MapPane | None) -> None:
+        """The window's shared map (the main window wires it; None without one)."""
+        self.map_pane = map_pane
+
+    def open_case(self, case_id: CaseId) -> None:
+        """Show a case in the detail, whichever queue it is in (a click on the map)."""
+        self.detail.show_case(case_id)
+
     def focus_filter(self) -> None:
         queue = self.current_queue()
         if queue is not None:
@@ -122,7 +133,7 @@ class QueuePanel(QWidget):
 
     @Slot(object)
     def _on_queue_case_opened(self, row: CaseRow) -> None:
-        self.detail.show_case(row.id)
+        self.open_case(row.id)
         buttons = list(self.detail.action_buttons.values())
         if buttons:
             buttons[0].setFocus()
