@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import traceback
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -183,7 +184,7 @@ class _Job(QRunnable):
 
 
 @dataclass
-class _BaseOp(Generic[T]):
+class _BaseOp(ABC, Generic[T]):
     tasks: TaskManager
     parent: QObject | None
     success: Callable[[T], None] = field(default=lambda _result: None, kw_only=True)
@@ -193,8 +194,9 @@ class _BaseOp(Generic[T]):
         """False once the widget that asked has been deleted: its callbacks are dropped."""
         return self.parent is None or shiboken6.isValid(self.parent)
 
+    @abstractmethod
     def call(self, tasks: TaskManager) -> T:
-        raise NotImplementedError
+        """The blocking work, on a worker thread."""
 
 
 @dataclass(kw_only=True)

@@ -35,7 +35,7 @@ from seatdesk import messages
 from seatdesk.domain import grids as rules
 from seatdesk.domain.glossary import FINAL_STATES
 from seatdesk.domain.grids import Candidate, GridProblem
-from seatdesk.errors import SeatdeskError
+from seatdesk.errors import Problem, SeatdeskError
 from seatdesk.progress import NoProgress, Progress
 from seatdesk.services.common import CaseId, ChangeSet
 
@@ -85,16 +85,8 @@ class InvalidGrids(SeatdeskError):
         return "\n".join([*(str(p) for p in self.problems), super().__str__()])
 
 
-class GridNotChanged(SeatdeskError):
+class GridNotChanged(Problem):
     """A retire or replace that cannot be done (unknown grid, already ended …)."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self._values = values
-
-    def values(self) -> dict[str, Any]:
-        return self._values
 
 
 # ---- DTOs
