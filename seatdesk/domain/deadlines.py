@@ -33,27 +33,24 @@ def is_working_unit(unit: TimeUnit) -> bool:
     return unit in WORKING_UNITS
 
 
+def minutes_per_unit(unit: TimeUnit, calendar: WorkCalendar) -> Decimal:
+    """How many minutes of its own kind of time one ``unit`` is."""
+    if unit is TimeUnit.WORKING_DAYS:
+        return Decimal(calendar.minutes_per_working_day())
+    if unit is TimeUnit.NATURAL_DAYS:
+        return Decimal(24 * 60)
+    return Decimal(60)
+
+
 def to_minutes(amount: Decimal | int | float, unit: TimeUnit, calendar: WorkCalendar) -> int:
     """A limit in whole minutes of its own kind of time (working or natural)."""
-    amount = Decimal(str(amount))
-    if unit is TimeUnit.WORKING_DAYS:
-        per = Decimal(calendar.minutes_per_working_day())
-    elif unit is TimeUnit.NATURAL_DAYS:
-        per = Decimal(24 * 60)
-    else:
-        per = Decimal(60)
-    return int((amount * per).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    minutes = Decimal(str(amount)) * minutes_per_unit(unit, calendar)
+    return int(minutes.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def from_minutes(minutes: int, unit: TimeUnit, calendar: WorkCalendar) -> Decimal:
     """Minutes of a unit's kind of time back into the unit (for display)."""
-    if unit is TimeUnit.WORKING_DAYS:
-        per = Decimal(calendar.minutes_per_working_day())
-    elif unit is TimeUnit.NATURAL_DAYS:
-        per = Decimal(24 * 60)
-    else:
-        per = Decimal(60)
-    return Decimal(minutes) / per
+    return Decimal(minutes) / minutes_per_unit(unit, calendar)
 
 
 def add_minutes(start: datetime, minutes: int, unit: TimeUnit, calendar: WorkCalendar) -> datetime:

@@ -559,9 +559,12 @@ def _clock_change(
     from_state = State(row.state) if row.state is not None else None
     if workflow.stage_of(to_state) is None:
         return {"stage": None, **deadline_service.clock_columns(None, None)}
+    new_stage = workflow.starts_new_stage(from_state, to_state)
+    if not new_stage and action not in (Action.APPROVE, Action.RESUME):
+        return {}  # moving within a stage keeps its clock: nothing to read or compute
     rules = deadline_service.load_rules(session)
     now = _now(session)
-    if workflow.starts_new_stage(from_state, to_state):
+    if new_stage:
         stage = workflow.stage_of(to_state)
         assert stage is not None
         amount, unit = deadline_service.stage_limit(

@@ -181,15 +181,13 @@ def import_standard(
         })
     if problems:
         raise Problem("standard_bad_rows", path="", problems="; ".join(problems[:10]))
-    for conditions in by_minor.values():
-        for values in conditions:
-            session.execute(
-                pg_insert(FilingCondition)
-                .values(**values)
-                .on_conflict_do_update(
-                    index_elements=[FilingCondition.category_id, FilingCondition.seq],
-                    set_={k: v for k, v in values.items() if k not in ("category_id", "seq")},
-                )
-            )
+    rows_to_write = [values for conditions in by_minor.values() for values in conditions]
+    stmt = pg_insert(FilingCondition).values(rows_to_write)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[FilingCondition.category_id, FilingCondition.seq],
+            set_={k: stmt.excluded[k] for k in rows_to_write[0] if k not in ("category_id", "seq")},
+        )
+    )
     # New limits apply to stages started from now; running clocks keep their limit.
     return ChangeSet(entities=frozenset({"standards"}))

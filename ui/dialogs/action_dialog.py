@@ -32,6 +32,7 @@ from seatdesk.services import cases, queues
 from seatdesk.services.common import ChangeSet
 from seatdesk.services.queues import CaseDetail
 from ui.desk import Desk
+from ui.dialogs.parts import message_label
 from ui.labels import format_time, label
 from ui.tasks import MutationOp, QueryOp
 from ui.widgets.photo_picker import PhotoPicker
@@ -105,11 +106,7 @@ class ActionDialog(QDialog):
         self.form.addRow(self.tr("Note:") if not required else self.tr("Note (required):"),
                          self.note_edit)
         layout.addLayout(self.form)
-        self.message_label = QLabel()
-        self.message_label.setObjectName("message")
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #b00020;")
-        self.message_label.hide()
+        self.message_label = message_label()
         layout.addWidget(self.message_label)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -174,6 +171,10 @@ class ActionDialog(QDialog):
             self.show_message(problem)
             return
         self.show_message("")
+        self._send_action()
+
+    def _send_action(self) -> None:
+        """Send the action's service call (a dialog whose call needs more overrides it)."""
         fn = self._service()
         kwargs = self._arguments()
         kwargs["case_id"] = self.case.id

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from seatdesk.db.engine import ServerAddress
 from ui.desk import Login, log_in, start_database
+from ui.dialogs.parts import message_label
 from ui.tasks import CallOp, TaskManager
 
 
@@ -72,12 +73,8 @@ class LoginDialog(QDialog):
         self.database_label.setStyleSheet("color: gray;")
         self.database_label.setWordWrap(True)
         layout.addWidget(self.database_label)
-        self.message_label = QLabel()
-        self.message_label.setObjectName("message")
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label = message_label()
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_label.hide()
         layout.addWidget(self.message_label)
         self.buttons = QDialogButtonBox()
         self.login_button = QPushButton(self.tr("Log in"))

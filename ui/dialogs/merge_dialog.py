@@ -20,13 +20,8 @@ class MergeDialog(ActionDialog):
             return self.tr("Enter the number of the case this report repeats.")
         return super()._validate()
 
-    def accept(self) -> None:
-        if self._sending:
-            return
-        problem = self._validate()
-        if problem:
-            self.show_message(problem)
-            return
+    def _send_action(self) -> None:
+        # The original is named by its number; the worker looks its id up.
         number, note = self.original.text().strip(), self.note() or None
         case_id, version = self.case.id, self._version
         self.send(

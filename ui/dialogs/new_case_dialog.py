@@ -33,6 +33,7 @@ from seatdesk.services import cases, catalogue, grids
 from seatdesk.services.catalogue import CategoryInfo, FilingConditionInfo
 from seatdesk.services.common import CaseId, ChangeSet
 from ui.desk import Desk
+from ui.dialogs.parts import message_label
 from ui.labels import label
 from ui.tasks import MutationOp, QueryOp
 from ui.widgets.photo_picker import PhotoPicker
@@ -128,11 +129,7 @@ class NewCaseDialog(QDialog):
         self.photos = PhotoPicker()
         form.addRow(self.tr("Photos:"), self.photos)
         layout.addLayout(form)
-        self.message_label = QLabel()
-        self.message_label.setObjectName("message")
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #b00020;")
-        self.message_label.hide()
+        self.message_label = message_label()
         layout.addWidget(self.message_label)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
