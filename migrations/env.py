@@ -5,22 +5,37 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from seatdesk.db.models import Base
+from seatdesk.db.models import SQL_ONLY_TABLES, Base
 
 config = context.config
 target_metadata = Base.metadata
 
 
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Tables that only the database's own functions read and write are defined in SQL by
+    their migrations, not as models; autogenerate leaves them alone."""
+    table = getattr(obj, "table", obj) if type_ != "table" else obj
+    table_name = name if type_ == "table" else getattr(table, "name", None)
+    return table_name not in SQL_ONLY_TABLES
+
+
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata)
+        context.configure(
+            connection=connection, target_metadata=target_metadata,
+            include_object=include_object,
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = create_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata)
+        context.configure(
+            connection=conn, target_metadata=target_metadata, include_object=include_object
+        )
         with context.begin_transaction():
             context.run_migrations()
 

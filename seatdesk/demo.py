@@ -406,8 +406,6 @@ def _prepare_generator(
               FROM demo_param p, generate_series(1, p.n) i) s
         GROUP BY 1
     """))
-    session.execute(text("ALTER TABLE case_events DISABLE TRIGGER case_events_stamp"))
-    session.execute(text("ALTER TABLE attachments DISABLE TRIGGER attachments_stamp"))
 
 
 def _cumulative(weights: list[int]) -> list[float]:
@@ -459,6 +457,7 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
             pending_request, resume_on, version, created_at, updated_at,
             stage, stage_limit_unit, stage_limit_minutes, clock_start, allowance_minutes,
             warning_at)
+        OVERRIDING SYSTEM VALUE
         SELECT t.i,
                y.year::text || lpad((t.i - y.first_i + 1)::text, 7, '0'),
                ch.sources[t.src_idx],
@@ -580,8 +579,6 @@ def _finish(session: Session, cases: int) -> None:
     # ON COMMIT DROP is not enough: a caller may run the demo twice in one transaction.
     session.execute(text("DROP TABLE demo_param, demo_choice, demo_path, demo_year, demo_photo"))
     session.execute(text("DROP FUNCTION pg_temp.demo_u(bigint, int)"))
-    session.execute(text("ALTER TABLE case_events ENABLE TRIGGER case_events_stamp"))
-    session.execute(text("ALTER TABLE attachments ENABLE TRIGGER attachments_stamp"))
     session.execute(text("""
         INSERT INTO case_number_counters (year, last)
         SELECT substr(number, 1, 4)::smallint, max(substr(number, 5)::int)

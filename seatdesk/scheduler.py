@@ -5,8 +5,8 @@ The jobs are plain functions of a session factory; ``add_jobs`` puts them on any
 APScheduler scheduler, so the desktop app uses APScheduler's ``QtScheduler`` (jobs run
 beside the Qt event loop, the work itself on APScheduler's thread pool) and
 ``seatdesk scheduler`` a ``BlockingScheduler`` on a headless server — without the core
-importing Qt. Every workstation may run the sweep: the database's advisory lock lets
-one do the work at a time, and flags are idempotent.
+importing Qt. Every workstation may run the sweep: the database skips the rows another
+sweep (or any transaction) is changing at that moment, and flags are idempotent.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from seatdesk.errors import SeatdeskError
@@ -42,12 +43,18 @@ def on_monthly_report(hook: MonthlyHook) -> MonthlyHook:
 
 
 def sweep_job(sessions: sessionmaker[Session]) -> int:
-    """One sweep in its own transaction; -1 when another workstation is sweeping."""
+    """One sweep in its own transaction: how many cases it flagged that this seat may
+    see. A database that is down or restarting is a warning, and the next minute's
+    sweep tries again."""
     try:
         with sessions.begin() as session:
             flagged = deadlines.sweep(session)
     except SeatdeskError as exc:
         log.warning("deadline sweep failed: %s", exc)
+        return 0
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        log.warning("deadline sweep skipped, the database is not reachable: %s", reason)
         return 0
     if flagged > 0:
         log.info("deadline sweep flagged %d case(s)", flagged)

@@ -71,6 +71,11 @@ DEADLINE_SORT_SQL = "coalesce(stage_deadline, '9999-12-31 00:00+00'::timestamptz
 OPEN_CASE_SQL = f"state NOT IN ({', '.join(repr(s.value) for s in sorted(FINAL_STATES))})"
 
 
+#: Tables defined in SQL by their migrations and read only by the database's own
+#: functions (the workflow table they check, the counters they keep): no models.
+SQL_ONLY_TABLES = frozenset({"workflow_states", "workflow_actions", "workflow_transitions"})
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -147,7 +152,7 @@ class Category(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, Identity(always=True), primary_key=True)
     case_type: Mapped[str] = mapped_column(String(10))
     code: Mapped[str] = mapped_column(String(4))
     name: Mapped[str] = mapped_column(String(100))
@@ -166,7 +171,7 @@ class FilingCondition(Base):
         CheckConstraint(_in("limit_unit", TimeUnit), name="limit_unit"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, Identity(always=True), primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     seq: Mapped[int] = mapped_column(SmallInteger)
     description: Mapped[str] = mapped_column(Text)
@@ -191,7 +196,7 @@ class TimeLimit(Base):
         CheckConstraint("amount > 0", name="amount_positive"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, Identity(always=True), primary_key=True)
     stage: Mapped[str] = mapped_column(String(20))
     urgency: Mapped[str] = mapped_column(String(10))
     amount: Mapped[Decimal] = mapped_column(Numeric(10, 4))
@@ -283,7 +288,7 @@ class Case(Base):
         CheckConstraint(_in("stage", Stage), name="stage"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     source: Mapped[str] = mapped_column(String(20))
     case_type: Mapped[str] = mapped_column(String(10))
@@ -337,7 +342,7 @@ class CaseEvent(Base):
     __tablename__ = "case_events"
     __table_args__ = (Index("ix_case_events_case_id", "case_id", "id"),)
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     action: Mapped[str] = mapped_column(String(30))
     from_state: Mapped[str | None] = mapped_column(String(30))
@@ -358,7 +363,7 @@ class Attachment(Base):
         Index("ix_attachments_case_id", "case_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     step: Mapped[str] = mapped_column(String(10))
     filename: Mapped[str] = mapped_column(String(255), server_default="")

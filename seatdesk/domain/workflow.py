@@ -12,7 +12,15 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from seatdesk.domain.glossary import FINAL_STATES, SYSTEM_ACTIONS, Action, Role, Stage, State
+from seatdesk.domain.glossary import (
+    FINAL_STATES,
+    SYSTEM_ACTIONS,
+    Action,
+    AttachmentStep,
+    Role,
+    Stage,
+    State,
+)
 from seatdesk.errors import InvalidTransition, PermissionDenied
 
 A = Action
@@ -97,6 +105,35 @@ TRANSITIONS: Mapping[tuple[State, Action], Transition] = {**_MAIN, **_EVERYWHERE
 #: Roles that may open a new case (信息收集): the acceptor types in reports and calls,
 #: the 12319 monitor turns complaints into cases.
 CREATE_ROLES: frozenset[Role] = frozenset({R.ACCEPTOR, R.MONITOR})
+
+#: Actions that must say why (a refusal, a request, the department's answer …): the
+#: database refuses them without a note.
+NOTE_REQUIRED: frozenset[Action] = frozenset(
+    {
+        A.VERIFY_FAIL,
+        A.SEND_BACK,
+        A.REPORT_DONE,
+        A.REQUEST_EXTENSION,
+        A.REQUEST_RETURN,
+        A.REQUEST_POSTPONEMENT,
+        A.DENY,
+        A.CHECK_FAIL,
+        A.REWORK,
+        A.URGE,
+        A.VOID,
+    }
+)
+
+#: Which photos belong to which action: a seat may attach photos of a step to a case
+#: only while it may take one of that step's actions on it.
+PHOTO_STEP_OF_ACTION: Mapping[Action, AttachmentStep] = {
+    A.PRE_REGISTER: AttachmentStep.REPORT,
+    A.VERIFY_PASS: AttachmentStep.VERIFY,
+    A.VERIFY_FAIL: AttachmentStep.VERIFY,
+    A.REPORT_DONE: AttachmentStep.HANDLING,
+    A.CHECK_PASS: AttachmentStep.CHECK,
+    A.CHECK_FAIL: AttachmentStep.CHECK,
+}
 
 #: Actions that count as rework (返工) in the statistics.
 REWORK_ACTIONS: frozenset[Action] = frozenset({A.REWORK})

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from seatdesk.db.calls import call
 from seatdesk.db.models import Attachment
 from seatdesk.domain.glossary import AttachmentStep
 from seatdesk.errors import NotFound, ValidationError
@@ -59,29 +61,30 @@ def _inspect(photo: Photo) -> tuple[str, bytes]:
     return content_type, out.getvalue()
 
 
+def prepare(photos: list[Photo]) -> dict[str, list[Any]]:
+    """Every photo checked and thumbnailed, as the arrays the database functions take."""
+    checked = [(p, *_inspect(p)) for p in photos]
+    return {
+        "names": [p.filename[:255] for p, _, _ in checked],
+        "data": [p.data for p, _, _ in checked],
+        "thumbs": [thumb for _, _, thumb in checked],
+        "taken": [p.taken_at for p, _, _ in checked],
+    }
+
+
 def add_photos(
     session: Session, case_id: CaseId, step: AttachmentStep, photos: list[Photo]
 ) -> list[AttachmentId]:
-    """Store photos of a case; every photo is checked before any is written."""
-    checked = [(p, *_inspect(p)) for p in photos]
-    ids: list[AttachmentId] = []
-    for photo, content_type, thumbnail in checked:
-        new_id = session.execute(
-            insert(Attachment)
-            .values(
-                case_id=case_id,
-                step=step.value,
-                filename=photo.filename[:255],
-                content_type=content_type,
-                size=len(photo.data),
-                data=photo.data,
-                thumbnail=thumbnail,
-                taken_at=photo.taken_at,
-            )
-            .returning(Attachment.id)
-        ).scalar_one()
-        ids.append(AttachmentId(new_id))
-    return ids
+    """Store photos of a case; every photo is checked before any is written, and the
+    database takes them only from a seat that may take one of the step's actions."""
+    ids = call(
+        session,
+        "SELECT seatdesk_add_photos(:case_id, :step, CAST(:names AS text[]), "
+        "CAST(:data AS bytea[]), CAST(:thumbs AS bytea[]), CAST(:taken AS timestamptz[]))",
+        {"case_id": case_id, "step": step.value, **prepare(photos)},
+        action="photo",
+    ).scalar_one()
+    return [AttachmentId(i) for i in ids or []]
 
 
 def count_photos(session: Session, case_id: CaseId) -> int:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import psycopg2.extensions
 import pytest
 from PIL import Image
 from sqlalchemy import Engine, func, select, text
@@ -59,12 +60,30 @@ class Desk:
 
     @contextmanager
     def as_(self, who: Role | str) -> Iterator[Session]:
+        """Act as a seat: its privileges and row-level security (SET ROLE), and its name
+        in the database's functions (which a superuser session may name with the GUC
+        ``seatdesk.act_as``). A refusal inside rolls back to a savepoint, so the test's
+        transaction goes on, as a desk's next transaction would."""
         login = LOGIN[who] if isinstance(who, Role) else who
+        nested = self.session.begin_nested()
         self.session.execute(text(f'SET ROLE "{login}"'))
+        self.session.execute(text("SELECT set_config('seatdesk.act_as', :l, false)"), {"l": login})
         try:
             yield self.session
+        except BaseException:
+            nested.rollback()
+            raise
+        else:
+            # A refusal caught inside the block (pytest.raises) leaves the transaction
+            # aborted: give the savepoint back instead of releasing it.
+            dbapi = self.session.connection().connection.dbapi_connection
+            if dbapi.info.transaction_status == psycopg2.extensions.TRANSACTION_STATUS_INERROR:
+                nested.rollback()
+            else:
+                nested.commit()
         finally:
             self.session.execute(text("RESET ROLE"))
+            self.session.execute(text("RESET seatdesk.act_as"))
 
     def scalar(self, sql: str, **params: Any) -> Any:
         return self.session.execute(text(sql), params).scalar()

@@ -45,16 +45,17 @@ def test_the_audit_log_refuses_update_delete_and_truncate(desk: Desk, who: Role 
     assert desk.scalar("SELECT count(*) FROM case_events WHERE case_id = :i", i=case_id) == 1
 
 
-def test_the_actor_is_current_user_whatever_the_client_sends(desk: Desk) -> None:
+def test_the_actor_is_the_login_whatever_the_client_sends(desk: Desk) -> None:
     case_id = desk.new_case()
     with desk.as_(Role.ACCEPTOR) as s:
-        s.execute(
-            text(
-                "INSERT INTO case_events (case_id, action, to_state, actor, at) "
-                "VALUES (:i, 'request_verify', 'verifying', 'leader1', '2001-01-01')"
-            ),
-            {"i": case_id},
+        _refused(
+            desk,
+            "INSERT INTO case_events (case_id, action, to_state, actor, at) "
+            "VALUES (:i, 'request_verify', 'verifying', 'leader1', '2001-01-01')",
+            i=case_id,
         )
+        s.execute(text("SELECT seatdesk_case_act(:i, 1, 'request_verify', NULL, '{}')"),
+                  {"i": case_id})
     actor, year = desk.session.execute(
         text("SELECT actor, extract(year FROM at) FROM case_events WHERE case_id = :i "
              "ORDER BY id DESC LIMIT 1"),
@@ -81,9 +82,9 @@ def test_a_department_cannot_read_another_departments_case_with_raw_sql(
             assert conn.execute(
                 text("SELECT count(*) FROM case_events WHERE case_id = :i"), {"i": other}
             ).scalar() == 0
-            assert conn.execute(
-                text("UPDATE cases SET description = 'x' WHERE id = :i"), {"i": other}
-            ).rowcount == 0
+            with pytest.raises(DBAPIError, match="permission denied"):
+                conn.execute(text("UPDATE cases SET description = 'x' WHERE id = :i"),
+                             {"i": other})
             conn.rollback()
     finally:
         engine.dispose()
@@ -94,7 +95,7 @@ def test_a_department_cannot_hand_its_case_to_another(desk: Desk) -> None:
     with desk.as_(Role.DEPARTMENT):
         message = _refused(desk, "UPDATE cases SET current_department = 'HW' WHERE id = :i",
                            i=case_id)
-    assert "row-level security" in message
+    assert "permission denied" in message
 
 
 @pytest.mark.parametrize(

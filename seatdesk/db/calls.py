@@ -1,0 +1,109 @@
+"""Calling the database's own functions, and the one place their refusals become errors.
+
+The SECURITY DEFINER functions (migration 0007 and later) refuse with SQLSTATEs of class
+``SD`` and a JSON DETAIL that carries the facts; each becomes the named error the rest
+of seatdesk already knows. A refused privilege (42501: the seat's group may not execute
+the function at all) becomes ``PermissionDenied`` too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Result
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from seatdesk.domain.glossary import Action, Role, State
+from seatdesk.errors import (
+    DatabaseRefused,
+    InvalidTransition,
+    NotASeatUser,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    SeatdeskError,
+    StaleCase,
+    ValidationError,
+)
+
+
+def _enum(kind: type[Action] | type[State] | type[Role], value: Any) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        return value
+
+
+def _roles(values: Any) -> frozenset[Any]:
+    return frozenset(_enum(Role, v) for v in (values or []))
+
+
+def _stale(d: Mapping[str, Any]) -> SeatdeskError:
+    return StaleCase(
+        case_id=int(d["case_id"]),
+        number=str(d["number"]),
+        changed_by=str(d.get("changed_by") or "?"),
+        changed_at=datetime.fromisoformat(str(d["changed_at"])),
+        version=int(d["version"]),
+    )
+
+
+_BY_CODE: dict[str, Callable[[Mapping[str, Any]], SeatdeskError]] = {
+    "SD401": lambda d: NotASeatUser(str(d.get("login", "?"))),
+    "SD403": lambda d: PermissionDenied(
+        action=_enum(Action, d.get("action")),
+        roles=_roles(d.get("roles")),
+        allowed=_roles(d.get("allowed")),
+    ),
+    "SD400": lambda d: InvalidTransition(
+        state=_enum(State, d.get("state")), action=_enum(Action, d.get("action"))
+    ),
+    "SD404": lambda d: NotFound(str(d.get("what")), d.get("key")),
+    "SD409": _stale,
+    "SD422": lambda d: ValidationError(
+        str(d.get("field")), str(d.get("problem")), **dict(d.get("values") or {})
+    ),
+    "SD412": lambda d: Problem(str(d.get("key")), **dict(d.get("values") or {})),
+}
+
+
+def refusal(exc: DBAPIError, *, action: object = None) -> SeatdeskError | None:
+    """The named error for a function's refusal, or None when it is not one."""
+    code = getattr(exc.orig, "pgcode", None)
+    diag = getattr(exc.orig, "diag", None)
+    if code in _BY_CODE:
+        try:
+            detail = json.loads(getattr(diag, "message_detail", None) or "{}")
+        except ValueError:
+            detail = {}
+        return _BY_CODE[code](detail)
+    if code == "42501":  # insufficient_privilege: the group may not run the function
+        return PermissionDenied(action=action, roles=frozenset(), allowed=frozenset())
+    return None
+
+
+def call(
+    session: Session, statement: str, params: Mapping[str, Any], *, action: object = None
+) -> Result[Any]:
+    """Run a statement that calls the database's functions; refusals become errors.
+
+    The caller owns the transaction: after a refusal it is aborted and must be rolled
+    back (or the call wrapped in a savepoint), exactly as after any other error.
+    """
+    try:
+        return session.execute(text(statement), dict(params))
+    except DBAPIError as exc:
+        error = refusal(exc, action=action)
+        if error is not None:
+            raise error from None
+        if getattr(exc.orig, "pgcode", None) is not None and exc.orig is not None:
+            diag = getattr(exc.orig, "diag", None)
+            primary = getattr(diag, "message_primary", None)
+            if primary and getattr(exc.orig, "pgcode", "").startswith(("22", "23")):
+                raise DatabaseRefused(primary) from None
+        raise
