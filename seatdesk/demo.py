@@ -303,7 +303,10 @@ def _ensure_users(session: Session, passwords: dict[str, str]) -> None:
         conn = session.connection()
         conn.exec_driver_sql(f'ALTER ROLE "{login}" LOGIN PASSWORD %s', (verifier,))
         for role in roles:
-            conn.exec_driver_sql(f'GRANT "{role.group_role}" TO "{login}"')
+            group = session.execute(
+                text("SELECT seatdesk_group(:r)"), {"r": role.value}
+            ).scalar_one()
+            conn.exec_driver_sql(f'GRANT "{group}" TO "{login}"')
         if session.get(User, login) is None:
             session.add(
                 User(login=login, display_name=display, roles=[r.value for r in roles],

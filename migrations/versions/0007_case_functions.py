@@ -74,6 +74,11 @@ def _in(values: list[str]) -> str:
 
 
 _HELPERS = r"""
+-- The group role of a seat role in this database (migration 0010 makes the names
+-- belong to one database).
+CREATE FUNCTION seatdesk_group(p_role text) RETURNS text
+LANGUAGE sql STABLE AS $$ SELECT 'seatdesk_' || p_role $$;
+
 CREATE FUNCTION seatdesk_actor() RETURNS text
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT CASE WHEN r.rolsuper AND coalesce(current_setting('seatdesk.act_as', true), '') <> ''
@@ -840,6 +845,7 @@ def downgrade() -> None:
         "seatdesk_invalid(text, text, jsonb)",
         "seatdesk_fail(text, text, jsonb)",
         "seatdesk_actor()",
+        "seatdesk_group(text)",
     ):
         op.execute(f"DROP FUNCTION {fn}")
     # The sweep as 0003 and 0004 left it.

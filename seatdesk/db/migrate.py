@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 #: Taken for the length of an upgrade so two workstations never migrate at once.
 _MIGRATION_LOCK = 0x5EA7DE5C
@@ -40,6 +40,18 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        _hand_over(conn)
+
+
+def _hand_over(conn: Connection) -> None:
+    """Give what the migrations just created to the database's NOLOGIN owner (0010), so
+    every SECURITY DEFINER function runs with seatdesk's privileges, never the
+    migrating login's."""
+    exists = conn.execute(
+        text("SELECT to_regprocedure('seatdesk_hand_over()') IS NOT NULL")
+    ).scalar()
+    if exists:
+        conn.execute(text("SELECT seatdesk_hand_over()"))
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -13,11 +13,6 @@ import hmac
 import re
 import secrets
 
-from seatdesk.domain.glossary import Role
-
-#: Every seat group role, e.g. ``seatdesk_acceptor``.
-GROUP_ROLES: tuple[str, ...] = tuple(r.group_role for r in Role)
-
 #: Functions the admin group may execute; they run as the migration owner.
 FN_CREATE_USER = "seatdesk_create_user"
 FN_SET_PASSWORD = "seatdesk_set_password"

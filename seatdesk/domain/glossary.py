@@ -10,7 +10,9 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """A seat role. Each is also a PostgreSQL group role named ``seatdesk_<value>``."""
+    """A seat role. Each is also a PostgreSQL group role of the database, named by the
+    database's ``seatdesk_group(role)`` (``seatdesk_<value>`` in the database named
+    seatdesk)."""
 
     ACCEPTOR = "acceptor"
     SHIFT_LEADER = "shift_leader"
@@ -19,10 +21,6 @@ class Role(StrEnum):
     MONITOR = "monitor"
     DEPARTMENT = "department"
     ADMIN = "admin"
-
-    @property
-    def group_role(self) -> str:
-        return f"seatdesk_{self.value}"
 
     @property
     def zh(self) -> str:

@@ -158,7 +158,7 @@ def test_admin_creates_a_user_who_logs_in_then_is_disabled(
                            display_name="新派遣员")
         new = connect(server.for_login(login, "pw-1"))
         with new.connect() as conn:
-            assert conn.execute(text("SELECT pg_has_role('seatdesk_dispatcher', 'MEMBER')")
+            assert conn.execute(text("SELECT pg_has_role(seatdesk_group('dispatcher'), 'MEMBER')")
                                 ).scalar()
         new.dispose()
         with session_factory(admin).begin() as s:
