@@ -32,6 +32,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from seatdesk import messages
+from seatdesk.db.calls import call
 from seatdesk.domain import grids as rules
 from seatdesk.domain.glossary import FINAL_STATES
 from seatdesk.domain.grids import Candidate, GridProblem
@@ -966,13 +967,12 @@ def place_cases(session: Session) -> ChangeSet:
     found = [(r[0], c) for r, c in zip(rows, codes, strict=True) if c is not None]
     if not found:
         return ChangeSet()
-    session.execute(
-        text("""
-            UPDATE cases c SET grid_code = r.code
-            FROM unnest(CAST(:ids AS bigint[]), CAST(:codes AS text[])) AS r(id, code)
-            WHERE c.id = r.id AND c.grid_code IS NULL
-        """),
+    # The database places them (admins only): seats hold no UPDATE on cases.
+    call(
+        session,
+        "SELECT seatdesk_place_cases(CAST(:ids AS bigint[]), CAST(:codes AS text[]))",
         {"ids": [i for i, _ in found], "codes": [c for _, c in found]},
+        action="grids import",
     )
     return ChangeSet(case_ids=frozenset(CaseId(i) for i, _ in found))
 
