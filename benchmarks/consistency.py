@@ -26,8 +26,8 @@ NO_BUMP = frozenset({CREATE_ACTION, Action.URGE.value, *SYSTEM_ACTIONS})
 
 @dataclass(frozen=True, slots=True)
 class Success:
-    """An action a seat saw commit: its case, its name, the version it left (urges,
-    which bump nothing, are told apart by their note)."""
+    """An action a seat saw commit (or whose commit was cut off): its case, its name,
+    the version it left, and the note unique to it (None for a creation)."""
 
     case_id: int
     action: str
@@ -40,9 +40,9 @@ def check(owner: ServerAddress, first_event: int, done: list[Success],
     """The violations found, and how many in-doubt actions landed."""
     conn = psycopg2_connection(owner)
     violations: list[str] = []
+    # Each action carries a note unique to it (a case's one creation needs none).
     match = """e.case_id = s.case_id AND e.action = s.action AND e.id > %(first)s
-               AND CASE WHEN s.action = 'urge' THEN e.note = s.note
-                        ELSE e.data->>'version' = s.version::text END"""
+               AND (s.note IS NULL OR e.note = s.note)"""
     try:
         with conn.cursor() as cur:
             cur.execute("CREATE TEMP TABLE s (case_id bigint, action text, version int, "
@@ -64,8 +64,14 @@ def check(owner: ServerAddress, first_event: int, done: list[Success],
                 SELECT s.case_id, s.action, s.version, count(e.id) FROM s
                 LEFT JOIN case_events e ON {match} WHERE NOT s.doubt
                 GROUP BY s.case_id, s.action, s.version, s.note HAVING count(e.id) <> 1""")
+            rows("events with another version than their seat read after the action "
+                 "(case, action, seat's version, event's)", f"""
+                SELECT s.case_id, s.action, s.version, e.data->>'version' FROM s
+                JOIN case_events e ON {match} WHERE s.action <> 'urge'
+                  AND e.data->>'version' IS DISTINCT FROM s.version::text""")
             rows("two successes given the same version (case, version, actions)", """
-                SELECT case_id, version, array_agg(action) FROM s WHERE action <> 'urge'
+                SELECT case_id, version, array_agg(action) FROM s
+                WHERE action <> 'urge' AND NOT doubt
                 GROUP BY case_id, version HAVING count(*) > 1""")
             rows("in-doubt actions that landed twice", f"""
                 SELECT s.case_id, s.action, count(e.id) FROM s JOIN case_events e ON {match}

@@ -110,6 +110,7 @@ class Tally:
     refusals: Counter[str] = field(default_factory=Counter)
     connection_failures: int = 0
     failures: Counter[str] = field(default_factory=Counter)
+    last_contact: float = 0.0  # time.monotonic() of the seat's last answer from the server
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,7 @@ class Seat(threading.Thread):
     def step(self, factory: sessionmaker[Session]) -> None:
         with factory.begin() as s:  # the desk's queue: one read of its own
             row = s.execute(PICK, {"states": self.states, "final": FINAL}).first()
+        self.tally.last_contact = time.monotonic()
         create = self.role is Role.ACCEPTOR and (
             row is None or (row.open_cases < self.world.pool and self.rng.random() < 0.25)
         )
@@ -174,15 +176,15 @@ class Seat(threading.Thread):
             time.sleep(0.05)
             return
         if create:
-            self.act(factory, CREATE_ACTION, None, 0, State.REPORTED)
+            self.act(factory, CREATE_ACTION, None, 0)
             return
         actions = [a for a in workflow.allowed_actions(State(row.state), {self.role})
                    if a in WEIGHTS]
         action = self.rng.choices(actions, weights=[WEIGHTS[a] for a in actions])[0]
-        self.act(factory, action.value, CaseId(row.id), row.version, State(row.state))
+        self.act(factory, action.value, CaseId(row.id), row.version)
 
     def act(self, factory: sessionmaker[Session], action: str, case_id: CaseId | None,
-            version: int, state: State) -> None:
+            version: int) -> None:
         self.seq += 1
         note = f"load {self.login} #{self.seq}"
         t0 = time.perf_counter()
@@ -199,7 +201,7 @@ class Seat(threading.Thread):
             new_version = s.execute(text("SELECT version FROM cases WHERE id = :i"),
                                     {"i": case_id}).scalar_one()
             done = Success(case_id, action, new_version,
-                           note if action == A.URGE.value else None)
+                           None if action == CREATE_ACTION else note)
             try:
                 s.commit()
             except Exception as exc:
@@ -284,12 +286,14 @@ def sweeper(engine: Engine, every: float, stop_at: float, tally: Tally) -> None:
                 tally.failures[f"sweep {type(exc).__name__}: {str(exc)[:160]}"] += 1
 
 
-def restarter(address: ServerAddress, at: float, started: float, log: list[str]) -> None:
+def restarter(address: ServerAddress, at: float, started: float, log: list[str],
+              back: list[float]) -> None:
     time.sleep(max(0.0, started + at - time.monotonic()))
     t0 = time.monotonic()
     old = kill_embedded(address)
     log.append(f"server killed at {t0 - started:.1f}s (postmaster {old})")
     new = start_embedded_again(address)
+    back.append(time.monotonic())
     log.append(f"server back at {time.monotonic() - started:.1f}s (postmaster {new}, "
                f"down {time.monotonic() - t0:.1f}s)")
 
@@ -348,6 +352,7 @@ def main() -> int:
         extra = Tally()
         helpers: list[threading.Thread] = []
         restart_log: list[str] = []
+        back: list[float] = []
         leader = next((p[0] for p in plan if p[1] is Role.SHIFT_LEADER), None)
         if args.sweep_every > 0 and leader:
             sweep_engine = make_engine(address.for_login(leader, passwords[leader]), pool_size=1)
@@ -355,7 +360,7 @@ def main() -> int:
                 sweep_engine, args.sweep_every, world.stop_at, extra)))
         if args.restart_server_at is not None:
             helpers.append(threading.Thread(target=restarter, daemon=True, args=(
-                address, args.restart_server_at, started, restart_log)))
+                address, args.restart_server_at, started, restart_log, back)))
         for t in [*seats, *helpers]:
             t.start()
         for t in [*seats, *helpers]:
@@ -372,6 +377,12 @@ def main() -> int:
             total.failures += t.failures
             total.connection_failures += t.connection_failures
         violations, landed = check(address, first_event, total.successes, total.in_doubt)
+        if args.restart_server_at is not None:
+            lost = [seat.login for seat in seats if not back
+                    or seat.tally.last_contact < back[0]]
+            if lost:
+                violations.append(f"seats that never reached the server after the restart: "
+                                  f"{len(lost)} ({', '.join(lost[:5])})")
         report(args, total, elapsed, restart_log, landed, violations)
     if args.url:
         drop_logins(address, logins)
