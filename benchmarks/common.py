@@ -10,25 +10,35 @@ from __future__ import annotations
 
 import hashlib
 import inspect as inspect_module
+import io
 import json
 import os
+import secrets
+import shutil
+import signal
 import statistics
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg2
+from PIL import Image
 from psycopg2 import sql as pgsql
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.orm import Session
 
 from seatdesk.db import embedded, migrate
-from seatdesk.db.engine import ServerAddress, connect, session_factory
+from seatdesk.db.engine import ServerAddress, address_from_url, connect, session_factory
 from seatdesk.db.models import Base
 from seatdesk.demo import demo_passwords, run_demo
+from seatdesk.domain.glossary import Role
+from seatdesk.services import users
 
 DEFAULT_BENCH_DIR = Path("~/.cache/seatdesk-bench")
 DEMO_SEED = 1
@@ -243,6 +253,127 @@ def explain(conn: Any, sql: str, params: Any) -> str:
         plan = "\n".join(r[0] for r in cur.fetchall())
     conn.rollback()
     return plan
+
+
+# ---- A fresh database for one run, seat logins, restarts
+
+
+@contextmanager
+def fresh_database(url: str | None) -> Iterator[ServerAddress]:
+    """The owner's address of a new, migrated database, removed afterwards.
+
+    With ``url`` (a superuser URL of a shared server) a database of its own is created
+    there and dropped at the end; without it an embedded server starts in a temporary
+    data directory that is deleted when the process exits.
+    """
+    if url:
+        admin = address_from_url(url)
+        name = f"seatdesk_bench_{uuid.uuid4().hex[:8]}"
+        admin_engine = create_engine(admin.url, isolation_level="AUTOCOMMIT")
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        address = ServerAddress(url=admin.url.set(database=name), embedded=False)
+        try:
+            yield _migrated(address)
+        finally:
+            with admin_engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin_engine.dispose()
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix="seatdesk-bench-"))
+        try:
+            yield _migrated(embedded.start(data_dir, delete_on_exit=True))
+        finally:
+            import atexit
+
+            atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+
+
+def _migrated(address: ServerAddress) -> ServerAddress:
+    engine = connect(address)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return address
+
+
+def strong_password() -> str:
+    """A password that passes the policy (>= 8 characters, four kinds, no login)."""
+    return "Xy7!" + secrets.token_hex(8)
+
+
+def add_seat_logins(
+    owner: Engine, seats: list[tuple[str, Role, str | None]]
+) -> dict[str, str]:
+    """Create a login per (login, role, department) through the user service, as the
+    owner; return their passwords."""
+    passwords: dict[str, str] = {}
+    with session_factory(owner).begin() as session:
+        for login, role, department in seats:
+            passwords[login] = strong_password()
+            users.add_user(
+                session, login=login, password=passwords[login], roles=[role],
+                display_name=f"load {role.value}", department=department,
+            )
+    return passwords
+
+
+def drop_logins(address: ServerAddress, logins: list[str]) -> None:
+    """Drop login roles (server-wide objects) after their database is gone."""
+    engine = create_engine(address.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            for login in logins:
+                conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+    finally:
+        engine.dispose()
+
+
+def _embedded_server(address: ServerAddress) -> Any:
+    """The pgserver handle this process holds for the embedded server at ``address``."""
+    socket_dir = Path(str(address.url.query["host"]))
+    for server in embedded._servers.values():
+        if Path(server.get_postmaster_info().socket_dir) == socket_dir:
+            return server
+    raise LookupError(f"no embedded server of this process at {socket_dir}")
+
+
+def kill_embedded(address: ServerAddress) -> int:
+    """Stop the embedded server hard: SIGKILL to the postmaster and its children (as
+    a power cut would), without telling pgserver. Returns the old postmaster's pid."""
+    import psutil
+
+    pid = int(_embedded_server(address).get_pid())
+    postmaster = psutil.Process(pid)
+    doomed = [postmaster, *postmaster.children(recursive=True)]
+    for proc in doomed:
+        with suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGKILL)
+    psutil.wait_procs(doomed, timeout=10)
+    return pid
+
+
+def start_embedded_again(address: ServerAddress) -> int:
+    """Start the killed embedded server again (crash recovery) on the same socket;
+    returns the new postmaster's pid."""
+    server = _embedded_server(address)
+    with server._lock:
+        server.ensure_postgres_running()
+    return int(server.get_pid())
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (0..100) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def small_png(color: tuple[int, int, int] = (200, 80, 40)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), color).save(out, "PNG")
+    return out.getvalue()
 
 
 if __name__ == "__main__":  # pragma: no cover - a way to build the database ahead
