@@ -79,12 +79,15 @@ _HELPERS = r"""
 CREATE FUNCTION seatdesk_group(p_role text) RETURNS text
 LANGUAGE sql STABLE AS $$ SELECT 'seatdesk_' || p_role $$;
 
+-- No SET clause, so that it inlines into the functions that call it (which pin their
+-- own search_path); every name in it is schema-qualified.
 CREATE FUNCTION seatdesk_actor() RETURNS text
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT CASE WHEN r.rolsuper AND coalesce(current_setting('seatdesk.act_as', true), '') <> ''
-                THEN current_setting('seatdesk.act_as', true)
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN r.rolsuper
+                     AND coalesce(pg_catalog.current_setting('seatdesk.act_as', true), '') <> ''
+                THEN pg_catalog.current_setting('seatdesk.act_as', true)
                 ELSE session_user::text END
-    FROM pg_roles r WHERE r.rolname = session_user
+    FROM pg_catalog.pg_roles r WHERE r.rolname = session_user
 $$;
 
 CREATE FUNCTION seatdesk_fail(p_code text, p_message text, p_detail jsonb) RETURNS void
@@ -102,7 +105,7 @@ END $$;
 
 -- The acting seat user: login, roles, department. Refused unless active.
 CREATE FUNCTION seatdesk_me(OUT login text, OUT roles text[], OUT department text)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
 BEGIN
     login := seatdesk_actor();
     SELECT u.roles, u.department_code INTO roles, department
