@@ -23,7 +23,9 @@ FN_CREATE_USER = "seatdesk_create_user"
 FN_SET_PASSWORD = "seatdesk_set_password"
 FN_SET_ACTIVE = "seatdesk_set_active"
 
-#: The NOTIFY channel on which every case change is announced.
+#: RETIRED: the old per-case channel, still written by ``services.cases._notify`` until
+#: the case functions replace it; no desk listens to it. Change notices are
+#: ``seatdesk.notices.CHANNEL``. Delete this with ``_notify``.
 CASE_CHANNEL = "seatdesk_cases"
 #: The advisory lock the deadline sweep takes (migration 0003 says the same number).
 SWEEP_LOCK = 0x5EA75EE9
