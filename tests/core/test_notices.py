@@ -21,6 +21,7 @@ from seatdesk.db.security import scram_verifier
 from seatdesk.demo import DemoResult
 from seatdesk.notices import (
     CHANNEL,
+    MAX_RANGES,
     MAX_SPAN,
     Kind,
     Notice,
@@ -269,6 +270,33 @@ def test_reference_notices_and_huge_ranges_become_entities(
             assert changes_since(s, [Notice.cases(1, MAX_SPAN + 1)]) == ChangeSet(
                 entities=frozenset({"cases"}))
             assert changes_since(s, []) == ChangeSet()
+    finally:
+        engine.dispose()
+
+
+def test_many_ranges_are_asked_about_in_one_query_with_the_same_answer(
+    server: ServerAddress, seeded: DemoResult
+) -> None:
+    engine = _login(server, seeded, "leader1")
+    try:
+        with session_factory(engine).begin() as s:
+            ids = s.execute(text("SELECT id FROM case_events ORDER BY id DESC LIMIT 400")
+                            ).scalars().all()
+            every_other = sorted(ids)[::2]
+
+            def cases_of(sql: str, **params: object) -> set[int]:
+                return set(s.execute(text(sql), params).scalars())
+
+            few = every_other[:MAX_RANGES]
+            assert changes_since(s, [Notice.cases(i, i) for i in few]).case_ids == cases_of(
+                "SELECT case_id FROM case_events WHERE id = ANY(:ids)", ids=few)
+            # More ranges than MAX_RANGES: one covering range (the events in its gaps are
+            # real changes too; the seat may see them anyway).
+            assert len(every_other) > MAX_RANGES
+            assert changes_since(
+                s, [Notice.cases(i, i) for i in every_other]).case_ids == cases_of(
+                "SELECT case_id FROM case_events WHERE id BETWEEN :a AND :b",
+                a=every_other[0], b=every_other[-1])
     finally:
         engine.dispose()
 
