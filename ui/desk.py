@@ -1,4 +1,5 @@
-"""A logged-in seat: who it is, where its database is, its task manager, reference data.
+"""A logged-in seat: who it is, where its database is, its task manager, reference data
+(kept current by ``ui.reference.ReferenceStore``).
 
 ``start_database`` and ``log_in`` are blocking functions: the login dialog runs them
 through ``ui.tasks.CallOp`` on a worker thread, and tests may call them directly.
@@ -15,24 +16,11 @@ from seatdesk.db import migrate
 from seatdesk.db.engine import ServerAddress, connect, session_factory, translated_errors
 from seatdesk.db.server import require_current_schema, server_address
 from seatdesk.domain.glossary import Role
-from seatdesk.services import catalogue
-from seatdesk.services.catalogue import CategoryInfo, DepartmentInfo
 from seatdesk.services.common import Actor, current_actor
+from ui.reference import ReferenceData, ReferenceStore, load_reference
 from ui.tasks import TaskManager
 
-
-@dataclass(frozen=True, slots=True)
-class ReferenceData:
-    """What every form picks from, loaded once at login (it changes only by an admin)."""
-
-    departments: list[DepartmentInfo]
-    categories: list[CategoryInfo]
-
-    def department_name(self, code: str | None) -> str:
-        for d in self.departments:
-            if d.code == code:
-                return d.name
-        return code or ""
+__all__ = ["Desk", "Login", "ReferenceData", "log_in", "open_desk", "start_database"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +40,14 @@ class Desk:
 
     address: ServerAddress
     actor: Actor
-    reference: ReferenceData
+    reference_store: ReferenceStore
     tasks: TaskManager
+
+    @property
+    def reference(self) -> ReferenceData:
+        """The departments and categories as the database last said (re-read when an
+        administrator changes them: ``reference_store.sig_changed``)."""
+        return self.reference_store.data
 
     def has(self, role: Role) -> bool:
         return role in self.actor.roles
@@ -91,10 +85,7 @@ def log_in(owner_address: ServerAddress, login: str, password: str) -> Login:
                 require_current_schema(address, engine)
             with session_factory(engine).begin() as session:
                 actor = current_actor(session)
-                reference = ReferenceData(
-                    departments=catalogue.departments(session),
-                    categories=catalogue.minor_categories(session),
-                )
+                reference = load_reference(session)
     except BaseException:
         engine.dispose()
         raise
@@ -105,4 +96,9 @@ def open_desk(login: Login) -> Desk:
     """The desk of a successful login (GUI thread: it creates the task manager)."""
     tasks = TaskManager()
     tasks.set_database(login.address, login.engine)
-    return Desk(address=login.address, actor=login.actor, reference=login.reference, tasks=tasks)
+    return Desk(
+        address=login.address,
+        actor=login.actor,
+        reference_store=ReferenceStore(tasks, login.reference, parent=tasks),
+        tasks=tasks,
+    )

@@ -1,47 +1,59 @@
-"""Other workstations' changes, live: a thread that LISTENs on the case channel.
+"""Other workstations' changes, live: a thread that LISTENs on the one change channel.
 
-The services NOTIFY ``seatdesk.db.security.CASE_CHANNEL`` with a JSON payload
-(case_id, action, state, version) when their transaction commits. This thread holds one
-extra connection of the seat, waits on its socket, and hands each burst of
-notifications to the GUI thread as one ``ChangeSet``. When the connection drops it says
-so, retries every ``RETRY_SECONDS`` by itself, and after a reconnect announces
-``RECONNECTED`` (what changed meanwhile was never notified to it, so everything may
-have).
+The database announces every change on ``seatdesk.notices.CHANNEL`` (triggers of
+migration 0009, whoever wrote it). A notice says only that something changed; this
+thread never believes it. It gathers the notices of a burst (``COALESCE_SECONDS``),
+asks the database what they mean for this seat (``seatdesk.notices.changes_since``,
+one query, as the seat's own login, so row-level security decides) and hands the
+answer to the GUI thread as one ``ChangeSet``. A malformed notice is logged and
+dropped. When the connection drops it says so, retries every ``RETRY_SECONDS`` by
+itself, and after a reconnect announces ``RECONNECTED`` (what changed meanwhile was
+never notified to it, so everything may have).
 """
 
 from __future__ import annotations
 
-import json
 import select
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import psycopg2
 import psycopg2.extensions
 from PySide6.QtCore import QThread, Signal
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
+from seatdesk import notices
 from seatdesk.db.engine import ServerAddress
-from seatdesk.db.security import CASE_CHANNEL
-from seatdesk.services.common import CaseId, ChangeSet
+from seatdesk.services.common import ChangeSet
 from ui.tasks import RECONNECTED
 
 RETRY_SECONDS = 2.0
 #: How long one wait on the socket lasts, so that stop() is honoured promptly.
 POLL_SECONDS = 0.25
+#: Notices arriving within this time of the first of a burst cost one query together.
+COALESCE_SECONDS = 0.1
+#: After this long without a notice, a cheap round trip proves the server is alive.
+IDLE_CHECK_SECONDS = 5.0
 
 
 class NotifyListener(QThread):
     """LISTEN/NOTIFY on a thread of its own; never touches a widget."""
 
     sig_changes = Signal(object)
-    """A burst of notifications from the database, as one ChangeSet."""
+    """A burst of notices, as the ChangeSet the database says they mean for this seat."""
 
     sig_connection = Signal(bool, str)
     """The listening connection is up (True) or lost (False, with libpq's reason)."""
 
-    def __init__(self, address: ServerAddress) -> None:
+    def __init__(self, address: ServerAddress, sessions: Callable[[], Session]) -> None:
+        """``address`` is the seat's own (its login listens); ``sessions`` gives a new
+        session of the seat's engine, used on this thread to ask what changed."""
         super().__init__()
         self._address = address
+        self._sessions = sessions
         self._stop = threading.Event()
 
     # ---- Public API
@@ -68,7 +80,7 @@ class NotifyListener(QThread):
             first = False
             try:
                 self._listen(conn)
-            except (psycopg2.Error, OSError) as exc:
+            except (psycopg2.Error, SQLAlchemyError, OSError) as exc:
                 self.sig_connection.emit(False, _reason(exc))
                 self._stop.wait(RETRY_SECONDS)
             finally:
@@ -97,36 +109,40 @@ class NotifyListener(QThread):
         )
         conn.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
         with conn.cursor() as cur:
-            cur.execute(f'LISTEN "{CASE_CHANNEL}"')
+            cur.execute(f'LISTEN "{notices.CHANNEL}"')
         return conn
 
     def _listen(self, conn: Any) -> None:
-        idle = 0.0
+        pending: list[notices.Notice] = []
+        burst_ends: float | None = None  # when the burst being gathered is asked about
+        quiet_since = time.monotonic()
         while not self._stop.is_set():
-            ready, _, _ = select.select([conn], [], [], POLL_SECONDS)
-            if ready:
-                idle = 0.0
+            now = time.monotonic()
+            wait = POLL_SECONDS if burst_ends is None else max(0.0, burst_ends - now)
+            if select.select([conn], [], [], wait)[0]:
                 conn.poll()
-                ids: set[CaseId] = set()
                 while conn.notifies:
-                    note = conn.notifies.pop(0)
-                    ids.update(_case_ids(note.payload))
-                if ids:
-                    self.sig_changes.emit(ChangeSet(case_ids=frozenset(ids)))
+                    notice = notices.decode(conn.notifies.pop(0).payload)
+                    if notice is not None:
+                        pending.append(notice)
+                if pending and burst_ends is None:
+                    burst_ends = time.monotonic() + COALESCE_SECONDS
+                quiet_since = time.monotonic()
+            if burst_ends is not None and time.monotonic() >= burst_ends:
+                burst, pending, burst_ends = pending, [], None
+                changes = self._ask(burst)
+                if changes.case_ids or changes.entities:
+                    self.sig_changes.emit(changes)
                 continue
-            idle += POLL_SECONDS
-            if idle >= 5.0:  # a cheap round trip: a dead server shows up as an error
-                idle = 0.0
+            if time.monotonic() - quiet_since >= IDLE_CHECK_SECONDS:
+                quiet_since = time.monotonic()  # a dead server shows up as an error
                 with conn.cursor() as cur:
                     cur.execute("SELECT 1")
 
-
-def _case_ids(payload: str) -> set[CaseId]:
-    try:
-        data = json.loads(payload)
-        return {CaseId(int(data["case_id"]))}
-    except (ValueError, KeyError, TypeError):
-        return set()
+    def _ask(self, burst: list[notices.Notice]) -> ChangeSet:
+        """What the burst means for this seat, in the database's words."""
+        with self._sessions() as session, session.begin():
+            return notices.changes_since(session, burst)
 
 
 def _reason(exc: BaseException) -> str:

@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self._desk = desk
         self.panels: dict[Role, QueuePanel] = {}
         self.live = False
-        self.listener = NotifyListener(desk.address) if listen else None
+        self.listener = NotifyListener(desk.address, desk.tasks.session) if listen else None
         self._build_ui()
         self._connect()
         if self.listener is not None:

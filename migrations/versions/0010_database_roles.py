@@ -27,7 +27,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"  # TEMP: 0009 at merge
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

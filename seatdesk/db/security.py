@@ -18,11 +18,6 @@ FN_CREATE_USER = "seatdesk_create_user"
 FN_SET_PASSWORD = "seatdesk_set_password"
 FN_SET_ACTIVE = "seatdesk_set_active"
 
-#: The NOTIFY channel on which every case change is announced.
-CASE_CHANNEL = "seatdesk_cases"
-#: The advisory lock the deadline sweep takes (migration 0003 says the same number).
-SWEEP_LOCK = 0x5EA75EE9
-
 _LOGIN_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SCRAM_ITERATIONS = 4096
 

@@ -3,7 +3,6 @@ who changed it, and NOTIFY reaches a listener only for what committed."""
 
 from __future__ import annotations
 
-import json
 import select
 import threading
 import time
@@ -11,12 +10,12 @@ import time
 import psycopg2
 from sqlalchemy import Engine
 
+from seatdesk import notices
 from seatdesk.db.engine import ServerAddress, connect, session_factory
-from seatdesk.db.security import CASE_CHANNEL
 from seatdesk.demo import DemoResult
 from seatdesk.domain.glossary import Source
 from seatdesk.errors import StaleCase
-from seatdesk.services import cases, catalogue
+from seatdesk.services import cases, catalogue, queues
 from seatdesk.services.photos import Photo
 from tests.core.conftest import png
 
@@ -69,8 +68,6 @@ def test_two_seats_act_on_one_case_and_exactly_one_wins(
         assert len(outcomes) == 1 and len(errors) == 1
         assert errors[0].changed_by == "acceptor1" and errors[0].version == 2
         with session_factory(engine)() as s:
-            from seatdesk.services import queues
-
             detail = queues.get_case(s, case_id)
             trail = queues.timeline(s, case_id)
         assert detail.version == 2
@@ -83,6 +80,7 @@ def test_notify_announces_committed_changes_only(
     server: ServerAddress, seeded: DemoResult
 ) -> None:
     engine = _engine(server, seeded, "acceptor1")
+    leader = _engine(server, seeded, "leader1")
     url = server.for_login("leader1", seeded.passwords["leader1"]).url
     listener = psycopg2.connect(
         host=url.query.get("host") or url.host, port=url.port, user=url.username,
@@ -91,24 +89,28 @@ def test_notify_announces_committed_changes_only(
     listener.autocommit = True
     try:
         with listener.cursor() as cur:
-            cur.execute(f"LISTEN {CASE_CHANNEL}")
+            cur.execute(f"LISTEN {notices.CHANNEL}")
         case_id = _committed_case(engine)
         with session_factory(engine)() as s, s.begin():
             cases.request_verify(s, case_id=case_id, expected_version=1)
             s.rollback()
         with session_factory(engine).begin() as s:
             cases.pre_register(s, case_id=case_id, expected_version=1)
-        received = []
+        received: list[notices.Notice] = []
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and len(received) < 2:
             if select.select([listener], [], [], 0.5)[0]:
                 listener.poll()
-                received += [json.loads(n.payload) for n in listener.notifies]
+                received += [n for n in map(notices.decode, (x.payload for x in
+                             listener.notifies)) if n is not None]
                 listener.notifies.clear()
-        mine = [(p["action"], p["version"]) for p in received if p["case_id"] == case_id]
-        assert mine == [("create", 1), ("pre_register", 2)]
+        with session_factory(leader).begin() as s:
+            events = [(e.id, e.action) for e in queues.timeline(s, case_id)]
+            learned = notices.changes_since(s, received)
+        assert [a for _, a in events] == ["create", "pre_register"]
+        assert [(n.first, n.last) for n in received] == [(i, i) for i, _ in events]
+        assert learned.case_ids == {case_id}
     finally:
         listener.close()
         engine.dispose()
-
-
+        leader.dispose()

@@ -3,7 +3,8 @@ standard gives (computed by the core, shown here).
 
 The department chooser preselects the category's default department (the filing
 condition's handling department, else the one most often sent such cases in the grid),
-read by ``seatdesk.services.ui_queries.suggested_department``.
+read by ``seatdesk.services.ui_queries.suggested_department``. A department an
+administrator adds or retires while the dialog is open appears or goes at once.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from seatdesk.services.queues import CaseDetail
 from ui.desk import Desk
 from ui.dialogs.action_dialog import ActionDialog
 from ui.dialogs.deadline_part import DeadlinePart
+from ui.reference import ReferenceData
 from ui.tasks import QueryOp
 
 
@@ -39,9 +41,8 @@ class DispatchDialog(ActionDialog):
     def _add_fields(self, form: QFormLayout) -> None:
         self.department = QComboBox()
         self.department.setObjectName("department")
-        self.department.addItem(self.tr("— choose —"), None)
-        for d in self._desk.reference.departments:
-            self.department.addItem(f"{d.name} ({d.code})", d.code)
+        self._fill_departments(self._desk.reference)
+        self._desk.reference_store.sig_changed.connect(self._on_reference_changed)
         if self.case.current_department:  # a re-dispatch starts from the last department
             self._select(self.case.current_department)
         form.addRow(self.tr("Department:"), self.department)
@@ -58,6 +59,9 @@ class DispatchDialog(ActionDialog):
 
     # ---- Private slots
 
+    def _on_reference_changed(self, reference: ReferenceData) -> None:
+        self._fill_departments(reference)
+
     def _on_suggested(self, code: str | None) -> None:
         if code and self.department.currentData() is None:
             self._select(code)
@@ -66,6 +70,16 @@ class DispatchDialog(ActionDialog):
         index = self.department.findData(code)
         if index >= 0:
             self.department.setCurrentIndex(index)
+
+    def _fill_departments(self, reference: ReferenceData) -> None:
+        """The departments to choose from, keeping the chosen one when it remains."""
+        chosen = self.department.currentData()
+        self.department.clear()
+        self.department.addItem(self.tr("— choose —"), None)
+        for d in reference.departments:
+            self.department.addItem(f"{d.name} ({d.code})", d.code)
+        if chosen is not None:
+            self._select(chosen)
 
 
 class ReworkDialog(ActionDialog):

@@ -2,8 +2,10 @@
 
 Column widths, order and sort, and the filters are remembered per user and per queue
 (QSettings). The queue re-reads itself when ``sig_data_changed`` says cases changed —
-at once when visible, on showing when hidden. Ctrl+F (the main window's shortcut)
-focuses the free-text filter; Enter or a double click opens the selected case.
+at once when visible, on showing when hidden; its category and department filters
+follow the desk's reference data when an administrator changes it. Ctrl+F (the main
+window's shortcut) focuses the free-text filter; Enter or a double click opens the
+selected case.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from seatdesk.services.queues import CaseRow, QueueQuery, queue_states
 from ui.desk import Desk
 from ui.labels import label
 from ui.models.case_table_model import CASE_ROW_ROLE, SORT_KEYS, CaseTableModel, Column
+from ui.reference import ReferenceData
 
 #: Column widths before the person sets their own (then remembered per user).
 DEFAULT_WIDTHS = {
@@ -187,6 +190,7 @@ class CaseQueueWidget(QWidget):
         self.model.sig_loading.connect(self._on_model_loading)
         self._refresh_timer.timeout.connect(self.model.refresh)
         self._desk.tasks.sig_data_changed.connect(self._on_data_changed)
+        self._desk.reference_store.sig_changed.connect(self._on_reference_changed)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             enter = QShortcut(QKeySequence(key), self.table)
             enter.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -258,6 +262,13 @@ class CaseQueueWidget(QWidget):
             self._refresh_timer.start()
         else:
             self._stale = True
+
+    @Slot(object)
+    def _on_reference_changed(self, reference: ReferenceData) -> None:
+        _refill(self.category_filter,
+                [(f"{c.code} {c.name}", c.id) for c in reference.categories])
+        _refill(self.department_filter, [(d.name, d.code) for d in reference.departments])
+        self._apply_filters()  # a filter on a retired department falls back to all
 
     @Slot(QModelIndex, QModelIndex)
     def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -360,3 +371,17 @@ class CaseQueueWidget(QWidget):
             "source": self.source_filter,
             "deadline_status": self.status_filter,
         }
+
+
+def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
+    """New items after the first ("all ..."), keeping the chosen value when it remains."""
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    try:
+        while combo.count() > 1:
+            combo.removeItem(combo.count() - 1)
+        for text, value in items:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen is not None else 0)
+    finally:
+        combo.blockSignals(False)
