@@ -61,10 +61,14 @@ class Desk:
     def as_(self, who: Role | str) -> Iterator[Session]:
         login = LOGIN[who] if isinstance(who, Role) else who
         self.session.execute(text(f'SET ROLE "{login}"'))
+        # Inside the database's own functions the actor is the login; a superuser's
+        # session (these tests) names the seat it acts as.
+        self.session.execute(text("SELECT set_config('seatdesk.act_as', :l, false)"), {"l": login})
         try:
             yield self.session
         finally:
             self.session.execute(text("RESET ROLE"))
+            self.session.execute(text("RESET seatdesk.act_as"))
 
     def scalar(self, sql: str, **params: Any) -> Any:
         return self.session.execute(text(sql), params).scalar()
