@@ -141,12 +141,6 @@ BEGIN
                           jsonb_build_object('what', p_what, 'key', p_key));
 END $$;
 
-CREATE FUNCTION seatdesk_centre_zone() RETURNS text
-LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
-    SELECT coalesce((SELECT value #>> '{}' FROM centre_settings WHERE key = 'timezone'),
-                    'Asia/Shanghai')
-$$;
-
 -- The case as the seat left it for someone else: who changed it last, and when.
 CREATE FUNCTION seatdesk_stale(p_case_id bigint) RETURNS void
 LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
@@ -471,7 +465,7 @@ BEGIN
         IF v_resume IS NULL THEN
             PERFORM seatdesk_invalid('resume_on', 'required');
         END IF;
-        IF v_resume <= (v_now AT TIME ZONE seatdesk_centre_zone())::date THEN
+        IF v_resume <= (v_now AT TIME ZONE seatdesk_centre_timezone())::date THEN
             PERFORM seatdesk_invalid('resume_on', 'in_past',
                                      jsonb_build_object('value', v_resume));
         END IF;
@@ -844,7 +838,6 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION seatdesk_status_rank(text)")
     for fn in (
         "seatdesk_image_type(bytea)",
-        "seatdesk_centre_zone()",
         "seatdesk_not_found(text, text)",
         "seatdesk_may_act(text[], text, text[], text)",
         "seatdesk_may_see(text[], text, text)",
@@ -880,29 +873,37 @@ def downgrade() -> None:
     writers = "seatdesk_acceptor, seatdesk_shift_leader, seatdesk_dispatcher, " \
         "seatdesk_monitor, seatdesk_department"
     op.execute("GRANT INSERT ON cases TO seatdesk_acceptor, seatdesk_monitor")
-    op.execute(f"GRANT UPDATE ON cases TO {writers}, seatdesk_admin")
-    op.execute(f"GRANT INSERT ON case_events TO {writers}, seatdesk_inspector, seatdesk_admin")
+    op.execute(f"GRANT UPDATE ON cases TO {writers}")
+    op.execute(f"GRANT INSERT ON case_events TO {writers}, seatdesk_inspector")
     op.execute(f"GRANT INSERT ON attachments TO {writers}")
     op.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {ALL_SEATS}")
     op.execute(
         "GRANT EXECUTE ON FUNCTION seatdesk_next_case_number(timestamptz) "
         "TO seatdesk_acceptor, seatdesk_monitor"
     )
-    for table, stamp, who, at in (
-        ("case_events", "event", "actor", "at"),
-        ("attachments", "attachment", "uploaded_by", "uploaded_at"),
-    ):
-        op.execute(f"""
-            CREATE FUNCTION seatdesk_stamp_{stamp}() RETURNS trigger
-            LANGUAGE plpgsql AS $$
-            BEGIN
-                NEW.{who} := current_user;
-                NEW.{at} := now();
-                RETURN NEW;
-            END $$
-        """)
-        op.execute(f"""
-            CREATE TRIGGER {table}_stamp BEFORE INSERT ON {table}
-            FOR EACH ROW EXECUTE FUNCTION seatdesk_stamp_{stamp}()
-        """)
+    # The stamping triggers as 0006 left them.
+    spec = importlib.util.spec_from_file_location(
+        "seatdesk_0006", Path(__file__).with_name("0006_working_time.py")
+    )
+    assert spec is not None and spec.loader is not None
+    working_time = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(working_time)
+    op.execute(working_time._STAMP_0006.replace("CREATE OR REPLACE", "CREATE"))
+    op.execute("""
+        CREATE TRIGGER case_events_stamp BEFORE INSERT ON case_events
+        FOR EACH ROW EXECUTE FUNCTION seatdesk_stamp_event()
+    """)
+    op.execute("""
+        CREATE FUNCTION seatdesk_stamp_attachment() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW.uploaded_by := current_user;
+            NEW.uploaded_at := now();
+            RETURN NEW;
+        END $$
+    """)
+    op.execute("""
+        CREATE TRIGGER attachments_stamp BEFORE INSERT ON attachments
+        FOR EACH ROW EXECUTE FUNCTION seatdesk_stamp_attachment()
+    """)
     op.execute("DROP TABLE workflow_transitions, workflow_actions, workflow_states")

@@ -229,9 +229,34 @@ class CalendarYear(Base):
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class CalendarStatutory(Base):
+    """China's statutory holidays and adjusted working days (调休) of the years the
+    ``chinesecalendar`` package knows, seeded by migration 0006."""
+
+    __tablename__ = "calendar_statutory"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(100), server_default="")
+
+
+class WorkingPeriod(Base):
+    """One office period of one working day (2004–2050), with the working time before
+    it and through its end; the database rebuilds these whenever the calendar, the
+    office hours or the time zone change (owner only, migration 0006)."""
+
+    __tablename__ = "working_periods"
+
+    period_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    period_end: Mapped[datetime] = mapped_column(DateTime(timezone=True), unique=True)
+    before_us: Mapped[int] = mapped_column(BigInteger)
+    through_us: Mapped[int] = mapped_column(BigInteger, unique=True)
+
+
 class CentreSetting(Base):
-    """The centre's settings that every workstation shares (office hours, warning policy,
-    extension limit), as JSON values under a key."""
+    """The centre's settings that every workstation shares (time zone, office hours,
+    warning policy, extension limit), as JSON values under a key. Written only through
+    ``seatdesk_set_centre_setting`` (migration 0006)."""
 
     __tablename__ = "centre_settings"
 

@@ -1,8 +1,10 @@
 """The working calendar as the centre keeps it: a year's holiday schedule entered when
 the State Council publishes it, local days off and extra working days, office hours.
 
-Every change recomputes the deadlines of open cases in working time and audits it,
-in the same transaction: the change and its consequences land together or not at all.
+Every change goes through the database's own functions (migration 0006), which write
+it, rebuild the working periods, and recompute and audit the deadlines of open cases in
+working time, in the same transaction: the change and its consequences land together
+or not at all.
 """
 
 from __future__ import annotations
@@ -12,16 +14,17 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Boolean, Date, Text, cast, func, select
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 
-from seatdesk.db.models import CalendarDay, CalendarYear, CentreSetting
+from seatdesk.db.models import CalendarDay
 from seatdesk.domain.calendar import OfficeHours
 from seatdesk.errors import Problem
-from seatdesk.progress import Progress
+from seatdesk.progress import NoProgress, Progress
 from seatdesk.services import deadlines as deadline_service
 from seatdesk.services.common import ChangeSet, require_admin
 
@@ -96,52 +99,45 @@ def import_schedule(
     """Enter a schedule: the listed days override the calendar, and each year it covers
     is marked as entered (its unlisted days are Monday–Friday working days)."""
     require_admin(session, "calendar import")
-    for d in days:
-        _upsert_day(session, d)
-    for year in sorted({d.day.year for d in days}):
-        session.execute(
-            pg_insert(CalendarYear)
-            .values(year=year, note=note)
-            .on_conflict_do_update(index_elements=[CalendarYear.year], set_={"note": note})
+    progress = progress or NoProgress()
+    progress.start(1)
+    ids = session.execute(
+        select(
+            func.seatdesk_import_calendar_schedule(
+                cast([d.day for d in days], ARRAY(Date)),
+                cast([d.working for d in days], ARRAY(Boolean)),
+                cast([d.name for d in days], ARRAY(Text)),
+                note,
+            )
         )
-    changed = deadline_service.recompute_open_deadlines(
-        session, reason=f"calendar: {len(days)} days entered", progress=progress
-    )
-    return changed | ChangeSet(entities=frozenset({"calendar"}))
+    ).scalar_one()
+    progress.advance()
+    return deadline_service.changes_of(ids) | ChangeSet(entities=frozenset({"calendar"}))
 
 
 def set_day(session: Session, day: date, *, working: bool | None, name: str = "") -> ChangeSet:
     """A local day off or extra working day; ``working=None`` removes the override."""
     require_admin(session, "calendar")
-    if working is None:
-        session.execute(delete(CalendarDay).where(CalendarDay.day == day))
-    else:
-        _upsert_day(session, ScheduleDay(day, working, name))
-    changed = deadline_service.recompute_open_deadlines(session, reason=f"calendar: {day}")
-    return changed | ChangeSet(entities=frozenset({"calendar"}))
-
-
-def _upsert_day(session: Session, d: ScheduleDay) -> None:
-    session.execute(
-        pg_insert(CalendarDay)
-        .values(day=d.day, working=d.working, name=d.name)
-        .on_conflict_do_update(
-            index_elements=[CalendarDay.day], set_={"working": d.working, "name": d.name}
-        )
-    )
+    ids = session.execute(
+        select(func.seatdesk_set_calendar_day(day, working, name))
+    ).scalar_one()
+    return deadline_service.changes_of(ids) | ChangeSet(entities=frozenset({"calendar"}))
 
 
 def set_office_hours(session: Session, hours: OfficeHours) -> ChangeSet:
     require_admin(session, "office hours")
-    session.execute(
-        pg_insert(CentreSetting)
-        .values(key="office_hours", value=hours.to_json())
-        .on_conflict_do_update(
-            index_elements=[CentreSetting.key], set_={"value": hours.to_json()}
-        )
-    )
-    changed = deadline_service.recompute_open_deadlines(session, reason="office hours")
-    return changed | ChangeSet(entities=frozenset({"calendar"}))
+    return set_setting(session, "office_hours", hours.to_json())
+
+
+def set_setting(session: Session, key: str, value: Any) -> ChangeSet:
+    """One centre setting (``timezone``, ``office_hours``, ``warning_share``,
+    ``warning_remainder_minutes``, ``max_extensions``), checked by the database; the
+    ones that shape working time recompute the open deadlines."""
+    require_admin(session, "centre settings")
+    ids = session.execute(
+        select(func.seatdesk_set_centre_setting(key, cast(value, JSONB)))
+    ).scalar_one()
+    return deadline_service.changes_of(ids) | ChangeSet(entities=frozenset({"calendar"}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,36 +1,35 @@
 """Stage clocks of cases: starting them, extending and pausing them, recomputing them
 when the calendar changes, and the sweep that flags cases near or past their deadline.
 
-The working-time arithmetic is pure (``seatdesk.domain.deadlines``); this module reads
-its inputs from the database (calendar, office hours, limits, policy) and writes its
-results back. The status rule itself (normal / warning / overdue from ``warning_at``
-and ``stage_deadline``) is one SQL function, ``seatdesk_deadline_status``, used by the
-sweep and by every transition alike.
+The working-time arithmetic is pure (``seatdesk.domain.deadlines``), the reference and
+the preview the dialogs show; the database holds the same arithmetic in SQL (migration
+0006: ``seatdesk_add_working`` and friends over the materialised ``working_periods``)
+and recomputes open deadlines itself when the calendar changes. The status rule itself
+(normal / warning / overdue from ``warning_at`` and ``stage_deadline``) is one SQL
+function, ``seatdesk_deadline_status``, used by the sweep and by every transition alike.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from seatdesk.db.models import (
     CalendarDay,
     CalendarYear,
-    Case,
     CentreSetting,
     FilingCondition,
     TimeLimit,
 )
 from seatdesk.domain.calendar import OfficeHours, WorkCalendar
 from seatdesk.domain.deadlines import StageClock, WarningPolicy
-from seatdesk.domain.glossary import FINAL_STATES, RECOMPUTE_ACTION, Stage, TimeUnit, Urgency
+from seatdesk.domain.glossary import Stage, TimeUnit, Urgency
 from seatdesk.errors import Problem
 from seatdesk.progress import NoProgress, Progress
 from seatdesk.services.common import CaseId, ChangeSet
@@ -49,14 +48,19 @@ def _settings(session: Session) -> dict[str, Any]:
     return dict(session.execute(select(CentreSetting.key, CentreSetting.value)).all())
 
 
+#: The centre's time zone when the database names none (migration 0006 seeds it).
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
 def load_calendar(session: Session) -> WorkCalendar:
-    tz = session.execute(text("SHOW timezone")).scalar_one()
+    """The calendar as the database holds it, in the centre's own time zone (the
+    ``timezone`` setting, never the session's, so Python and SQL agree)."""
     settings = _settings(session)
     office = settings.get("office_hours")
     days = dict(session.execute(select(CalendarDay.day, CalendarDay.working)).all())
     years = frozenset(session.execute(select(CalendarYear.year)).scalars().all())
     return WorkCalendar(
-        tz=ZoneInfo(str(tz)),
+        tz=ZoneInfo(str(settings.get("timezone") or DEFAULT_TIMEZONE)),
         office_hours=OfficeHours.from_json(office) if office else OfficeHours(),
         days=days,
         entered_years=years,
@@ -137,6 +141,7 @@ def clock_of(row: Any) -> StageClock | None:
 
 
 def start_of_day(day: date, calendar: WorkCalendar) -> datetime:
+    """Midnight of ``day`` in the centre's time zone (``seatdesk_start_of_day`` in SQL)."""
     return datetime.combine(day, time(0, 0), tzinfo=calendar.tz)
 
 
@@ -162,86 +167,22 @@ def recompute_open_deadlines(
 ) -> ChangeSet:
     """Recompute the deadline of every open case with a working-time clock.
 
-    The arithmetic is Python's (the calendar is not in SQL); the reads and writes are
-    bulk statements, and each changed deadline is audited with the old and new value.
+    One statement in the database (``seatdesk_recompute_open_deadlines``, admin only):
+    the working time is SQL's, and each changed deadline is audited with the old and
+    new value. The calendar functions call it themselves; this is for repairs.
     """
     progress = progress or NoProgress()
-    rules = load_rules(session)
-    final = [s.value for s in FINAL_STATES]
-    rows = session.execute(
-        select(
-            Case.id,
-            Case.state,
-            Case.stage_deadline,
-            Case.stage_limit_unit,
-            Case.stage_limit_minutes,
-            Case.clock_start,
-            Case.allowance_minutes,
-            Case.extension_count,
-        ).where(
-            Case.state.not_in(final),
-            Case.stage_limit_unit.in_([TimeUnit.WORKING_HOURS.value, TimeUnit.WORKING_DAYS.value]),
-        )
-    ).all()
-    progress.start(len(rows) + 1)
-    changes: list[dict[str, Any]] = []
-    for row in rows:
-        clock = clock_of(row)
-        assert clock is not None
-        due = clock.due(rules.calendar)
-        if due != row.stage_deadline:
-            changes.append(
-                {
-                    "id": row.id,
-                    "state": row.state,
-                    "due": due,
-                    "warn": clock.warning_at(rules.calendar, rules.policy),
-                    "data": json.dumps(
-                        {"from": row.stage_deadline.isoformat(), "to": due.isoformat(),
-                         "reason": reason}
-                    ),
-                }
-            )
-        progress.advance()
-    if changes:
-        session.execute(
-            text("""
-                UPDATE cases c SET stage_deadline = v.due, warning_at = v.warn,
-                       deadline_status = seatdesk_deadline_status(now(), v.due, v.warn),
-                       updated_at = now()
-                FROM (SELECT unnest(CAST(:ids AS bigint[])) AS id,
-                             unnest(CAST(:dues AS timestamptz[])) AS due,
-                             unnest(CAST(:warns AS timestamptz[])) AS warn) v
-                WHERE c.id = v.id
-            """),
-            {
-                "ids": [c["id"] for c in changes],
-                "dues": [c["due"] for c in changes],
-                "warns": [c["warn"] for c in changes],
-            },
-        )
-        session.execute(
-            text("""
-                INSERT INTO case_events (case_id, action, from_state, to_state, note, data)
-                SELECT v.id, :action, v.state, v.state, :reason, v.data::jsonb
-                FROM (SELECT unnest(CAST(:ids AS bigint[])) AS id,
-                             unnest(CAST(:states AS text[])) AS state,
-                             unnest(CAST(:data AS text[])) AS data) v
-            """),
-            {
-                "action": RECOMPUTE_ACTION,
-                "reason": reason,
-                "ids": [c["id"] for c in changes],
-                "states": [c["state"] for c in changes],
-                "data": [c["data"] for c in changes],
-            },
-        )
-        session.execute(
-            text("SELECT pg_notify('seatdesk_cases', :payload)"),
-            {"payload": json.dumps({"action": RECOMPUTE_ACTION, "count": len(changes)})},
-        )
+    progress.start(1)
+    ids = session.execute(
+        select(func.seatdesk_recompute_open_deadlines(reason))
+    ).scalar_one()
     progress.advance()
-    return ChangeSet(case_ids=frozenset(CaseId(c["id"]) for c in changes))
+    return changes_of(ids)
+
+
+def changes_of(case_ids: list[int] | None) -> ChangeSet:
+    """The ChangeSet of the case ids a recomputation returned."""
+    return ChangeSet(case_ids=frozenset(CaseId(i) for i in case_ids or ()))
 
 
 def missing_calendar_years(session: Session, today: date | None = None) -> list[int]:
