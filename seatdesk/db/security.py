@@ -1,8 +1,9 @@
 """Names and helpers for the security the database enforces.
 
-Passwords are turned into SCRAM-SHA-256 verifiers here, on the client, so a clear-text
-password never crosses the wire or lands in a server log (``CREATE ROLE … PASSWORD``
-accepts a verifier as it is).
+Seat passwords are checked and turned into SCRAM-SHA-256 verifiers by the database's
+own functions (migration 0008; ``seatdesk.db.secret_channel`` hands them over). The
+verifier helper here serves only the embedded server's owner, whose password is set
+before any seatdesk function exists.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ GROUP_ROLES: tuple[str, ...] = tuple(r.group_role for r in Role)
 FN_CREATE_USER = "seatdesk_create_user"
 FN_SET_PASSWORD = "seatdesk_set_password"
 FN_SET_ACTIVE = "seatdesk_set_active"
+FN_SET_ROLES = "seatdesk_set_roles"
 
 #: The NOTIFY channel on which every case change is announced.
 CASE_CHANNEL = "seatdesk_cases"
