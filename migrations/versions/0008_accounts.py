@@ -437,9 +437,12 @@ def upgrade() -> None:
         f"GRANT EXECUTE ON FUNCTION seatdesk_set_password(text, text) TO {_list(SEAT_GROUPS)}"
     )
     # The password travels in a temporary table of the caller's session (see above).
+    # (Needs the database's owner or a grant option: elsewhere PUBLIC's default serves.)
     op.execute(
         "DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO "
-        + _list(SEAT_GROUPS) + "', current_database()); END $$"
+        + _list(SEAT_GROUPS) + "', current_database()); "
+        "EXCEPTION WHEN insufficient_privilege THEN RAISE WARNING "
+        "'seat groups need TEMPORARY on this database to set passwords'; END $$"
     )
 
 
