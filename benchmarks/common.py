@@ -36,7 +36,8 @@ from sqlalchemy.orm import Session
 from seatdesk.db import embedded, migrate
 from seatdesk.db.engine import ServerAddress, address_from_url, connect, session_factory
 from seatdesk.db.models import Base
-from seatdesk.demo import demo_passwords, run_demo
+from seatdesk.demo import demo_users, run_demo
+from seatdesk.domain import passwords as password_policy
 from seatdesk.domain.glossary import Role
 from seatdesk.services import users
 
@@ -143,8 +144,19 @@ def prepare_database(cases: int, *, path: Path | None = None) -> BenchDatabase:
         existing = result.cases
         marker.write_text(json.dumps({"demo": fingerprint, "cases": existing, "seed": DEMO_SEED}))
     return BenchDatabase(
-        address=address, owner=owner, cases=existing, passwords=demo_passwords(DEMO_SEED)
+        address=address, owner=owner, cases=existing, passwords=_fresh_passwords(owner)
     )
+
+
+def _fresh_passwords(owner: Engine) -> dict[str, str]:
+    """New random passwords for the demo seats of this bench server (its own embedded
+    server: nobody else's accounts). The demo never resets an existing login's password
+    and keeps none on disk, so a reused bench database gets new ones each run."""
+    fresh = {u.login: password_policy.generate(u.login) for u in demo_users()}
+    with session_factory(owner).begin() as session:
+        for login, password in fresh.items():
+            users.set_password(session, login=login, password=password)
+    return fresh
 
 
 def demo_fingerprint() -> str:

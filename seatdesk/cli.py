@@ -164,7 +164,7 @@ def db_check() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if there are cases.")
 def demo(seed: int, cases: int, reset: bool, if_empty: bool) -> None:
     """Fill the database with a synthetic county: grids, catalogue, users and cases."""
-    from seatdesk.demo import demo_passwords, run_demo
+    from seatdesk.demo import run_demo
 
     if cases < 0:
         _fail("--cases must be zero or more.", 1)
@@ -176,9 +176,8 @@ def demo(seed: int, cases: int, reset: bool, if_empty: bool) -> None:
             if existing:
                 console.print(
                     f"{address.where()} already holds {existing:,} cases; nothing changed. "
-                    f"Demo accounts of seed {seed}, unless changed since:"
+                    "The demo accounts keep the passwords shown when they were made."
                 )
-                _print_accounts(demo_passwords(seed))
                 return
         with (
             RichProgress(
@@ -197,13 +196,19 @@ def demo(seed: int, cases: int, reset: bool, if_empty: bool) -> None:
             f"{address.where()}: {result.cases:,} cases, {result.events:,} audit events, "
             f"{result.grids} grids, {result.photos:,} photos"
         )
-        _print_accounts(result.passwords)
+        if result.passwords:
+            _print_accounts(result.passwords)
+        if result.kept:
+            console.print(
+                f"These demo logins already exist on the server and were left as they were "
+                f"(password, attributes and roles unchanged): {', '.join(result.kept)}"
+            )
 
 
 def _print_accounts(passwords: dict[str, str]) -> None:
     from seatdesk.demo import demo_users
 
-    table = Table(title="demo accounts (演示账号)")
+    table = Table(title="demo accounts (演示账号): new random passwords, shown only now")
     table.add_column("login")
     table.add_column("password")
     table.add_column("role")
@@ -303,6 +308,45 @@ def user_enable(as_login: str | None, name: str) -> None:
     with _reported(), _admin_session(as_login) as session:
         users.set_active(session, login=name, active=True)
     console.print(f"user {name} enabled")
+
+
+@user.command("roles")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice([r.value for r in Role]), help="Seat role (repeatable).")
+@click.option("--department", help="Department code, for department users.")
+@click.pass_obj
+def user_roles(as_login: str | None, name: str, roles: tuple[str, ...],
+               department: str | None) -> None:
+    """Give NAME exactly these roles (the ones not listed are taken away)."""
+    from seatdesk.services import users
+
+    with _reported(), _admin_session(as_login) as session:
+        users.set_roles(session, login=name, roles=[Role(r) for r in roles],
+                        department=department)
+    console.print(f"user {name} now has the roles {', '.join(sorted(roles))}")
+
+
+@user.command("log")
+@click.argument("name", required=False)
+@click.option("--limit", default=50, show_default=True, help="How many entries, newest first.")
+@click.pass_obj
+def user_log(as_login: str | None, name: str | None, limit: int) -> None:
+    """The user-management log: who created, changed, disabled or enabled whom, and when
+    (of NAME only, if given)."""
+    import json
+
+    from seatdesk.services import users
+
+    with _reported(), _admin_session(as_login) as session:
+        rows = users.audit_log(session, login=name, limit=limit)
+    table = Table()
+    for col in ("#", "at", "by", "action", "user", "detail"):
+        table.add_column(col)
+    for e in rows:
+        table.add_row(str(e.id), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action.value,
+                      e.login, json.dumps(dict(e.detail), ensure_ascii=False, sort_keys=True))
+    console.print(table)
 
 
 @user.command("list")

@@ -15,6 +15,8 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "seatdesk"
+#: A desk locks itself after this many minutes without input (等保 2.0: session lock).
+DEFAULT_IDLE_LOCK_MINUTES = 15.0
 #: The name of the application database on the embedded server.
 EMBEDDED_DATABASE = "seatdesk"
 
@@ -25,6 +27,9 @@ class Settings:
     data_dir: Path
     config_file: Path
     timezone: str
+    #: Minutes without keyboard or mouse input after which the desk locks itself and
+    #: asks for the password again (``SEATDESK_IDLE_LOCK_MINUTES``, ``idle_lock_minutes``).
+    idle_lock_minutes: float = DEFAULT_IDLE_LOCK_MINUTES
 
     @property
     def embedded(self) -> bool:
@@ -45,6 +50,7 @@ def load_settings() -> Settings:
     url = os.environ.get("SEATDESK_DATABASE_URL") or file_values.get("database_url")
     data_dir = os.environ.get("SEATDESK_DATA_DIR") or file_values.get("data_dir")
     timezone = os.environ.get("SEATDESK_TIMEZONE") or file_values.get("timezone")
+    idle = os.environ.get("SEATDESK_IDLE_LOCK_MINUTES") or file_values.get("idle_lock_minutes")
     return Settings(
         database_url=str(url) if url else None,
         data_dir=Path(str(data_dir)).expanduser()
@@ -52,4 +58,14 @@ def load_settings() -> Settings:
         else platformdirs.user_data_path(APP_NAME),
         config_file=path,
         timezone=str(timezone) if timezone else "Asia/Shanghai",
+        idle_lock_minutes=_positive_minutes(idle),
     )
+
+
+def _positive_minutes(value: object) -> float:
+    """A positive number of minutes; anything else is the default (a desk always locks)."""
+    try:
+        minutes = float(str(value))
+    except ValueError:
+        return DEFAULT_IDLE_LOCK_MINUTES
+    return minutes if minutes > 0 else DEFAULT_IDLE_LOCK_MINUTES

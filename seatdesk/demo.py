@@ -14,19 +14,18 @@ transaction: an interrupted demo leaves the database as it was.
 from __future__ import annotations
 
 import io
-import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from PIL import Image, ImageDraw
 from pyproj import Geod
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, BIGINT, DOUBLE_PRECISION, TEXT
 from sqlalchemy.orm import Session
 
-from seatdesk.db.models import Case, Grid, User
-from seatdesk.db.security import scram_verifier
+from seatdesk.db.models import Case, Grid
+from seatdesk.domain import passwords as passwords_policy
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import FINAL_STATES, Role, Source, State
 from seatdesk.errors import Problem
@@ -129,11 +128,16 @@ _DEADLINE_RUNNING = frozenset(State) - FINAL_STATES
 
 @dataclass(frozen=True, slots=True)
 class DemoResult:
+    """What the demo made. ``passwords`` holds the accounts it created, each with a new
+    random password (shown once); ``kept`` the demo logins that already existed on the
+    server, left exactly as they were."""
+
     cases: int
     grids: int
     events: int
     photos: int
     passwords: dict[str, str]
+    kept: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,13 +188,6 @@ def demo_grids() -> list[DemoGrid]:
     return grids
 
 
-def demo_passwords(seed: int) -> dict[str, str]:
-    """The demo accounts' passwords: printed by the CLI, the same for a seed."""
-    rng = random.Random(seed)
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    return {u.login: "".join(rng.choice(alphabet) for _ in range(10)) for u in demo_users()}
-
-
 def run_demo(
     session: Session,
     *,
@@ -217,8 +214,7 @@ def run_demo(
     _insert_grids(session, grids)
     progress.advance()
     progress.status("users")
-    passwords = demo_passwords(seed)
-    _ensure_users(session, passwords)
+    passwords, kept = _ensure_users(session)
     progress.advance()
     _check(progress)
     now = session.execute(select(func.now())).scalar_one()
@@ -241,7 +237,8 @@ def run_demo(
     session.execute(text("ANALYZE"))
     progress.advance()
     return DemoResult(
-        cases=cases, grids=len(grids), events=events, photos=photos, passwords=passwords
+        cases=cases, grids=len(grids), events=events, photos=photos, passwords=passwords,
+        kept=kept,
     )
 
 
@@ -282,44 +279,39 @@ def _insert_grids(session: Session, grids: list[DemoGrid]) -> None:
     )
 
 
-def _ensure_users(session: Session, passwords: dict[str, str]) -> None:
-    """Create the demo accounts, or reset them when the server already has the roles
-    (login roles belong to the whole server, and another database may have made them)."""
+def _ensure_users(session: Session) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Create the demo accounts that do not exist yet, each with a random password that
+    satisfies the policy, through the audited user functions.
+
+    A demo login that already exists — made by an earlier demo, by an admin, or by
+    another database on the same server — is left exactly as it is: its password,
+    attributes and roles are not this demo's to change. Returns the new accounts'
+    passwords and the logins kept.
+    """
+    from seatdesk.services import users
+
+    existing = set(
+        session.execute(
+            text(
+                "SELECT rolname FROM pg_roles WHERE rolname = ANY(:n) "
+                "UNION SELECT login FROM users WHERE login = ANY(:n)"
+            ),
+            {"n": [u.login for u in demo_users()]},
+        ).scalars()
+    )
+    passwords: dict[str, str] = {}
+    kept: list[str] = []
     for user in demo_users():
-        login, display, roles, department = (
-            user.login, user.display_name, (user.role,), user.department
-        )
-        verifier = scram_verifier(passwords[login])
-        role_exists = session.execute(
-            text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": login}
-        ).first()
-        if not role_exists:
-            session.execute(
-                text("SELECT seatdesk_create_user(:l, :v, :d, :r, :dep)"),
-                {"l": login, "v": verifier, "d": display,
-                 "r": [r.value for r in roles], "dep": department},
-            )
+        if user.login in existing:
+            kept.append(user.login)
             continue
-        conn = session.connection()
-        conn.exec_driver_sql(f'ALTER ROLE "{login}" LOGIN PASSWORD %s', (verifier,))
-        for role in roles:
-            group = session.execute(
-                text("SELECT seatdesk_group(:r)"), {"r": role.value}
-            ).scalar_one()
-            conn.exec_driver_sql(f'GRANT "{group}" TO "{login}"')
-        if session.get(User, login) is None:
-            session.add(
-                User(login=login, display_name=display, roles=[r.value for r in roles],
-                     department_code=department)
-            )
-            session.flush()
-        else:
-            session.execute(
-                update(User)
-                .where(User.login == login)
-                .values(active=True, roles=[r.value for r in roles],
-                        department_code=department, display_name=display)
-            )
+        password = passwords_policy.generate(user.login)
+        users.add_user(
+            session, login=user.login, password=password, roles=[user.role],
+            display_name=user.display_name, department=user.department,
+        )
+        passwords[user.login] = password
+    return passwords, tuple(kept)
 
 
 def _prepare_generator(

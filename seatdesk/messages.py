@@ -141,6 +141,35 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "{value} 不是有效的用户名（小写字母、数字和下划线，以字母开头，不超过40个字符）",
     ),
     "problem.exists": ("{value} already exists", "{value} 已存在"),
+    "problem.password_characters": (
+        "may hold only printable ASCII characters (letters, digits, symbols and spaces)",
+        "只能包含可打印的ASCII字符（字母、数字、符号和空格）",
+    ),
+    "problem.password_too_short": (
+        "must have at least {min_length} characters",
+        "长度不能少于 {min_length} 位",
+    ),
+    "problem.password_too_long": (
+        "may have at most {max_length} characters",
+        "长度不能超过 {max_length} 位",
+    ),
+    "problem.password_few_classes": (
+        "must mix at least {min_classes} of: lower-case letters, upper-case letters, digits, "
+        "symbols",
+        "须至少包含小写字母、大写字母、数字、符号中的 {min_classes} 类",
+    ),
+    "problem.password_contains_login": (
+        "must not contain the user name",
+        "不能包含用户名",
+    ),
+    "problem.password_not_scram": (
+        "is not a well-formed SCRAM-SHA-256 verifier",
+        "不是格式正确的 SCRAM-SHA-256 校验值",
+    ),
+    "problem.self": (
+        "an administrator cannot do this to their own account",
+        "管理员不能对自己的账号执行此操作",
+    ),
     "problem.department_needs_code": (
         "a department user needs --department",
         "专业部门用户必须指定 --department",

@@ -1,7 +1,8 @@
 """The main window: a tab per role the user holds, the map in a dock beside them, a
 reconnect banner, and a status bar with the user, the roles, the database and a
 live/reconnecting indicator. A case clicked on the map opens in the current role's
-panel; a case selected in a queue is centred on the map.
+panel; a case selected in a queue is centred on the map. After the configured idle
+time the window locks itself (``ui.idle_lock``, ``ui.dialogs.lock_dialog``).
 
 It only builds the window and wires the panels; the panels never call each other.
 """
@@ -9,7 +10,7 @@ It only builds the window and wires the panels; the panels never call each other
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -20,10 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seatdesk.config import load_settings
 from seatdesk.domain.glossary import Role
 from seatdesk.errors import ConnectionProblem
 from seatdesk.services.common import CaseId, ChangeSet
 from ui.desk import Desk
+from ui.dialogs.lock_dialog import LockDialog
+from ui.idle_lock import IdleWatcher
 from ui.labels import label, roles_label
 from ui.listener import NotifyListener
 from ui.panels.acceptor_panel import AcceptorPanel
@@ -54,17 +58,30 @@ class MainWindow(QMainWindow):
     """One logged-in seat."""
 
     def __init__(
-        self, desk: Desk, *, listen: bool = True, parent: QWidget | None = None
+        self,
+        desk: Desk,
+        *,
+        listen: bool = True,
+        idle_lock_ms: int | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._desk = desk
         self.panels: dict[Role, QueuePanel] = {}
         self.live = False
         self.listener = NotifyListener(desk.address, desk.tasks.session) if listen else None
+        self.lock_dialog: LockDialog | None = None
+        if idle_lock_ms is None:
+            idle_lock_ms = int(load_settings().idle_lock_minutes * 60_000)
+        self.idle = IdleWatcher(idle_lock_ms, self)
         self._build_ui()
         self._connect()
         if self.listener is not None:
             self.listener.start()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.idle.watch(self.windowHandle())
 
     def _build_ui(self) -> None:
         actor = self._desk.actor
@@ -154,6 +171,7 @@ class MainWindow(QMainWindow):
         if self.listener is not None:
             self.listener.sig_changes.connect(self._on_listener_changes)
             self.listener.sig_connection.connect(self._on_connection)
+        self.idle.sig_idle.connect(self.lock)
 
     # ---- Public API
 
@@ -165,9 +183,22 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(panel)
         return panel
 
+    @Slot()
+    def lock(self) -> None:
+        """Lock the desk: a modal dialog asks for the password; nothing behind it closes."""
+        if self.lock_dialog is not None:
+            return
+        actor = self._desk.actor
+        dialog = LockDialog(self._desk.tasks, self._desk.address, actor.login,
+                            actor.display_name, parent=self)
+        dialog.sig_unlocked.connect(self._on_lock_dialog_unlocked)
+        self.lock_dialog = dialog
+        dialog.open()
+
     # ---- Qt overrides
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.idle.stop()
         if self.listener is not None:
             self.listener.stop()
         self._desk.tasks.shutdown()
@@ -175,6 +206,13 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # ---- Private slots
+
+    @Slot()
+    def _on_lock_dialog_unlocked(self) -> None:
+        if self.lock_dialog is not None:
+            self.lock_dialog.deleteLater()
+            self.lock_dialog = None
+        self.idle.resume()
 
     @Slot(object)
     def _on_listener_changes(self, changes: ChangeSet) -> None:

@@ -18,7 +18,7 @@ The sweep function of 0003/0004 still sends its own old-format notices on
 announce themselves through the trigger.
 
 Revision ID: 0009
-Revises: 0005 (re-chained after 0008 at the merge)
+Revises: 0008
 Create Date: 2026-11-25 10:00:00
 """
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"  # TEMP: 0008 at merge
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -498,6 +498,39 @@
       <source>The database is not available.</source>
       <translation>数据库不可用。</translation>
     </message>
+    <message>
+      <location filename="../../ui/dialogs/login_dialog.py" line="177" />
+      <source>Too many failed logins in a row: try again in {seconds} s.</source>
+      <translation>连续登录失败次数过多，请在 {seconds} 秒后重试。</translation>
+    </message>
+  </context>
+  <context>
+    <name>LockDialog</name>
+    <message>
+      <location filename="../../ui/dialogs/lock_dialog.py" line="62" />
+      <source>seatdesk — locked</source>
+      <translation>智慧城管坐席 — 已锁定</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/lock_dialog.py" line="68" />
+      <source>The desk was locked after a time without use. Enter the password of {name} ({login}) to go on; what you typed is kept.</source>
+      <translation>坐席长时间无操作，已自动锁定。请输入 {name}（{login}）的密码继续；已填写的内容均已保留。</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/lock_dialog.py" line="79" />
+      <source>&amp;Password:</source>
+      <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/lock_dialog.py" line="90" />
+      <source>Unlock</source>
+      <translation>解锁</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs/lock_dialog.py" line="150" />
+      <source>Too many failed attempts in a row: try again in {seconds} s.</source>
+      <translation>连续验证失败次数过多，请在 {seconds} 秒后重试。</translation>
+    </message>
   </context>
   <context>
     <name>MainWindow</name>

@@ -116,6 +116,31 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class UserEvent(Base):
+    """The append-only log of user management: accounts created, roles changed,
+    passwords set, users disabled or enabled. Written only by the user functions
+    (migration 0008), with ``actor`` = the database's ``session_user``; never a secret."""
+
+    __tablename__ = "user_events"
+    __table_args__ = (
+        CheckConstraint(
+            "action IN ('user_created', 'roles_changed', 'password_reset', "
+            "'password_changed', 'disabled', 'enabled')",
+            name="action",
+        ),
+        Index("ix_user_events_login", "login", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(String(63))
+    action: Mapped[str] = mapped_column(String(30))
+    login: Mapped[str] = mapped_column(String(63))
+    detail: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, server_default=text("'{}'::jsonb")
+    )
+
+
 class Grid(Base):
     """万米单元网格. A changed grid gets a new code; the old one an end date, never a delete."""
 

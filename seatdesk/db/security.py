@@ -1,8 +1,9 @@
 """Names and helpers for the security the database enforces.
 
-Passwords are turned into SCRAM-SHA-256 verifiers here, on the client, so a clear-text
-password never crosses the wire or lands in a server log (``CREATE ROLE … PASSWORD``
-accepts a verifier as it is).
+Seat passwords are checked and turned into SCRAM-SHA-256 verifiers by the database's
+own functions (migration 0008; ``seatdesk.db.secret_channel`` hands them over). The
+verifier helper here serves only the embedded server's owner, whose password is set
+before any seatdesk function exists.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import secrets
 FN_CREATE_USER = "seatdesk_create_user"
 FN_SET_PASSWORD = "seatdesk_set_password"
 FN_SET_ACTIVE = "seatdesk_set_active"
+FN_SET_ROLES = "seatdesk_set_roles"
 
 _LOGIN_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SCRAM_ITERATIONS = 4096

@@ -40,10 +40,19 @@ LOGIN = {
 DEPARTMENT = "SZ"
 
 
+#: One demo per server and test session, whichever conftest asks first (tests/ui
+#: imports this fixture, which makes it a second fixture of the same name): the demo
+#: shows the passwords of the accounts it creates only once.
+_SEEDED: dict[str, DemoResult] = {}
+
+
 @pytest.fixture(scope="session")
 def seeded(owner_engine: Engine) -> DemoResult:
-    with session_factory(owner_engine).begin() as s:
-        return run_demo(s, seed=DEMO_SEED, cases=DEMO_CASES, reset=True)
+    key = owner_engine.url.render_as_string(hide_password=False)
+    if key not in _SEEDED:
+        with session_factory(owner_engine).begin() as s:
+            _SEEDED[key] = run_demo(s, seed=DEMO_SEED, cases=DEMO_CASES, reset=True)
+    return _SEEDED[key]
 
 
 def png(color: tuple[int, int, int] = (200, 80, 40)) -> bytes:

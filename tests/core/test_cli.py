@@ -63,16 +63,16 @@ def test_user_commands_as_an_admin_login(server: ServerAddress, seeded: DemoResu
         "SEATDESK_PASSWORD": seeded.passwords["admin1"],
     }
     added = _run("user", "add", login, "--role", "department", "--department", "HW",
-                 "--password-stdin", env=env, stdin="s3cret\n")
+                 "--password-stdin", env=env, stdin="S3cret-pw\n")
     assert added.returncode == 0, added.stderr
-    status = _run("db", "status", env={"SEATDESK_DATABASE_URL": _url(server, login, "s3cret")})
+    status = _run("db", "status", env={"SEATDESK_DATABASE_URL": _url(server, login, "S3cret-pw")})
     assert status.returncode == 0 and f"connected as {login}" in " ".join(status.stdout.split())
     denied = _run("user", "disable", "leader1",
-                  env={**env, "SEATDESK_USER": login, "SEATDESK_PASSWORD": "s3cret"})
+                  env={**env, "SEATDESK_USER": login, "SEATDESK_PASSWORD": "S3cret-pw"})
     assert denied.returncode == 1 and "may not" in denied.stderr
     disabled = _run("user", "disable", login, env=env)
     assert disabled.returncode == 0, disabled.stderr
-    refused = _run("db", "status", env={"SEATDESK_DATABASE_URL": _url(server, login, "s3cret")})
+    refused = _run("db", "status", env={"SEATDESK_DATABASE_URL": _url(server, login, "S3cret-pw")})
     assert refused.returncode == 2 and f"The account {login} is disabled." in refused.stderr
     listed = _run("user", "list", env=env)
     assert login in listed.stdout
@@ -85,3 +85,27 @@ def test_a_department_user_needs_its_department(server: ServerAddress, seeded: D
                   env=env, stdin="x\n")
     assert result.returncode == 1
     assert "Department: a department user needs --department" in result.stderr
+
+
+def test_user_roles_passwd_and_the_log(server: ServerAddress, seeded: DemoResult) -> None:
+    login = f"cli{uuid.uuid4().hex[:8]}"
+    env = {"SEATDESK_DATABASE_URL": _url(server), "SEATDESK_USER": "admin1",
+           "SEATDESK_PASSWORD": seeded.passwords["admin1"]}
+    added = _run("user", "add", login, "--role", "acceptor", "--password-stdin", env=env,
+                 stdin="First-Pass-1\n")
+    assert added.returncode == 0, added.stderr
+    weak = _run("user", "passwd", login, "--password-stdin", env=env, stdin="weakpass1\n")
+    assert weak.returncode == 1
+    assert "Password: must mix at least 3 of" in weak.stderr
+    changed = _run("user", "roles", login, "--role", "inspector", "--role", "monitor", env=env)
+    assert changed.returncode == 0, changed.stderr
+    assert "inspector, monitor" in changed.stdout
+    log = _run("user", "log", login, env=env)
+    assert log.returncode == 0, log.stderr
+    lines = [ln for ln in log.stdout.splitlines() if login in ln]
+    assert len(lines) == 2 and "roles_changed" in lines[0] and "user_created" in lines[1]
+    assert all("admin1" in ln for ln in lines)
+    assert "First-Pass-1" not in log.stdout and "weakpass1" not in log.stdout
+    denied = _run("user", "log", env={**env, "SEATDESK_USER": "leader1",
+                                      "SEATDESK_PASSWORD": seeded.passwords["leader1"]})
+    assert denied.returncode == 1 and "may not" in denied.stderr

@@ -79,3 +79,24 @@ def test_demo_grids_follow_the_coding_rules() -> None:
     community = [g for g in grids if g.community_code == grids[0].community_code]
     assert community[1].min_lon > community[0].min_lon
     assert community[6].min_lat < community[0].min_lat
+
+
+def test_the_demo_leaves_existing_logins_alone(desk: Desk, seeded: DemoResult) -> None:
+    from seatdesk.demo import demo_users
+    from seatdesk.domain import passwords
+
+    logins = [u.login for u in demo_users()]
+    assert set(seeded.passwords) == set(logins)  # a fresh server: all made, all shown
+    assert all(passwords.problem(p, login) is None for login, p in seeded.passwords.items())
+    assert len(set(seeded.passwords.values())) == len(logins)
+    before = desk.session.execute(text(
+        "SELECT rolname, rolpassword, rolcanlogin FROM pg_authid WHERE rolname = ANY(:n) "
+        "ORDER BY 1"), {"n": logins}).all()
+    desk.session.execute(text("UPDATE users SET display_name = 'changed' WHERE login = 'leader1'"))
+    again = run_demo(desk.session, seed=DEMO_SEED, cases=10, reset=True)
+    assert again.passwords == {} and set(again.kept) == set(logins)
+    after = desk.session.execute(text(
+        "SELECT rolname, rolpassword, rolcanlogin FROM pg_authid WHERE rolname = ANY(:n) "
+        "ORDER BY 1"), {"n": logins}).all()
+    assert after == before
+    assert desk.scalar("SELECT display_name FROM users WHERE login = 'leader1'") == "changed"

@@ -114,12 +114,22 @@ def test_only_the_owner_changes_the_schema(desk: Desk, sql: str) -> None:
             _refused(desk, sql)
 
 
-def test_privileges_follow_the_seat_roles(desk: Desk) -> None:
+def test_privileges_follow_the_seat_roles(
+    desk: Desk, server: ServerAddress, seeded: DemoResult
+) -> None:
     with desk.as_(Role.INSPECTOR):
         _refused(desk, "UPDATE cases SET description = 'x'")
     with desk.as_(Role.ACCEPTOR):
         _refused(desk, "UPDATE departments SET name = 'x'")
-        _refused(desk, "SELECT seatdesk_set_password('leader1', 'SCRAM-SHA-256$x')")
+    # The password function decides by the real login (session_user), which SET ROLE
+    # on the owner's session does not change: try it as the acceptor's own login.
+    engine = _login(server, seeded, "acceptor1")
+    try:
+        with engine.connect() as conn, pytest.raises(DBAPIError) as err:
+            conn.execute(text("SELECT seatdesk_set_password('leader1', 'Strong-Pass-1')"))
+        assert err.value.orig.pgcode == "42501"  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
     with desk.as_(Role.ADMIN):
         desk.session.execute(text("UPDATE departments SET contact = 'x' WHERE code = 'SZ'"))
 
@@ -154,23 +164,23 @@ def test_admin_creates_a_user_who_logs_in_then_is_disabled(
     admin = _login(server, seeded, "admin1")
     try:
         with session_factory(admin).begin() as s:
-            users.add_user(s, login=login, password="pw-1", roles=[Role.DISPATCHER],
+            users.add_user(s, login=login, password="First-Pass-1", roles=[Role.DISPATCHER],
                            display_name="新派遣员")
-        new = connect(server.for_login(login, "pw-1"))
+        new = connect(server.for_login(login, "First-Pass-1"))
         with new.connect() as conn:
             assert conn.execute(text("SELECT pg_has_role(seatdesk_group('dispatcher'), 'MEMBER')")
                                 ).scalar()
         new.dispose()
         with session_factory(admin).begin() as s:
-            users.set_password(s, login=login, password="pw-2")
+            users.set_password(s, login=login, password="Second-Pass-2")
         with pytest.raises(ConnectionProblem):
-            connect(server.for_login(login, "pw-1"))
-        connect(server.for_login(login, "pw-2")).dispose()
+            connect(server.for_login(login, "First-Pass-1"))
+        connect(server.for_login(login, "Second-Pass-2")).dispose()
         with session_factory(admin).begin() as s:
             users.set_active(s, login=login, active=False)
         monkeypatch.setenv("SEATDESK_LANG", "en")
         with pytest.raises(ConnectionProblem) as err:
-            connect(server.for_login(login, "pw-2"))
+            connect(server.for_login(login, "Second-Pass-2"))
         assert str(err.value) == f"The account {login} is disabled."
     finally:
         admin.dispose()
@@ -180,14 +190,14 @@ def test_a_user_changes_their_own_password(
     desk: Desk, server: ServerAddress, seeded: DemoResult
 ) -> None:
     with desk.as_("monitor1") as s:
-        users.set_password(s, login="monitor1", password="a-new-one")
+        users.set_password(s, login="monitor1", password="A-new-one-9")
     # Not committed: the outer transaction rolls it back, the demo password stays.
     connect(server.for_login("monitor1", seeded.passwords["monitor1"])).dispose()
 
 
 def test_only_an_admin_manages_users(desk: Desk) -> None:
     with desk.as_(Role.SHIFT_LEADER) as s, pytest.raises(PermissionDenied):
-        users.add_user(s, login="someone_new", password="x", roles=[Role.ACCEPTOR])
+        users.add_user(s, login="someone_new", password="Strong-Pass-1", roles=[Role.ACCEPTOR])
     with desk.as_(Role.ACCEPTOR) as s, pytest.raises(PermissionDenied):
         users.set_active(s, login="leader1", active=False)
     with desk.as_(Role.ADMIN) as s:

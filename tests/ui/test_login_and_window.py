@@ -72,12 +72,12 @@ def test_a_disabled_account_is_told_so(login_dialog, qtbot, owner: Owner):
     login = f"ui_disabled_{uuid.uuid4().hex[:8]}"
 
     def make_disabled(s) -> None:
-        users.add_user(s, login=login, password="pw-12345", roles=[Role.ACCEPTOR])
+        users.add_user(s, login=login, password="Pw-12345-ok", roles=[Role.ACCEPTOR])
         users.set_active(s, login=login, active=False)
 
     owner.as_("admin1", make_disabled)
     dialog = login_dialog()
-    _log_in(qtbot, dialog, login, "pw-12345")
+    _log_in(qtbot, dialog, login, "Pw-12345-ok")
     qtbot.waitUntil(dialog.message_label.isVisible, timeout=10_000)
     assert dialog.message_label.text() == str(ConnectionProblem("account_disabled", login=login))
 

@@ -3,13 +3,20 @@
 While the person types, the database is found (and the embedded server started and
 upgraded) on a worker thread. Every failure — wrong password, disabled account, no
 server, an old schema — is one sentence in the dialog with a way to retry, never a crash.
+
+After ``FREE_ATTEMPTS`` refused logins in a row the dialog waits before the next try,
+longer each time (``wait_after``), showing the seconds left with the button disabled.
+This slows a person guessing at the desk; the server's own ``auth_delay`` (README)
+slows every client, psql included.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,9 +29,53 @@ from PySide6.QtWidgets import (
 )
 
 from seatdesk.db.engine import ServerAddress
+from seatdesk.errors import ConnectionProblem
 from ui.desk import Login, log_in, start_database
 from ui.dialogs.parts import message_label
 from ui.tasks import CallOp, TaskManager
+
+#: Refused logins in a row before the dialog makes the person wait.
+FREE_ATTEMPTS = 5
+#: The first wait, doubled after every further refusal, up to ``MAX_WAIT_S``.
+FIRST_WAIT_S = 30.0
+MAX_WAIT_S = 600.0
+#: The refusals that count: a wrong password, or a disabled account.
+_COUNTED = frozenset({"login_failed", "account_disabled"})
+
+
+def wait_after(failures: int, first: float = FIRST_WAIT_S) -> float:
+    """Seconds to wait after ``failures`` refused logins in a row (0: none)."""
+    if failures < FREE_ATTEMPTS:
+        return 0.0
+    return float(min(MAX_WAIT_S, first * 2 ** (failures - FREE_ATTEMPTS)))
+
+
+def is_refused_login(error: BaseException) -> bool:
+    """A wrong password or a disabled account (not a server that cannot be reached)."""
+    return isinstance(error, ConnectionProblem) and error.key in _COUNTED
+
+
+class LoginThrottle:
+    """Counts refused logins in a row and says how long to wait (no Qt: a plain clock)."""
+
+    def __init__(self, first_wait_s: float = FIRST_WAIT_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._first = first_wait_s
+        self._clock = clock
+        self.failures = 0
+        self._until = 0.0
+
+    def failed(self) -> None:
+        self.failures += 1
+        self._until = self._clock() + wait_after(self.failures, self._first)
+
+    def succeeded(self) -> None:
+        self.failures = 0
+        self._until = 0.0
+
+    def seconds_left(self) -> int:
+        """Whole seconds still to wait, rounded up (0: the person may try now)."""
+        return max(0, math.ceil(self._until - self._clock()))
 
 
 class LoginDialog(QDialog):
@@ -39,10 +90,14 @@ class LoginDialog(QDialog):
         *,
         start: Callable[[], ServerAddress] = start_database,
         user: str = "",
+        first_wait_s: float = FIRST_WAIT_S,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._tasks = tasks
+        self.throttle = LoginThrottle(first_wait_s)
+        self._wait_timer = QTimer(self)
+        self._wait_timer.setInterval(250)
         self._start = start
         self._address: ServerAddress | None = None
         self._starting = False
@@ -76,6 +131,12 @@ class LoginDialog(QDialog):
         self.message_label = message_label()
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.message_label)
+        self.wait_label = QLabel()
+        self.wait_label.setObjectName("wait")
+        self.wait_label.setStyleSheet("color: #b00020;")
+        self.wait_label.setWordWrap(True)
+        self.wait_label.hide()
+        layout.addWidget(self.wait_label)
         self.buttons = QDialogButtonBox()
         self.login_button = QPushButton(self.tr("Log in"))
         self.login_button.setDefault(True)
@@ -91,6 +152,7 @@ class LoginDialog(QDialog):
         self.buttons.accepted.connect(self._on_login_clicked)
         self.buttons.rejected.connect(self.reject)
         self.retry_button.clicked.connect(self._on_retry_clicked)
+        self._wait_timer.timeout.connect(self._on_wait_timer_timeout)
 
     # ---- Public API
 
@@ -101,6 +163,8 @@ class LoginDialog(QDialog):
 
     @Slot()
     def _on_login_clicked(self) -> None:
+        if self.throttle.seconds_left():
+            return
         user = self.user_edit.text().strip()
         if not user or not self.password_edit.text():
             self._show_message(self.tr("Enter your user name and password."))
@@ -112,6 +176,22 @@ class LoginDialog(QDialog):
                 self._start_database()
             return  # logs in as soon as the database is up
         self._do_login()
+
+    @Slot()
+    def _on_wait_timer_timeout(self) -> None:
+        left = self.throttle.seconds_left()
+        if left:
+            self.wait_label.setText(
+                self.tr("Too many failed logins in a row: try again in {seconds} s.").format(
+                    seconds=left
+                )
+            )
+            self.wait_label.show()
+            self.login_button.setEnabled(False)
+            return
+        self._wait_timer.stop()
+        self.wait_label.hide()
+        self.login_button.setEnabled(True)
 
     @Slot()
     def _on_retry_clicked(self) -> None:
@@ -161,6 +241,7 @@ class LoginDialog(QDialog):
         ).run()
 
     def _on_logged_in(self, login: Login) -> None:
+        self.throttle.succeeded()
         self._login = login
         self.sig_logged_in.emit(login)
         self.accept()
@@ -171,6 +252,11 @@ class LoginDialog(QDialog):
         self._show_message(str(error))
         self.password_edit.selectAll()
         self.password_edit.setFocus()
+        if is_refused_login(error):
+            self.throttle.failed()
+            if self.throttle.seconds_left():
+                self._on_wait_timer_timeout()
+                self._wait_timer.start()
 
     def _set_working(self, working: bool) -> None:
         self.login_button.setEnabled(not working)
