@@ -361,7 +361,7 @@ def upgrade() -> None:
         DECLARE
             old_roles text[];
             old_department text;
-            r text;
+            v_role text;
             g text;
         BEGIN
             SELECT roles, department_code INTO old_roles, old_department
@@ -378,9 +378,9 @@ def upgrade() -> None:
             SELECT array_agg(DISTINCT r ORDER BY r) INTO p_roles FROM unnest(p_roles) r;
             UPDATE users SET roles = p_roles, department_code = p_department
             WHERE login = p_login;
-            FOREACH r IN ARRAY {ROLE_NAMES} LOOP
-                g := seatdesk_group(r);
-                IF r = ANY (p_roles) THEN
+            FOREACH v_role IN ARRAY {ROLE_NAMES} LOOP
+                g := seatdesk_group(v_role);
+                IF v_role = ANY (p_roles) THEN
                     IF NOT pg_has_role(p_login, g, 'MEMBER') THEN
                         EXECUTE format('GRANT %I TO %I', g, p_login);
                     END IF;

@@ -276,10 +276,10 @@ def test_an_admin_changes_roles_and_the_database_follows(
     try:
         with seat.connect() as conn:
             held = conn.execute(text(
-                "SELECT array_agg(g ORDER BY g) FROM unnest(:gs) g "
-                "WHERE pg_has_role(current_user, g, 'MEMBER')"
-            ), {"gs": [r.group_role for r in Role]}).scalar()
-        assert held == ["seatdesk_department", "seatdesk_inspector"]
+                "SELECT array_agg(r ORDER BY r) FROM unnest(CAST(:rs AS text[])) r "
+                "WHERE pg_has_role(current_user, seatdesk_group(r), 'MEMBER')"
+            ), {"rs": [r.value for r in Role]}).scalar()
+        assert held == ["department", "inspector"]
         with session_factory(seat).begin() as s:
             info = {u.login: u for u in users.list_users(s)}[login]
         assert info.roles == {Role.DEPARTMENT, Role.INSPECTOR} and info.department == "HW"

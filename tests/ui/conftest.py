@@ -96,6 +96,9 @@ class Owner:
     def as_(self, login: str, fn: Callable[[Any], Any]) -> Any:
         with session_factory(self.engine).begin() as s:
             s.execute(text(f'SET LOCAL ROLE "{login}"'))
+            # The database's functions name the real login; a superuser's session may
+            # name the seat it acts for.
+            s.execute(text("SELECT set_config('seatdesk.act_as', :l, true)"), {"l": login})
             return fn(s)
 
     def scalar(self, sql: str, **params: Any) -> Any:

@@ -87,16 +87,17 @@ def test_an_error_goes_to_the_failure_callback_and_nothing_is_written(
 ):
     desk = desk_for("acceptor1")
     case_id = owner.new_case()
+    owner.as_("acceptor1", lambda s: cases.request_verify(s, case_id=case_id, expected_version=1))
     errors: list[BaseException] = []
     MutationOp(desk.tasks, None, op=lambda s: cases.verify_fail(
-        s, case_id=case_id, expected_version=1, note="  "), failure=errors.append).run()
+        s, case_id=case_id, expected_version=2, note="  "), failure=errors.append).run()
     unhandled: list[BaseException] = []
     desk.tasks.sig_error.connect(unhandled.append)
     QueryOp(desk.tasks, None, op=lambda s: queues.find_case_id(s, "no-such-number")).run()
     wait_idle(qtbot, desk.tasks)
     assert isinstance(errors[0], ValidationError) and errors[0].field == "note"
     assert len(unhandled) == 1  # no failure callback: the one default place
-    assert owner.scalar("SELECT state FROM cases WHERE id = :i", i=case_id) == "reported"
+    assert owner.scalar("SELECT state FROM cases WHERE id = :i", i=case_id) == "verifying"
 
 
 def test_thousands_of_qt_calls_do_not_run_out_of_none_and_true(qtbot):
