@@ -39,8 +39,13 @@ def server() -> Iterator[ServerAddress]:
         try:
             yield _migrated(address)
         finally:
+            roles = _roles_of(address)
             with admin_engine.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                # Roles are the server's: the test database's logins, groups and owner
+                # go with it, so the next run on this server starts as clean.
+                for role in roles:
+                    conn.execute(text(f"DROP ROLE IF EXISTS {quote_ident(role)}"))
             admin_engine.dispose()
     else:
         data_dir = Path(tempfile.mkdtemp(prefix="seatdesk-test-"))
@@ -49,6 +54,28 @@ def server() -> Iterator[ServerAddress]:
         finally:
             # pgserver removes its cluster at exit; the folder around it goes with it.
             atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+
+
+def _roles_of(address: ServerAddress) -> list[str]:
+    """The roles that belong to this database alone: its seat logins, then its groups and
+    its owner (0010 names them by the database)."""
+    engine = create_engine(address.url)
+    try:
+        with engine.connect() as conn:
+            logins = conn.execute(text("SELECT login FROM users")).scalars().all()
+            prefix, owner = conn.execute(
+                text("SELECT group_prefix, owner_role FROM database_roles")
+            ).one()
+            groups = conn.execute(
+                text("SELECT rolname FROM pg_roles WHERE starts_with(rolname, :p) "
+                     "AND rolname <> :o"),
+                {"p": prefix, "o": owner},
+            ).scalars().all()
+    finally:
+        engine.dispose()
+    if prefix == "seatdesk_":  # shared names another database may use: leave them
+        groups = []
+    return [*logins, *groups, owner]
 
 
 def _migrated(address: ServerAddress) -> ServerAddress:

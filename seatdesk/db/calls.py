@@ -9,7 +9,7 @@ the function at all) becomes ``PermissionDenied`` too.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -72,8 +72,23 @@ _BY_CODE: dict[str, Callable[[Mapping[str, Any]], SeatdeskError]] = {
 }
 
 
-def refusal(exc: DBAPIError, *, action: object = None) -> SeatdeskError | None:
-    """The named error for a function's refusal, or None when it is not one."""
+def refusal(
+    exc: DBAPIError,
+    *,
+    action: object = None,
+    roles: Iterable[object] = (),
+    allowed: Iterable[object] = (),
+    subject: tuple[str, str, object] | None = None,
+    **values: Any,
+) -> SeatdeskError | None:
+    """The named error for a function's refusal, or None when it is not one.
+
+    Besides the SD codes, the standard codes the user functions raise: 42501 (the seat's
+    group may not run the function: ``PermissionDenied`` with the caller's ``roles`` and
+    the ``allowed`` ones), 42704 and 42710 (no such / already such a ``subject``, given as
+    (what, field, key)), and 22023 naming the field in COLUMN and the rule in CONSTRAINT
+    (``ValidationError`` with ``values`` for the message).
+    """
     code = getattr(exc.orig, "pgcode", None)
     diag = getattr(exc.orig, "diag", None)
     if code in _BY_CODE:
@@ -82,8 +97,16 @@ def refusal(exc: DBAPIError, *, action: object = None) -> SeatdeskError | None:
         except ValueError:
             detail = {}
         return _BY_CODE[code](detail)
-    if code == "42501":  # insufficient_privilege: the group may not run the function
-        return PermissionDenied(action=action, roles=frozenset(), allowed=frozenset())
+    if code == "42501":  # insufficient_privilege
+        return PermissionDenied(action=action, roles=roles, allowed=allowed)
+    if code == "42704" and subject is not None:  # undefined_object
+        return NotFound(subject[0], subject[2])
+    if code == "42710" and subject is not None:  # duplicate_object
+        return ValidationError(subject[1], "exists", value=subject[2])
+    field = getattr(diag, "column_name", None)
+    rule = getattr(diag, "constraint_name", None)
+    if code == "22023" and field and rule:  # invalid_parameter_value, naming field and rule
+        return ValidationError(field, rule, **values)
     return None
 
 

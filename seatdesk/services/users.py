@@ -10,6 +10,7 @@ password travels through ``seatdesk.db.secret_channel``, never in a statement's 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from seatdesk.db.calls import refusal
 from seatdesk.db.models import Department, User, UserEvent
 from seatdesk.db.secret_channel import call_with_secret
 from seatdesk.db.security import valid_login
@@ -28,7 +30,6 @@ from seatdesk.domain.glossary import Role
 from seatdesk.errors import (
     DatabaseRefused,
     NotFound,
-    PermissionDenied,
     SeatdeskError,
     ValidationError,
 )
@@ -236,24 +237,18 @@ def _call(
 
 
 def _translated(session: Session, exc: DBAPIError, action: str, *, login: str) -> SeatdeskError:
-    """The function's SQLSTATE (and the field and rule it names) as a seatdesk error."""
-    code = getattr(exc.orig, "pgcode", None)
-    diag = getattr(exc.orig, "diag", None)
-    if code == "42501":  # insufficient_privilege
-        try:
+    """The function's refusal as a seatdesk error (``seatdesk.db.calls`` decides)."""
+    roles: frozenset[Role] = frozenset()
+    if getattr(exc.orig, "pgcode", None) == "42501":
+        # The owner or a foreign role holds no seat role.
+        with contextlib.suppress(SeatdeskError):
             roles = current_actor(session).roles
-        except SeatdeskError:  # the owner or a foreign role: it holds no seat role
-            roles = frozenset()
-        return PermissionDenied(action=action, roles=roles, allowed={Role.ADMIN})
-    if code == "42704":  # undefined_object
-        return NotFound("user", login)
-    if code == "42710":  # duplicate_object
-        return ValidationError("login", "exists", value=login)
-    field = getattr(diag, "column_name", None)
-    rule = getattr(diag, "constraint_name", None)
-    if code == "22023" and field and rule:  # invalid_parameter_value, naming field and rule
-        return ValidationError(
-            field, rule, value=login, min_length=passwords.MIN_LENGTH,
-            max_length=passwords.MAX_LENGTH, min_classes=passwords.MIN_CLASSES,
-        )
+    error = refusal(
+        exc, action=action, roles=roles, allowed={Role.ADMIN}, subject=("user", "login", login),
+        value=login, min_length=passwords.MIN_LENGTH, max_length=passwords.MAX_LENGTH,
+        min_classes=passwords.MIN_CLASSES,
+    )
+    if error is not None:
+        return error
+    diag = getattr(exc.orig, "diag", None)
     return DatabaseRefused(getattr(diag, "message_primary", None) or str(exc.orig))
