@@ -8,12 +8,13 @@ the function at all) becomes ``PermissionDenied`` too.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Result
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -110,6 +111,12 @@ def refusal(
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _statement(sql: str) -> TextClause:
+    """One TextClause per statement text, so its compiled form is cached once."""
+    return text(sql)
+
+
 def call(
     session: Session, statement: str, params: Mapping[str, Any], *, action: object = None
 ) -> Result[Any]:
@@ -119,7 +126,7 @@ def call(
     back (or the call wrapped in a savepoint), exactly as after any other error.
     """
     try:
-        return session.execute(text(statement), dict(params))
+        return session.execute(_statement(statement), dict(params))
     except DBAPIError as exc:
         error = refusal(exc, action=action)
         if error is not None:

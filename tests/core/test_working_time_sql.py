@@ -257,8 +257,8 @@ def test_the_sessions_time_zone_changes_nothing(desk: Desk) -> None:
     in_shanghai = _sql_add(desk, start, 240, U.WORKING_HOURS)
     midnight = desk.scalar("SELECT seatdesk_start_of_day('2026-10-01')")
     desk.session.execute(text("SET LOCAL timezone = 'UTC'"))
-    with desk.as_(Role.DEPARTMENT):
-        desk.session.execute(text("SET LOCAL timezone = 'America/New_York'"))
+    for zone in ("America/New_York", "Asia/Tokyo"):
+        desk.session.execute(text(f"SET LOCAL timezone = '{zone}'"))
         assert _sql_add(desk, start, 240, U.WORKING_HOURS) == in_shanghai
         assert desk.scalar("SELECT seatdesk_start_of_day('2026-10-01')") == midnight
         assert desk.scalar(
@@ -327,12 +327,15 @@ def test_only_the_admin_calls_the_calendar_functions(desk: Desk, role: Role, cal
         desk.session.execute(text(f"SELECT {call}"))
 
 
-def test_every_seat_may_compute_working_time(desk: Desk) -> None:
-    for role in Role:
-        with desk.as_(role):
-            assert desk.scalar(
-                "SELECT seatdesk_add_working('2026-10-12 09:00+08', 60, 'working_hours')"
-            ) == datetime(2026, 10, 12, 10, 0, tzinfo=TZ)
+@pytest.mark.parametrize("role", list(Role))
+def test_the_arithmetic_is_the_owners_alone(desk: Desk, role: Role) -> None:
+    """Seats compute no deadline in SQL: the case functions do, as the owner."""
+    with desk.as_(role), pytest.raises(ProgrammingError, match="permission denied"), (
+        desk.session.begin_nested()
+    ):
+        desk.session.execute(
+            text("SELECT seatdesk_add_working('2026-10-12 09:00+08', 60, 'working_hours')")
+        )
 
 
 def test_bad_settings_are_refused_and_nothing_is_written(desk: Desk) -> None:
