@@ -643,7 +643,7 @@ END $$;
 -- Photos of a step, by a seat that may take one of that step's actions on the case now.
 CREATE FUNCTION seatdesk_add_photos(
     p_case_id bigint, p_step text, p_names text[], p_data bytea[], p_thumbs bytea[],
-    p_taken timestamptz[]
+    p_taken timestamptz[], p_expected_version integer DEFAULT NULL
 ) RETURNS bigint[]
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -659,9 +659,15 @@ BEGIN
         PERFORM seatdesk_fail('SD401', format('%s is not an active seat user', seatdesk_actor()),
                               jsonb_build_object('login', seatdesk_actor()));
     END IF;
-    SELECT id, state, current_department INTO c FROM cases WHERE id = p_case_id FOR UPDATE;
+    SELECT id, state, version, current_department INTO c FROM cases
+    WHERE id = p_case_id FOR UPDATE;
     IF NOT FOUND OR NOT seatdesk_may_see(me.roles, me.department, c.current_department) THEN
         PERFORM seatdesk_not_found('case', p_case_id::text);
+    END IF;
+    -- Photos that come with an action: a case another seat moved on is stale, not a
+    -- refusal of the photos.
+    IF p_expected_version IS NOT NULL AND c.version <> p_expected_version THEN
+        PERFORM seatdesk_stale(p_case_id);
     END IF;
     IF NOT EXISTS (
         SELECT 1 FROM workflow_transitions w JOIN workflow_actions a USING (action)
@@ -783,7 +789,7 @@ PUBLIC_FUNCTIONS = {
     # Every seat may ask: the function itself answers which action is possible for whom.
     "seatdesk_case_act(bigint, integer, text, text, jsonb)": SEATS,
     "seatdesk_urge(bigint, text)": SEATS,
-    "seatdesk_add_photos(bigint, text, text[], bytea[], bytea[], timestamptz[])": SEATS,
+    "seatdesk_add_photos(bigint, text, text[], bytea[], bytea[], timestamptz[], integer)": SEATS,
     "seatdesk_place_cases(bigint[], text[])": ["seatdesk_admin"],
     "seatdesk_sweep_deadlines()": SEATS,
 }

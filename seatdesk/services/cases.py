@@ -364,7 +364,9 @@ def _act(
 ) -> ChangeSet:
     if photos:
         step = workflow.PHOTO_STEP_OF_ACTION[action]
-        photo_service.add_photos(session, case_id, step, photos)
+        photo_service.add_photos(
+            session, case_id, step, photos, expected_version=expected_version
+        )
     call(
         session,
         "SELECT seatdesk_case_act(:case_id, :version, :action, :note, CAST(:args AS jsonb))",

@@ -73,15 +73,23 @@ def prepare(photos: list[Photo]) -> dict[str, list[Any]]:
 
 
 def add_photos(
-    session: Session, case_id: CaseId, step: AttachmentStep, photos: list[Photo]
+    session: Session,
+    case_id: CaseId,
+    step: AttachmentStep,
+    photos: list[Photo],
+    *,
+    expected_version: int | None = None,
 ) -> list[AttachmentId]:
     """Store photos of a case; every photo is checked before any is written, and the
-    database takes them only from a seat that may take one of the step's actions."""
+    database takes them only from a seat that may take one of the step's actions (and,
+    given ``expected_version``, only while the case is as the seat read it)."""
     ids = call(
         session,
         "SELECT seatdesk_add_photos(:case_id, :step, CAST(:names AS text[]), "
-        "CAST(:data AS bytea[]), CAST(:thumbs AS bytea[]), CAST(:taken AS timestamptz[]))",
-        {"case_id": case_id, "step": step.value, **prepare(photos)},
+        "CAST(:data AS bytea[]), CAST(:thumbs AS bytea[]), CAST(:taken AS timestamptz[]), "
+        ":version)",
+        {"case_id": case_id, "step": step.value, "version": expected_version,
+         **prepare(photos)},
         action="photo",
     ).scalar_one()
     return [AttachmentId(i) for i in ids or []]
