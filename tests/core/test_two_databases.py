@@ -95,3 +95,44 @@ def test_the_two_databases_have_groups_of_their_own(
             assert owners == 1
         engine.dispose()
     assert names[0] != names[1]
+
+
+def test_a_migrating_login_that_is_no_superuser_installs_seatdesk(
+    server: ServerAddress, seeded: DemoResult
+) -> None:
+    """A shared server's administrator gives seatdesk a login with CREATEROLE and a
+    database it owns, never a superuser: the upgrade, the owner hand-over and the user
+    functions all work with that, and the functions run as the NOLOGIN owner."""
+    suffix = uuid.uuid4().hex[:6]
+    dba, name, password = f"dba_{suffix}", f"seatdesk_dba_{suffix}", "Dba-login-7!"
+    admin = create_engine(server.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {dba} LOGIN CREATEROLE PASSWORD '{password}'"))
+        conn.execute(text(f'CREATE DATABASE "{name}" OWNER {dba}'))
+    address = ServerAddress(url=server.url.set(database=name, username=dba, password=password),
+                            embedded=server.embedded)
+    roles: list[str] = []
+    try:
+        engine = connect(address)
+        migrate.upgrade(engine)
+        with session_factory(engine).begin() as s:
+            users.add_user(s, login=f"acc_{suffix}", password=PASSWORD,
+                           roles=[Role.ACCEPTOR], display_name="受理员")
+        with engine.connect() as conn:
+            owner = conn.execute(text("SELECT owner_role FROM database_roles")).scalar()
+            definer = conn.execute(text(
+                "SELECT DISTINCT pg_get_userbyid(proowner) FROM pg_proc "
+                "WHERE proname = 'seatdesk_case_act'")).scalar()
+            assert definer == owner
+        engine.dispose()
+        seat = connect(address.for_login(f"acc_{suffix}", PASSWORD))
+        with seat.connect() as conn:
+            assert conn.execute(text("SELECT seatdesk_group('acceptor')")).scalar()
+        seat.dispose()
+        roles = _roles_of(address)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for role in [*roles, dba]:
+                conn.execute(text(f"DROP ROLE IF EXISTS {quote_ident(role)}"))
+        admin.dispose()
