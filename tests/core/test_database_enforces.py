@@ -272,3 +272,33 @@ def test_states_and_numbers_are_the_databases(engines: dict[str, Engine]) -> Non
     )
     assert number.startswith("20") and len(number) == 11
     assert (state, version) == (State.REPORTED.value, 1)
+
+
+def test_no_seat_group_holds_a_write_privilege_but_the_admins_on_reference_data(
+    owner_engine: Engine,
+) -> None:
+    """Every table a seat may write directly, by privilege: only the admin group, only the
+    reference data an admin edits (everything else goes through functions)."""
+    with owner_engine.connect() as conn:
+        rows = conn.execute(text("""
+            SELECT r AS role, c.relname, p.privilege
+            FROM unnest(ARRAY['acceptor', 'shift_leader', 'dispatcher', 'inspector',
+                              'monitor', 'department', 'admin']) r
+            CROSS JOIN pg_class c
+            CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p(privilege)
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+              AND has_table_privilege(seatdesk_group(r), c.oid, p.privilege)
+            ORDER BY 1, 2, 3
+        """)).all()
+        sequences = conn.execute(text("""
+            SELECT count(*) FROM unnest(ARRAY['acceptor', 'admin', 'department']) r
+            CROSS JOIN pg_class c
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'S'
+              AND has_sequence_privilege(seatdesk_group(r), c.oid, 'USAGE')
+        """)).scalar()
+    writable = {(role, table) for role, table, _ in rows}
+    assert {role for role, _ in writable} <= {"admin"}, rows
+    assert {table for _, table in writable} <= {
+        "departments", "grids", "categories", "filing_conditions", "time_limits"
+    }, rows
+    assert sequences == 0
