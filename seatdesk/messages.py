@@ -65,6 +65,11 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "The embedded database server in {path} could not start: {reason}.",
         "内置数据库服务器（{path}）无法启动：{reason}。",
     ),
+    "case_busy": (
+        "Another seat is changing this case right now and has held it too long; try again "
+        "in a moment.",
+        "另一个坐席正在处理该案卷且长时间未完成，请稍后再试。",
+    ),
     "no_handling_limit": (
         "The case has no filing condition, so it has no handling time limit.",
         "案卷没有立案条件，无法确定处置时限。",
@@ -120,6 +125,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "field.latitude": ("Latitude", "纬度"),
     "field.source": ("Source", "问题来源"),
     "field.attachment": ("Attachment", "附件"),
+    "field.address": ("Address", "地址"),
+    "field.reporter": ("Reporter", "反映人"),
+    "field.reporter_phone": ("Reporter's phone", "联系电话"),
+    "field.urgency": ("Urgency", "紧急程度"),
     "problem.required": ("is required", "不能为空"),
     "problem.photo_required": (
         "at least one photo is needed to file a case (photo, description and location "
@@ -129,6 +138,11 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "problem.unknown": ("{value} is not known", "{value} 不存在"),
     "problem.not_image": ("the file is not an image that can be read", "文件不是可读取的图片"),
     "problem.too_large": ("the file is larger than {limit} MB", "文件超过 {limit} MB"),
+    "problem.too_long": ("is longer than {limit} characters", "超过 {limit} 个字"),
+    "problem.too_many": (
+        "more than {limit} at once or on one case", "一次或一个案卷超过 {limit} 张"
+    ),
+    "problem.bad_time": ("{value} is not a plausible time", "{value} 不是合理的时间"),
     "problem.out_of_range": ("{value} is out of range", "{value} 超出范围"),
     "problem.in_past": ("{value} is in the past", "{value} 早于当前时间"),
     "problem.not_under": (

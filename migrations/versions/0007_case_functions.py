@@ -108,6 +108,14 @@ BEGIN
         jsonb_build_object('field', p_field, 'problem', p_problem, 'values', p_values));
 END $$;
 
+CREATE FUNCTION seatdesk_check_length(p_field text, p_value text, p_limit integer)
+RETURNS void LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF length(p_value) > p_limit THEN
+        PERFORM seatdesk_invalid(p_field, 'too_long', jsonb_build_object('limit', p_limit));
+    END IF;
+END $$;
+
 -- The acting seat user: login, roles, department. Refused unless active. (The case
 -- functions inline the same lookup: a function call here costs a third of an action.)
 --
@@ -229,9 +237,19 @@ BEGIN
        OR coalesce(cardinality(p_taken), 0) <> n THEN
         PERFORM seatdesk_invalid('photo', 'not_image');
     END IF;
+    IF n > 20 OR n + (SELECT count(*) FROM attachments WHERE case_id = p_case_id) > 60 THEN
+        PERFORM seatdesk_invalid('photo', 'too_many', jsonb_build_object('limit', 20));
+    END IF;
     FOR i IN 1 .. n LOOP
-        IF p_data[i] IS NULL OR seatdesk_image_type(p_data[i]) IS NULL THEN
+        -- The database cannot decode images; it takes only what starts like one and is
+        -- big enough to hold a picture (the client decodes and thumbnails every photo).
+        IF p_data[i] IS NULL OR seatdesk_image_type(p_data[i]) IS NULL
+           OR octet_length(p_data[i]) < 64 THEN
             PERFORM seatdesk_invalid('photo', 'not_image');
+        END IF;
+        IF p_taken[i] IS NOT NULL AND NOT p_taken[i] BETWEEN '2000-01-01'::timestamptz
+                                                       AND clock_timestamp() + interval '1 day' THEN
+            PERFORM seatdesk_invalid('photo', 'bad_time', jsonb_build_object('value', p_taken[i]));
         END IF;
         IF octet_length(p_data[i]) > 20 * 1024 * 1024 THEN
             PERFORM seatdesk_invalid('photo', 'too_large', jsonb_build_object('limit', 20));
@@ -244,8 +262,11 @@ BEGIN
     WITH added AS (
         INSERT INTO attachments (case_id, step, filename, content_type, size, data, thumbnail,
                                  taken_at, uploaded_by, uploaded_at)
-        SELECT p_case_id, p_step, left(coalesce(p.name, ''), 255), seatdesk_image_type(p.data),
-               octet_length(p.data), p.data, p.thumb, p.taken, p_actor, now()
+        SELECT p_case_id, p_step,
+               -- a file name, never a path
+               left(regexp_replace(coalesce(p.name, ''), '^.*[/\\]', ''), 255),
+               seatdesk_image_type(p.data),
+               octet_length(p.data), p.data, p.thumb, p.taken, p_actor, clock_timestamp()
         FROM unnest(p_names, p_data, p_thumbs, p_taken) AS p(name, data, thumb, taken)
         RETURNING id
     )
@@ -259,7 +280,8 @@ CREATE FUNCTION seatdesk_create_case(
     p_case jsonb, p_photo_names text[] DEFAULT '{}', p_photo_data bytea[] DEFAULT '{}',
     p_photo_thumbs bytea[] DEFAULT '{}', p_photo_taken timestamptz[] DEFAULT '{}'
 ) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+SET lock_timeout = '10s' AS $$
 DECLARE
     me record;
     allowed text[];
@@ -273,7 +295,9 @@ DECLARE
     v_type text;
     v_parent integer;
     v_clock record;
-    v_now timestamptz := now();
+    -- The moment the function runs, not the moment its transaction began: an action
+    -- cannot be backdated by opening a transaction early.
+    v_now timestamptz := clock_timestamp();
     v_id bigint;
     v_number text;
 BEGIN
@@ -296,13 +320,18 @@ BEGIN
             'online', 'media', 'walk_in', 'inspection') THEN
         PERFORM seatdesk_invalid('source', 'unknown', jsonb_build_object('value', v_source));
     END IF;
+    PERFORM seatdesk_check_length('description', p_case ->> 'description', 4000);
+    PERFORM seatdesk_check_length('address', p_case ->> 'address', 500);
+    PERFORM seatdesk_check_length('reporter', p_case ->> 'reporter', 100);
+    PERFORM seatdesk_check_length('reporter_phone', p_case ->> 'reporter_phone', 40);
     IF v_urgency NOT IN ('ordinary', 'urgent') THEN
         PERFORM seatdesk_invalid('urgency', 'unknown', jsonb_build_object('value', v_urgency));
     END IF;
     IF v_category IS NULL THEN
         PERFORM seatdesk_invalid('category', 'required');
     END IF;
-    SELECT case_type, parent_id INTO v_type, v_parent FROM categories WHERE id = v_category;
+    SELECT case_type, parent_id INTO v_type, v_parent FROM categories
+    WHERE id = v_category AND active;
     IF v_type IS NULL OR v_parent IS NULL THEN
         PERFORM seatdesk_invalid('category', 'unknown', jsonb_build_object('value', v_category));
     END IF;
@@ -319,8 +348,11 @@ BEGIN
         PERFORM seatdesk_invalid('latitude', 'out_of_range', jsonb_build_object('value', v_lat));
     END IF;
     IF v_grid IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM grids g WHERE g.code = v_grid AND g.start_date <= current_date
-                              AND (g.end_date IS NULL OR g.end_date > current_date)) THEN
+        SELECT 1 FROM grids g
+        WHERE g.code = v_grid
+          AND g.start_date <= (v_now AT TIME ZONE seatdesk_centre_timezone())::date
+          AND (g.end_date IS NULL
+               OR g.end_date > (v_now AT TIME ZONE seatdesk_centre_timezone())::date)) THEN
         PERFORM seatdesk_invalid('location', 'unknown', jsonb_build_object('value', v_grid));
     END IF;
     v_clock := seatdesk_start_clock('register', v_urgency, v_condition, v_now);
@@ -349,6 +381,19 @@ BEGIN
     RETURN v_id;
 END $$;
 
+-- The year of a case number is the centre's year, whatever the session's time zone.
+CREATE OR REPLACE FUNCTION seatdesk_next_case_number(p_at timestamptz) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    y smallint := extract(year FROM p_at AT TIME ZONE seatdesk_centre_timezone())::smallint;
+    n integer;
+BEGIN
+    INSERT INTO case_number_counters AS c (year, last) VALUES (y, 1)
+    ON CONFLICT (year) DO UPDATE SET last = c.last + 1
+    RETURNING c.last INTO n;
+    RETURN y::text || lpad(n::text, 7, '0');
+END $$;
+
 CREATE FUNCTION seatdesk_check_condition(p_category integer, p_condition integer) RETURNS void
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -370,12 +415,16 @@ CREATE FUNCTION seatdesk_case_act(
     p_case_id bigint, p_expected_version integer, p_action text, p_note text DEFAULT NULL,
     p_args jsonb DEFAULT '{}'
 ) RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+-- A desk waiting for a case another transaction holds gets an answer, not a hang.
+SET lock_timeout = '10s' AS $$
 DECLARE
     me record;
     c cases%ROWTYPE;
     t record;
-    v_now timestamptz := now();
+    -- The moment the function runs, not the moment its transaction began: an action
+    -- cannot be backdated by opening a transaction early.
+    v_now timestamptz := clock_timestamp();
     v_note text := nullif(btrim(p_note), '');
     v_args jsonb := coalesce(p_args, '{}');
     v_data jsonb := '{}';
@@ -407,7 +456,7 @@ BEGIN
     IF NOT FOUND OR NOT seatdesk_may_see(me.roles, me.department, c.current_department) THEN
         PERFORM seatdesk_not_found('case', p_case_id::text);
     END IF;
-    IF c.version <> p_expected_version THEN
+    IF c.version IS DISTINCT FROM p_expected_version THEN
         PERFORM seatdesk_stale(p_case_id);
     END IF;
     SELECT w.next_state, w.roles, a.note_required, fs.stage AS from_stage,
@@ -427,6 +476,7 @@ BEGIN
     IF t.note_required AND v_note IS NULL THEN
         PERFORM seatdesk_invalid('note', 'required');
     END IF;
+    PERFORM seatdesk_check_length('note', v_note, 2000);
 
     -- What each action needs and changes besides the state.
     CASE p_action
@@ -441,7 +491,7 @@ BEGIN
             PERFORM seatdesk_invalid('location', 'required');
         END IF;
         SELECT case_type INTO c.case_type FROM categories
-        WHERE id = c.category_id AND parent_id IS NOT NULL;
+        WHERE id = c.category_id AND parent_id IS NOT NULL AND active;
         IF NOT FOUND THEN
             PERFORM seatdesk_invalid('category', 'unknown',
                                      jsonb_build_object('value', c.category_id));
@@ -601,7 +651,9 @@ END $$;
 -- 督办: recorded on the state the case is in while it is locked; the case itself does
 -- not change (no version).
 CREATE FUNCTION seatdesk_urge(p_case_id bigint, p_note text) RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+-- A desk waiting for a case another transaction holds gets an answer, not a hang.
+SET lock_timeout = '10s' AS $$
 DECLARE
     me record;
     c record;
@@ -634,8 +686,9 @@ BEGIN
     IF nullif(btrim(p_note), '') IS NULL THEN
         PERFORM seatdesk_invalid('note', 'required');
     END IF;
+    PERFORM seatdesk_check_length('note', btrim(p_note), 2000);
     INSERT INTO case_events (case_id, action, from_state, to_state, actor, at, note, data)
-    VALUES (c.id, 'urge', c.state, c.state, me.login, now(), btrim(p_note),
+    VALUES (c.id, 'urge', c.state, c.state, me.login, clock_timestamp(), btrim(p_note),
             jsonb_build_object('version', c.version));
     RETURN c.version;
 END $$;
@@ -645,7 +698,9 @@ CREATE FUNCTION seatdesk_add_photos(
     p_case_id bigint, p_step text, p_names text[], p_data bytea[], p_thumbs bytea[],
     p_taken timestamptz[], p_expected_version integer DEFAULT NULL
 ) RETURNS bigint[]
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+-- A desk waiting for a case another transaction holds gets an answer, not a hang.
+SET lock_timeout = '10s' AS $$
 DECLARE
     me record;
     c record;
@@ -683,7 +738,9 @@ END $$;
 
 -- After new grids are imported, the admin places the cases that lay outside every grid.
 CREATE FUNCTION seatdesk_place_cases(p_ids bigint[], p_codes text[]) RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+-- A desk waiting for a case another transaction holds gets an answer, not a hang.
+SET lock_timeout = '10s' AS $$
 DECLARE
     n integer;
 BEGIN
@@ -757,6 +814,52 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE p_status WHEN 'overdue' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END
 $$;
 
+-- Sessions no desk would keep: those of a disabled user, and a seat's transaction that
+-- holds cases (or the year's number counter) while idle for two minutes or open for
+-- ten. A desk's transactions last milliseconds; a psql session that opened one and
+-- walked away would otherwise keep those rows from every other desk and the sweep.
+-- Ending a session needs pg_signal_backend (migration 0010 grants it when it can).
+CREATE FUNCTION seatdesk_reap() RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    x record;
+    n integer := 0;
+    -- Tests (a superuser's session) may shorten the patience; nobody else may.
+    idle interval := CASE
+        WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+             AND coalesce(current_setting('seatdesk.reap_idle_after', true), '') <> ''
+        THEN current_setting('seatdesk.reap_idle_after', true)::interval
+        ELSE interval '2 minutes' END;
+BEGIN
+    FOR x IN
+        SELECT DISTINCT a.pid, a.usename FROM pg_stat_activity a
+        JOIN users u ON u.login = a.usename
+        WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+          AND (NOT u.active
+               OR EXISTS (
+                   SELECT 1 FROM pg_locks l
+                   WHERE l.pid = a.pid AND l.granted
+                     AND l.relation IN ('cases'::regclass, 'case_number_counters'::regclass)
+                     AND l.mode IN ('RowShareLock', 'RowExclusiveLock'))
+                  AND ((a.state LIKE 'idle in transaction%'
+                        AND a.state_change < clock_timestamp() - idle)
+                       OR a.xact_start < clock_timestamp() - interval '10 minutes'))
+    LOOP
+        BEGIN
+            IF pg_terminate_backend(x.pid) THEN
+                n := n + 1;
+                RAISE LOG 'seatdesk: ended session % of %, which held cases or was disabled',
+                    x.pid, x.usename;
+            END IF;
+        EXCEPTION WHEN insufficient_privilege THEN
+            RAISE WARNING 'seatdesk: cannot end session % of %: grant pg_signal_backend to '
+                          'the schema owner', x.pid, x.usename;
+            RETURN n;
+        END;
+    END LOOP;
+    RETURN n;
+END $$;
+
 -- The sweep any seat's scheduler runs: its time is the moment it starts, whoever runs
 -- it and whenever its transaction began. It answers how many cases it flagged that the
 -- caller may see.
@@ -775,6 +878,7 @@ BEGIN
         PERFORM seatdesk_fail('SD401', format('%s is not an active seat user', seatdesk_actor()),
                               jsonb_build_object('login', seatdesk_actor()));
     END IF;
+    PERFORM seatdesk_reap();
     ids := seatdesk_sweep_flag(clock_timestamp());
     IF seatdesk_may_see(me.roles, me.department, '') THEN
         RETURN cardinality(ids);
@@ -800,6 +904,7 @@ PRIVATE_FUNCTIONS = [
     "seatdesk_store_photos(bigint, text, text, text[], bytea[], bytea[], timestamptz[])",
     "seatdesk_sweep_deadlines_at(timestamptz)",
     "seatdesk_sweep_flag(timestamptz)",
+    "seatdesk_reap()",
     "seatdesk_next_case_number(timestamptz)",
     "seatdesk_check_condition(integer, integer)",
 ]
@@ -897,6 +1002,7 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION seatdesk_status_rank(text)")
     for fn in (
         "seatdesk_image_type(bytea)",
+        "seatdesk_check_length(text, text, integer)",
         "seatdesk_not_found(text, text)",
         "seatdesk_may_act(text[], text, text[], text)",
         "seatdesk_may_see(text[], text, text)",

@@ -209,7 +209,7 @@ def upgrade() -> None:
     # Sets a login's password from a verifier; no error of it can quote the verifier.
     op.execute("""
         CREATE FUNCTION seatdesk_store_verifier(p_login text, p_verifier text) RETURNS void
-        LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+        LANGUAGE plpgsql SET search_path = public, pg_temp SET lock_timeout = '5s' AS $$
         BEGIN
             IF NOT seatdesk_scram_verifier_ok(p_verifier) THEN
                 RAISE EXCEPTION 'a password must be stored as a well-formed SCRAM-SHA-256 '
@@ -218,7 +218,12 @@ def upgrade() -> None:
             END IF;
             BEGIN
                 EXECUTE format('ALTER ROLE %I PASSWORD %L', p_login, p_verifier);
-            EXCEPTION WHEN OTHERS THEN
+            -- A cancel or a statement timeout is no OTHERS: caught by name, so that the
+            -- statement with the verifier never reaches the log as an error's context.
+            EXCEPTION WHEN query_canceled THEN
+                RAISE EXCEPTION 'the password change of % was cancelled', p_login
+                    USING ERRCODE = 'query_canceled';
+            WHEN OTHERS THEN
                 RAISE EXCEPTION 'the password of % could not be set: %', p_login, SQLERRM
                     USING ERRCODE = SQLSTATE;
             END;
@@ -270,7 +275,8 @@ def upgrade() -> None:
             problem text;
         BEGIN
             IF p_login IS NULL OR p_login !~ '^[a-z][a-z0-9_]{0,39}$'
-               OR p_login LIKE 'seatdesk\\_%' OR p_login LIKE 'pg\\_%' THEN
+               OR p_login LIKE 'seatdesk\\_%' OR p_login LIKE 'pg\\_%'
+               OR p_login LIKE 'sd\\_%' THEN
                 RAISE EXCEPTION 'invalid user name %', p_login
                     USING ERRCODE = '22023', COLUMN = 'login', CONSTRAINT = 'bad_login';
             END IF;

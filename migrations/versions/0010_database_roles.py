@@ -73,6 +73,11 @@ BEGIN
         END IF;
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = new_name) THEN
             EXECUTE format('CREATE ROLE %I NOLOGIN', new_name);
+        ELSIF (SELECT rolcanlogin OR rolsuper FROM pg_roles WHERE rolname = new_name) THEN
+            -- Someone made a login of that name beforehand (an admin seat of another
+            -- database, say): it must never become this database's group.
+            RAISE EXCEPTION 'role % already exists and can log in; it cannot be a group of '
+                            'database %: drop or rename it first', new_name, db;
         END IF;
         FOR x IN
             SELECT c.oid::regclass::text AS obj, c.relkind, a.privilege_type
@@ -153,6 +158,12 @@ BEGIN
     -- The owner: NOLOGIN, no superuser; it creates and manages the seat logins.
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = owner_role) THEN
         EXECUTE format('CREATE ROLE %I NOLOGIN NOSUPERUSER CREATEROLE', owner_role);
+    ELSIF (SELECT rolcanlogin OR rolsuper FROM pg_roles WHERE rolname = owner_role)
+          OR EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
+                     WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = owner_role)
+                       AND r.rolname <> current_user) THEN
+        RAISE EXCEPTION 'role % already exists as a login or with members; it cannot own '
+                        'database %: drop or rename it first', owner_role, db;
     END IF;
     EXECUTE format('GRANT %I TO %I', owner_role, current_user);
     FOREACH r IN ARRAY {ROLE_ARRAY} LOOP
@@ -164,9 +175,11 @@ BEGIN
     IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
        OR pg_has_role(current_user, 'pg_signal_backend', 'USAGE WITH ADMIN OPTION') THEN
         EXECUTE format('GRANT pg_signal_backend TO %I', owner_role);
+        -- The sweep ends stuck seat sessions: it must see every session's state.
+        EXECUTE format('GRANT pg_read_all_stats TO %I', owner_role);
     ELSE
-        RAISE WARNING 'grant pg_signal_backend to % so that disabling a user ends its sessions',
-            owner_role;
+        RAISE WARNING 'grant pg_signal_backend and pg_read_all_stats to % so that disabled '
+                      'users and stuck seat sessions can be ended', owner_role;
     END IF;
     EXECUTE format('GRANT CREATE, USAGE ON SCHEMA public TO %I', owner_role);
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', db, owner_role);

@@ -98,6 +98,8 @@ def refusal(
         except ValueError:
             detail = {}
         return _BY_CODE[code](detail)
+    if code == "55P03":  # lock_not_available: the functions' lock_timeout ran out
+        return Problem("case_busy")
     if code == "42501":  # insufficient_privilege
         return PermissionDenied(action=action, roles=roles, allowed=allowed)
     if code == "42704" and subject is not None:  # undefined_object

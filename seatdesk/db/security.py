@@ -25,8 +25,9 @@ _SCRAM_ITERATIONS = 4096
 
 
 def valid_login(login: str) -> bool:
-    """Logins are PostgreSQL role names we never have to quote, and never a group name."""
-    return bool(_LOGIN_RE.match(login)) and not login.startswith(("seatdesk_", "pg_"))
+    """Logins are PostgreSQL role names we never have to quote, and never the name of a
+    group or owner any seatdesk database may need (``seatdesk_…``, ``sd_…``)."""
+    return bool(_LOGIN_RE.match(login)) and not login.startswith(("seatdesk_", "sd_", "pg_"))
 
 
 def scram_verifier(password: str, *, salt: bytes | None = None) -> str:

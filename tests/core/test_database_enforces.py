@@ -7,17 +7,26 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from seatdesk.db.calls import call
 from seatdesk.db.engine import ServerAddress, connect, session_factory
 from seatdesk.db.workflow_table import action_rows, state_rows, transition_rows
 from seatdesk.demo import DemoResult
-from seatdesk.domain.glossary import Source, State
-from seatdesk.errors import InvalidTransition, NotFound, PermissionDenied, StaleCase
-from seatdesk.services import cases, catalogue
+from seatdesk.domain.glossary import Role, Source, State
+from seatdesk.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    StaleCase,
+    ValidationError,
+)
+from seatdesk.services import cases, catalogue, users
 from seatdesk.services.photos import Photo
 from tests.core.conftest import LOGIN, png
 
@@ -302,3 +311,83 @@ def test_no_seat_group_holds_a_write_privilege_but_the_admins_on_reference_data(
         "departments", "grids", "categories", "filing_conditions", "time_limits"
     }, rows
     assert sequences == 0
+
+
+def test_an_action_cannot_be_backdated_by_opening_a_transaction_early(
+    engines: dict[str, Engine],
+) -> None:
+    case_id = _open_case(engines["acceptor1"])
+    with engines["acceptor1"].begin() as conn:
+        began = conn.execute(text("SELECT now()")).scalar()
+        conn.execute(text("SELECT pg_sleep(1.2)"))
+        conn.execute(text("SELECT seatdesk_case_act(:i, 1, 'request_verify', NULL, '{}')"),
+                     {"i": case_id})
+    at = _scalar(engines["acceptor1"], "SELECT max(at) FROM case_events WHERE case_id = :i",
+                 i=case_id)
+    assert (at - began).total_seconds() >= 1.2  # type: ignore[operator]
+
+
+def test_a_case_held_by_an_idle_transaction_is_busy_then_freed_by_the_sweep(
+    engines: dict[str, Engine], owner_engine: Engine
+) -> None:
+    """A seat that opens a transaction, locks a case and walks away: the other desks get
+    "busy" within seconds, not a hang, and the next sweep ends that session."""
+    case_id = _open_case(engines["acceptor1"])
+    holder = engines["inspector1"].connect()
+    holder.execute(text("SELECT seatdesk_urge(:i, '占住不放')"), {"i": case_id})
+    try:
+        with pytest.raises(Problem) as err, session_factory(engines["acceptor1"]).begin() as s:
+            cases.request_verify(s, case_id=case_id, expected_version=1)
+        assert err.value.key == "case_busy"
+        time.sleep(1.0)
+        with owner_engine.begin() as conn:
+            conn.execute(text("SET LOCAL seatdesk.act_as = 'leader1'"))
+            conn.execute(text("SET LOCAL seatdesk.reap_idle_after = '0.5 seconds'"))
+            conn.execute(text("SELECT seatdesk_sweep_deadlines()"))
+        time.sleep(0.5)
+        with pytest.raises(DBAPIError):
+            holder.execute(text("SELECT 1"))
+        with session_factory(engines["acceptor1"]).begin() as s:
+            cases.request_verify(s, case_id=case_id, expected_version=1)
+    finally:
+        holder.invalidate()
+        holder.close()
+
+
+def test_inputs_have_limits(engines: dict[str, Engine]) -> None:
+    case_id = _open_case(engines["acceptor1"])
+    with pytest.raises(ValidationError) as err, \
+            session_factory(engines["inspector1"]).begin() as s:
+        cases.urge(s, case_id=case_id, note="催" * 3000)
+    assert (err.value.field, err.value.problem) == ("note", "too_long")
+    for data, name in ((b"BM", "x.bmp"), (b"\x89PNG\r\n\x1a\n" + b"<html>", "y.png")):
+        with pytest.raises(ValidationError) as err, \
+                session_factory(engines["acceptor1"]).begin() as s:
+            _raw_photo(s, case_id, name, data)
+        assert err.value.problem == "not_image"
+    with engines["acceptor1"].begin() as conn:
+        conn.execute(
+            text("SELECT seatdesk_add_photos(:i, 'report', ARRAY['../../etc/cron.d/x.png'], "
+                 "ARRAY[:d], ARRAY[NULL::bytea], ARRAY[NULL::timestamptz])"),
+            {"i": case_id, "d": png()},
+        )
+    names = _scalar(engines["acceptor1"], "SELECT string_agg(filename, ',' ORDER BY id) "
+                    "FROM attachments WHERE case_id = :i", i=case_id)
+    assert names == "a.png,x.png"
+    with pytest.raises(StaleCase), session_factory(engines["acceptor1"]).begin() as s:
+        call(s, "SELECT seatdesk_case_act(:i, NULL, 'request_verify', NULL, '{}')",
+             {"i": case_id})
+
+
+def _raw_photo(s: Any, case_id: int, name: str, data: bytes) -> None:
+    """A photo sent to the database as a hostile client would: no decoding first."""
+    call(s, "SELECT seatdesk_add_photos(:i, 'report', ARRAY[:n], ARRAY[:d], "
+         "ARRAY[NULL::bytea], ARRAY[NULL::timestamptz])", {"i": case_id, "n": name, "d": data})
+
+
+def test_nobody_can_squat_the_names_of_another_databases_roles(
+    engines: dict[str, Engine],
+) -> None:
+    for login in ("sd_training_schema_owner", "sd_training_admin", "seatdesk_x"):
+        with pytest.raises(ValidationError), session_factory(engines["admin1"]).begin() as s:
+            users.add_user(s, login=login, password="Squat!Pass123", roles=[Role.ACCEPTOR])

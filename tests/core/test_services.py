@@ -94,9 +94,11 @@ def test_dispatch_checks_the_department_and_sets_the_standard_deadline(desk: Des
     detail = queues.get_case(desk.session, case_id)
     assert detail.current_department == "SZ"
     # 0101 上水井盖, first condition: 2 紧急工作时, round the clock.
-    assert detail.stage_deadline == desk.now() + timedelta(hours=2) == preview
-    assert detail.deadline_status is DeadlineStatus.NORMAL
     dispatched = queues.timeline(desk.session, case_id)[-1]
+    # The clock starts at the moment of the action (the preview a moment before it).
+    assert detail.stage_deadline == dispatched.at + timedelta(hours=2)
+    assert abs(detail.stage_deadline - preview) < timedelta(seconds=30)
+    assert detail.deadline_status is DeadlineStatus.NORMAL
     assert dispatched.data["deadline"] == detail.stage_deadline.isoformat()
 
 
@@ -152,18 +154,22 @@ def test_postponement_pauses_until_the_resume_date(desk: Desk) -> None:
     with pytest.raises(ValidationError):
         desk.perform(Role.DEPARTMENT, Action.REQUEST_POSTPONEMENT, case_id,
                      resume_on=date.today())
-    left = queues.get_case(desk.session, case_id).stage_deadline - desk.now()
+    due = queues.get_case(desk.session, case_id).stage_deadline
     desk.perform(Role.DEPARTMENT, Action.REQUEST_POSTPONEMENT, case_id, resume_on=resume_on)
     desk.perform(Role.SHIFT_LEADER, Action.APPROVE, case_id)
     detail = queues.get_case(desk.session, case_id)
     assert detail.state is State.POSTPONED and detail.resume_on == resume_on
-    # The clock stops until the resume date and gives back what was left (2 紧急工作时).
+    # The clock stops when the approval is given and gives back what was left then, in
+    # whole minutes of its unit (2 紧急工作时), from the resume date on.
+    approved = queues.timeline(desk.session, case_id)[-1].at
+    left = timedelta(minutes=(due - approved) // timedelta(minutes=1))
     restart = datetime.combine(resume_on, time(0, 0), tzinfo=detail.stage_deadline.tzinfo)
     assert detail.stage_deadline == restart + left
     desk.perform(Role.DEPARTMENT, Action.RESUME, case_id)
     assert desk.state(case_id) is State.HANDLING
-    # Resumed early: the clock runs again from now with what was left.
-    assert queues.get_case(desk.session, case_id).stage_deadline == desk.now() + left
+    # Resumed early: the clock runs again from that moment with what was left.
+    resumed = queues.timeline(desk.session, case_id)[-1].at
+    assert queues.get_case(desk.session, case_id).stage_deadline == resumed + left
 
 
 def test_rework_counts_and_keeps_the_department(desk: Desk) -> None:

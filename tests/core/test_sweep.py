@@ -53,7 +53,9 @@ def test_a_new_stage_starts_a_fresh_clock_and_status(desk: Desk) -> None:
     desk.perform(Role.ACCEPTOR, Action.REQUEST_VERIFY, case_id)
     detail = queues.get_case(desk.session, case_id)
     assert detail.deadline_status is DeadlineStatus.NORMAL
-    assert detail.stage_deadline == desk.now() + timedelta(hours=1)  # verify: 1 hour
+    started = desk.scalar("SELECT stage_started_at FROM cases WHERE id = :i", i=case_id)
+    assert detail.stage_deadline == started + timedelta(hours=1)  # verify: 1 hour
+    assert started >= desk.now()  # the moment of the action, not of its transaction
 
 
 def test_every_seat_may_sweep(desk: Desk) -> None:
