@@ -531,8 +531,8 @@ BEGIN
         END IF;
         c.pending_request := jsonb_build_object('kind', 'extension', 'deadline',
             CASE WHEN c.stage_limit_unit IS NOT NULL AND c.clock_start IS NOT NULL THEN
-                seatdesk_add_working(c.clock_start, c.allowance_minutes + c.stage_limit_minutes,
-                                     c.stage_limit_unit) END);
+                seatdesk_iso(seatdesk_add_working(c.clock_start,
+                    c.allowance_minutes + c.stage_limit_minutes, c.stage_limit_unit)) END);
     WHEN 'request_return' THEN
         c.pending_request := jsonb_build_object('kind', 'return');
     WHEN 'request_postponement' THEN
@@ -626,7 +626,8 @@ BEGIN
     IF v_clock_changed THEN
         c.deadline_status := seatdesk_deadline_status(v_now, c.stage_deadline, c.warning_at);
         IF c.stage_deadline IS NOT NULL THEN
-            v_data := v_data || jsonb_build_object('deadline', c.stage_deadline);
+            -- Written as Python's isoformat() writes it, like every time in event data.
+            v_data := v_data || jsonb_build_object('deadline', seatdesk_iso(c.stage_deadline));
         END IF;
     END IF;
 
