@@ -59,12 +59,16 @@ def test_a_wrong_password_is_one_sentence_and_the_dialog_stays(login_dialog, qtb
     qtbot.waitUntil(dialog.message_label.isVisible, timeout=10_000)
     assert str(ConnectionProblem("login_failed", login="acceptor1")) == dialog.message_label.text()
     assert dialog.isVisible() and dialog.login_button.isEnabled()
-    # Retrying with the right password works in the same dialog.
+    # The cursor waits in the password field, 登录 is the default button: typing the
+    # right password and pressing Enter logs in (it used to quit the app).
+    assert dialog.login_button.isDefault()
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.password_edit, timeout=5_000)
     dialog.password_edit.clear()
     type_text(dialog.password_edit, seeded.passwords["acceptor1"])
     with qtbot.waitSignal(dialog.sig_logged_in, timeout=10_000) as blocker:
-        qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
     blocker.args[0].engine.dispose()
+    assert dialog.result() == dialog.DialogCode.Accepted
 
 
 def test_a_disabled_account_is_told_so(login_dialog, qtbot, owner: Owner):

@@ -143,7 +143,12 @@ class LoginDialog(QDialog):
         self.retry_button = QPushButton(self.tr("Retry connecting"))
         self.buttons.addButton(self.login_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.retry_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        # While 登录 is disabled Qt would make another button the default and leave it so:
+        # the next Enter after a wrong password would then quit. Only 登录 is default.
+        for button in (cancel, self.retry_button):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self.retry_button.hide()  # after addButton, which shows its buttons
         layout.addWidget(self.buttons)
         (self.password_edit if user else self.user_edit).setFocus()
@@ -264,6 +269,8 @@ class LoginDialog(QDialog):
         self.password_edit.setEnabled(not working)
         if working:
             self.message_label.hide()
+        else:
+            self.login_button.setDefault(True)
 
     def _show_message(self, text: str) -> None:
         self.message_label.setText(text)
