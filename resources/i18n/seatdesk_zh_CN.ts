@@ -238,6 +238,21 @@
       <source>Created</source>
       <translation>创建</translation>
     </message>
+    <message>
+      <location filename="../../ui/widgets/case_detail.py" line="298" />
+      <source>Deadline light</source>
+      <translation>亮灯</translation>
+    </message>
+    <message>
+      <location filename="../../ui/widgets/case_detail.py" line="299" />
+      <source>Deadline recomputed</source>
+      <translation>时限重算</translation>
+    </message>
+    <message>
+      <location filename="../../ui/widgets/case_detail.py" line="305" />
+      <source>System</source>
+      <translation>系统</translation>
+    </message>
   </context>
   <context>
     <name>CaseQueueWidget</name>

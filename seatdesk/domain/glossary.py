@@ -170,6 +170,9 @@ CREATE_ACTION = "create"
 FLAG_ACTION = "flag"
 RECOMPUTE_ACTION = "deadline_recomputed"
 SYSTEM_ACTIONS = frozenset({FLAG_ACTION, RECOMPUTE_ACTION})
+#: The actor of what the database does by itself (the sweep's flags), whoever's desk
+#: happened to run it.
+SYSTEM_ACTOR = "system"
 
 
 class Source(StrEnum):

@@ -40,6 +40,9 @@ def test_chinese_by_default_and_english_on_request(qtbot, monkeypatch):
     try:
         assert QCoreApplication.translate("CaseTableModel", "Time left") == "剩余时间"
         assert label(State.PRE_REGISTERED) == "已预立案"
+        # What the database does by itself reads as the system's, in Chinese.
+        assert QCoreApplication.translate("CaseDetailWidget", "Deadline light") == "亮灯"
+        assert QCoreApplication.translate("CaseDetailWidget", "System") == "系统"
     finally:
         for t in translators:
             app.removeTranslator(t)

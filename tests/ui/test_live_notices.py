@@ -58,6 +58,17 @@ def test_a_case_the_sweep_turns_red_shows_red_on_an_open_desk_within_two_seconds
     assert time.monotonic() - started < 2.0
     cell = model.index(model.row_of(case_id), Column.DEADLINE_STATUS)
     assert model.data(cell, Qt.ItemDataRole.BackgroundRole) == QColor("#e53935")
+    # Its timeline says who did it in the desk's words, not the database's: the system
+    # (系统) turned on the light (亮灯), whoever's desk ran the sweep.
+    panel = window.show_panel(Role.ACCEPTOR)
+    panel.open_case(case_id)
+    timeline = panel.detail.timeline
+    qtbot.waitUntil(lambda: timeline.topLevelItemCount() >= 2, timeout=10_000)
+    last = timeline.topLevelItem(timeline.topLevelItemCount() - 1)
+    assert (last.text(1), last.text(2)) == (
+        panel.detail.tr("Deadline light"), panel.detail.tr("System")
+    )
+    assert "flag" not in last.text(1) and last.text(2) != "system"
 
 
 def test_a_department_added_by_the_owner_reaches_an_open_desk(

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from seatdesk.domain import workflow
-from seatdesk.domain.glossary import CREATE_ACTION, Action, State
+from seatdesk.domain.glossary import (
+    CREATE_ACTION,
+    FLAG_ACTION,
+    RECOMPUTE_ACTION,
+    SYSTEM_ACTOR,
+    Action,
+    State,
+)
 from seatdesk.services import photos as photo_service
 from seatdesk.services import queues
 from seatdesk.services.common import CaseId, ChangeSet
@@ -285,12 +292,21 @@ class CaseDetailWidget(QWidget):
 
     def _show_timeline(self, events: list[TimelineEvent]) -> None:
         self.timeline.clear()
+        # The events no seat takes: the case's opening, the sweep's flags (by the
+        # database itself, actor "system") and recomputed deadlines.
+        system_actions = {
+            CREATE_ACTION: self.tr("Created"),
+            FLAG_ACTION: self.tr("Deadline light"),
+            RECOMPUTE_ACTION: self.tr("Deadline recomputed"),
+        }
         for e in events:
-            action = label(Action(e.action)) if e.action in Action.__members__.values() else (
-                self.tr("Created") if e.action == CREATE_ACTION else e.action
-            )
+            if e.action in Action.__members__.values():
+                action = label(Action(e.action))
+            else:
+                action = system_actions.get(e.action, e.action)
+            actor = self.tr("System") if e.actor == SYSTEM_ACTOR else e.actor
             item = QTreeWidgetItem(
-                [format_time(e.at), action, e.actor, label(e.to_state), e.note or ""]
+                [format_time(e.at), action, actor, label(e.to_state), e.note or ""]
             )
             self.timeline.addTopLevelItem(item)
         for column in range(4):
