@@ -19,6 +19,11 @@ from pathlib import Path
 
 import pytest
 from psycopg2 import sql
+
+# The README's test command works as written on a machine with no screen: with no
+# display to draw on, Qt draws offscreen (set before any QApplication exists).
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from sqlalchemy import Engine, create_engine, text
 
 from seatdesk.db import embedded, migrate
