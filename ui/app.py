@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from ui.background import BackgroundJobs
 from ui.desk import open_desk
 from ui.dialogs.login_dialog import LoginDialog
+from ui.gui_thread_gc import GuiThreadCollector
 from ui.i18n import LANGUAGES, install_translators
 from ui.main_window import MainWindow
 from ui.tasks import TaskManager
@@ -47,10 +48,13 @@ def run(argv: list[str]) -> int:
     QCoreApplication.setApplicationName("seatdesk")
     install_translators(app, args.lang)
     _quit_on_signals(app)
+    collector = GuiThreadCollector(app)  # before any worker thread starts
+    app.aboutToQuit.connect(collector.stop)
     login_tasks = TaskManager()
     dialog = LoginDialog(login_tasks, user=args.user)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.login() is None:
         login_tasks.shutdown()
+        collector.stop()
         return 1
     login = dialog.login()
     assert login is not None

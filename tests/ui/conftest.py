@@ -22,10 +22,19 @@ from seatdesk.services import cases
 from seatdesk.services.common import CaseId
 from tests.core.conftest import LOGIN, png, seeded  # noqa: F401 - the session fixture
 from ui.desk import Desk, log_in, open_desk
+from ui.gui_thread_gc import GuiThreadCollector
 from ui.main_window import MainWindow
 from ui.tasks import TaskManager
 
 __all__ = ["LOGIN", "png"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _gc_on_the_gui_thread(qapp: Any) -> Iterator[None]:
+    """As in the app: cycles are collected on the GUI thread, never in a worker."""
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
 
 
 @pytest.fixture(scope="session", autouse=True)
