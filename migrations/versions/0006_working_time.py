@@ -603,7 +603,7 @@ def downgrade() -> None:
         op.execute(f"DROP FUNCTION {fn}")
     op.execute("DELETE FROM centre_settings WHERE key = 'timezone'")
     op.execute(f"GRANT INSERT, UPDATE, DELETE ON {CALENDAR_TABLES} TO seatdesk_admin")
-    op.execute("GRANT UPDATE ON cases TO seatdesk_admin")
-    op.execute("GRANT INSERT ON case_events TO seatdesk_admin")
+    # The admin's direct UPDATE on cases and INSERT on case_events (0003) are not given
+    # back: a downgrade fails closed, and recomputation at 0005 is the owner's to run.
     op.drop_table("working_periods")
     op.drop_table("calendar_statutory")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from seatdesk.db.engine import ServerAddress, connect
-from ui.dialogs.login_dialog import FIRST_WAIT_S, LoginThrottle, is_refused_login
+from ui.dialogs.login_dialog import FIRST_WAIT_S, LoginThrottle, is_refused_login, show_wait
 from ui.dialogs.parts import message_label
 from ui.tasks import CallOp, TaskManager
 
@@ -149,16 +149,6 @@ class LockDialog(QDialog):
 
     @Slot()
     def _on_wait_timer_timeout(self) -> None:
-        left = self.throttle.seconds_left()
-        if left:
-            self.wait_label.setText(
-                self.tr("Too many failed attempts in a row: try again in {seconds} s.").format(
-                    seconds=left
-                )
-            )
-            self.wait_label.show()
-            self.unlock_button.setEnabled(False)
-            return
-        self._wait_timer.stop()
-        self.wait_label.hide()
-        self.unlock_button.setEnabled(True)
+        message = self.tr("Too many failed attempts in a row: try again in {seconds} s.")
+        if not show_wait(self.throttle, self.wait_label, self.unlock_button, message):
+            self._wait_timer.stop()

@@ -78,6 +78,18 @@ class LoginThrottle:
         return max(0, math.ceil(self._until - self._clock()))
 
 
+def show_wait(throttle: LoginThrottle, label: QLabel, button: QPushButton, message: str) -> bool:
+    """While ``throttle`` says wait: ``message`` (with ``{seconds}``) in ``label`` and
+    ``button`` disabled; the login and the lock dialog both show it so. True while
+    waiting."""
+    left = throttle.seconds_left()
+    if left:
+        label.setText(message.format(seconds=left))
+    label.setVisible(bool(left))
+    button.setEnabled(not left)
+    return bool(left)
+
+
 class LoginDialog(QDialog):
     """Asks for the seat's credentials; ``login()`` is the result once accepted."""
 
@@ -184,19 +196,9 @@ class LoginDialog(QDialog):
 
     @Slot()
     def _on_wait_timer_timeout(self) -> None:
-        left = self.throttle.seconds_left()
-        if left:
-            self.wait_label.setText(
-                self.tr("Too many failed logins in a row: try again in {seconds} s.").format(
-                    seconds=left
-                )
-            )
-            self.wait_label.show()
-            self.login_button.setEnabled(False)
-            return
-        self._wait_timer.stop()
-        self.wait_label.hide()
-        self.login_button.setEnabled(True)
+        message = self.tr("Too many failed logins in a row: try again in {seconds} s.")
+        if not show_wait(self.throttle, self.wait_label, self.login_button, message):
+            self._wait_timer.stop()
 
     @Slot()
     def _on_retry_clicked(self) -> None:
