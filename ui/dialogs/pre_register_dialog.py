@@ -113,7 +113,9 @@ class PreRegisterDialog(ActionDialog):
             )
             item.setData(0, Qt.ItemDataRole.UserRole, int(d.id))
             self.duplicates.addTopLevelItem(item)
-        self.duplicates.setCurrentItem(self.duplicates.topLevelItem(0))
+        first = self.duplicates.topLevelItem(0)
+        if first is not None:
+            self.duplicates.setCurrentItem(first)
         self.duplicates.show()
         self.merge_button.show()
 

@@ -273,8 +273,9 @@ class CaseDetailWidget(QWidget):
     def _show_photos(self, photos: list[PhotoInfo]) -> None:
         while self.photos_row.count() > 1:
             item = self.photos_row.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for i, photo in enumerate(photos):
             button = QToolButton()
             button.setObjectName(f"photo_{photo.id}")

@@ -18,6 +18,7 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -107,8 +108,9 @@ class CaseQueueWidget(QWidget):
         self.category_filter.setEditable(True)
         self.category_filter.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         completer = self.category_filter.completer()
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
+        if completer is not None:  # an editable combo box always has one
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.grid_filter = QLineEdit()
         self.grid_filter.setPlaceholderText(self.tr("Grid code"))
         self.grid_filter.setMaximumWidth(150)
