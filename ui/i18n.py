@@ -1,12 +1,12 @@
 """The interface's language: Chinese by default through Qt's translation system.
 
 Source strings are English (``tr()``); ``resources/i18n/seatdesk_zh_CN.ts`` holds the
-Chinese, kept with ``pyside6-lupdate``. The compiled ``.qm`` is not in git: it is built
-here at start-up with the ``lrelease`` that ships inside PySide6 whenever it is missing
-or older than its ``.ts``, next to it when that folder is writable and in the user's
-cache otherwise. A wheel carries the ``.ts`` in the package ``seatdesk_resources``
-(``resources/`` installed under that name, as ``migrations/`` is); a checkout uses
-``resources/i18n`` directly.
+Chinese, kept with ``python scripts/update_translations.py`` (lupdate, no source
+locations). The compiled ``.qm`` is not in git: it is built here at start-up with the
+``lrelease`` that ships inside PySide6 whenever it is missing or older than its ``.ts``,
+next to it when that folder is writable and in the user's cache otherwise. A wheel
+carries the ``.ts`` in the package ``seatdesk_resources`` (``resources/`` installed under
+that name, as ``migrations/`` is); a checkout uses ``resources/i18n`` directly.
 """
 
 from __future__ import annotations
