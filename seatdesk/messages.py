@@ -401,3 +401,16 @@ _CATALOG.update({
         "网格 {code} 于 {on} 停用；新网格：{new}。",
     ),
 })
+
+
+# ---- The command line itself (seatdesk.cli.common): a word that is no command
+_CATALOG.update({
+    "cli.unknown_command": (
+        "`{program}` has no command `{word}`; did you mean `{program} {match}`?",
+        "`{program}` 没有 `{word}` 命令；您是否要输入 `{program} {match}`？",
+    ),
+    "cli.unknown_command_list": (
+        "`{program}` has no command `{word}`; its commands are {commands}.",
+        "`{program}` 没有 `{word}` 命令；可用的命令有：{commands}。",
+    ),
+})
