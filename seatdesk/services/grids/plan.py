@@ -165,9 +165,6 @@ def _attributes(
                     None if note is None else str(note), given_area)
 
 
-# ---- The existing grids
-
-
 # ---- Comparing with the stored grids and checking
 
 
