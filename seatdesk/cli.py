@@ -29,6 +29,7 @@ from seatdesk.db.engine import ServerAddress, connect, session_factory, translat
 from seatdesk.db.server import open_database, server_address, status
 from seatdesk.domain.glossary import Role
 from seatdesk.errors import ConnectionProblem, SeatdeskError
+from seatdesk.terms import term
 
 console = Console()
 err_console = Console(stderr=True)
@@ -215,7 +216,7 @@ def _print_accounts(passwords: dict[str, str]) -> None:
     roles = {u.login: u for u in demo_users()}
     for login, password in passwords.items():
         u = roles[login]
-        table.add_row(login, password, f"{u.role.zh} {u.department or ''}".strip())
+        table.add_row(login, password, f"{term(u.role)} {u.department or ''}".strip())
     console.print(table)
 
 

@@ -769,22 +769,6 @@
 <context>
     <name>RejectDialog</name>
     <message>
-        <source>Not a city management matter</source>
-        <translation>不属于城管范围</translation>
-    </message>
-    <message>
-        <source>Duplicate report</source>
-        <translation>重复上报</translation>
-    </message>
-    <message>
-        <source>False report</source>
-        <translation>虚假上报</translation>
-    </message>
-    <message>
-        <source>Not enough information</source>
-        <translation>信息不全</translation>
-    </message>
-    <message>
         <source>— choose —</source>
         <translation>— 请选择 —</translation>
     </message>

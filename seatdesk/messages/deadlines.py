@@ -48,4 +48,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the case is already overdue; an extension must be asked before the deadline",
         "案卷已超期，须在期限届满前申请延期",
     ),
+    # How long until a deadline, as a queue shows it.
+    "time_left.days": ("{days}d {hours}h", "{days}天{hours}小时"),
+    "time_left.hours": ("{hours}h {minutes}m", "{hours}小时{minutes}分"),
+    "time_left.minutes": ("{minutes}m", "{minutes}分钟"),
 }

@@ -26,6 +26,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.reporter": ("Reporter", "反映人"),
     "field.reporter_phone": ("Reporter's phone", "联系电话"),
     "field.urgency": ("Urgency", "紧急程度"),
+    "field.collector": ("Collector", "信息采集员"),
+    "field.reply": ("Collector's reply", "采集员答复"),
     "problem.required": ("is required", "不能为空"),
     "problem.unknown": ("{value} is not known", "{value} 不存在"),
     "problem.not_image": ("the file is not an image that can be read", "文件不是可读取的图片"),
