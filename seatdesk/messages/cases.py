@@ -33,4 +33,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "problem.same_case": ("a case cannot be merged into itself", "案卷不能与自身合并"),
     "problem.not_open": ("case {value} is not open", "案卷 {value} 不在办理中"),
+    # The evidence an action recorded, as the timeline shows it.
+    "timeline.collector": ("collector: {name}", "信息采集员：{name}"),
+    "timeline.reply": ("reply: {reply}", "采集员答复：{reply}"),
+    "timeline.separator": ("; ", "；"),
 }

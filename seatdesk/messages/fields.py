@@ -29,6 +29,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.collector": ("Collector", "信息采集员"),
     "field.reply": ("Collector's reply", "采集员答复"),
     "problem.required": ("is required", "不能为空"),
+    "problem.action_photo": (
+        "at least one photo must come with this action",
+        "此操作须附至少一张照片",
+    ),
     "problem.unknown": ("{value} is not known", "{value} 不存在"),
     "problem.not_image": ("the file is not an image that can be read", "文件不是可读取的图片"),
     "problem.too_large": ("the file is larger than {limit} MB", "文件超过 {limit} MB"),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from PySide6.QtWidgets import QComboBox, QFormLayout
 
 from seatdesk.domain.glossary import RejectReason
+from seatdesk.services.actions import ActionInput
 from ui.dialogs.action_dialog import ActionDialog
 from ui.labels import label
 
@@ -27,5 +28,5 @@ class RejectDialog(ActionDialog):
             return self.tr("Choose the reason for refusing the report.")
         return super()._validate()
 
-    def _arguments(self) -> dict[str, Any]:
-        return {**super()._arguments(), "reason": RejectReason(self.reason.currentData())}
+    def _arguments(self) -> ActionInput:
+        return replace(super()._arguments(), reason=RejectReason(self.reason.currentData()))
