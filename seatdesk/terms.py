@@ -127,7 +127,7 @@ _TERMS: dict[Enum, tuple[str, str]] = {
     TimeUnit.WORKING_HOURS: ("working hours", "工作时"),
     TimeUnit.WORKING_DAYS: ("working days", "工作日"),
     TimeUnit.NATURAL_DAYS: ("natural days", "自然日"),
-    TimeUnit.NATURAL_HOURS: ("natural hours", "自然时"),
+    TimeUnit.NATURAL_HOURS: ("natural hours", "小时"),
     # ---- Stages (each runs against a clock)
     Stage.VERIFY: ("verify", "核实"),
     Stage.REGISTER: ("register", "立案"),
