@@ -17,7 +17,7 @@ from seatdesk.domain import glossary
 from seatdesk.domain.glossary import Action, RejectReason, Role, State
 from seatdesk.errors import PermissionDenied
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 UI = Path(__file__).resolve().parents[2] / "ui"
 
 
