@@ -6,10 +6,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from seatdesk.domain.glossary import Action, Role, State
-from seatdesk.services import cases
-from tests.ui.conftest import Owner
+from seatdesk.services import calendar as calendar_service
+from seatdesk.services import cases, queues
+from tests.ui.conftest import Owner, wait_idle
 from tests.ui.driving import evidence_photo, open_case, type_text, visible_dialog
 from ui.dialogs.action_dialog import ActionDialog
+from ui.dialogs.registry import open_action_dialog
 
 
 def test_a_verification_needs_the_reply_and_a_photo_before_it_is_sent(
@@ -44,3 +46,47 @@ def test_a_verification_needs_the_reply_and_a_photo_before_it_is_sent(
     assert owner.scalar(
         "SELECT count(*) FROM attachments WHERE case_id = :i AND step = 'verify'", i=case_id
     ) == 1
+
+
+def _handling_case(owner: Owner) -> int:
+    """A case the SZ department is handling, taken there through the services."""
+    case_id = owner.new_case()
+    steps = [
+        ("acceptor1", lambda s, v: cases.pre_register(s, case_id=case_id, expected_version=v)),
+        ("leader1", lambda s, v: cases.register(s, case_id=case_id, expected_version=v)),
+        ("dispatcher1", lambda s, v: cases.dispatch(
+            s, case_id=case_id, expected_version=v, department="SZ")),
+        ("dept_sz", lambda s, v: cases.start_handling(s, case_id=case_id, expected_version=v)),
+    ]
+    for login, step in steps:
+        version = owner.version(case_id)
+        owner.as_(login, lambda s, step=step, version=version: step(s, version))
+    return case_id
+
+
+def test_the_result_photo_follows_the_centre_setting(desk_for, qtbot, owner: Owner):
+    case_id = _handling_case(owner)
+    desk = desk_for("dept_sz")
+    detail = owner.as_("dept_sz", lambda s: queues.get_case(s, case_id))
+    dialog = open_action_dialog(desk, detail, Action.REPORT_DONE)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(dialog.note_edit, "已更换井盖")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.message_label.text()  # on by default: a photo
+    dialog.close()
+
+    owner.as_("admin1", lambda s: calendar_service.set_setting(
+        s, "require_result_photo", False))
+    try:
+        dialog = open_action_dialog(desk, detail, Action.REPORT_DONE)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        wait_idle(qtbot, desk.tasks)  # the setting is read
+        type_text(dialog.note_edit, "已更换井盖")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+        assert owner.scalar("SELECT state FROM cases WHERE id = :i", i=case_id) == "handled"
+    finally:
+        owner.as_("admin1", lambda s: calendar_service.set_setting(
+            s, "require_result_photo", True))
