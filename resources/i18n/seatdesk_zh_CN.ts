@@ -32,7 +32,6 @@
     <name>ActionDialog</name>
     <message>
         <source>{action} — case {number}</source>
-        <extracomment>Actions whose service refuses an empty note (checked here first, to say so at once). Actions whose service takes photos (the field&apos;s reply, the department&apos;s result).</extracomment>
         <translation>{action} — 案卷 {number}</translation>
     </message>
     <message>
@@ -56,8 +55,40 @@
         <translation>说明（必填）：</translation>
     </message>
     <message>
+        <source>Name the field collector the case is sent to.</source>
+        <translation>请填写派往的信息采集员。</translation>
+    </message>
+    <message>
+        <source>Write the collector&apos;s reply.</source>
+        <translation>请填写采集员的答复。</translation>
+    </message>
+    <message>
         <source>Please write a note: this action needs one.</source>
         <translation>请填写说明：此操作必须填写。</translation>
+    </message>
+    <message>
+        <source>Add at least one photo: this action needs one.</source>
+        <translation>请至少添加一张照片：此操作须附照片。</translation>
+    </message>
+    <message>
+        <source>Name of the field collector</source>
+        <translation>信息采集员姓名</translation>
+    </message>
+    <message>
+        <source>Collector (required):</source>
+        <translation>信息采集员（必填）：</translation>
+    </message>
+    <message>
+        <source>What the collector found</source>
+        <translation>采集员现场所见</translation>
+    </message>
+    <message>
+        <source>Collector&apos;s reply (required):</source>
+        <translation>采集员答复（必填）：</translation>
+    </message>
+    <message>
+        <source>Photos (required):</source>
+        <translation>照片（必填）：</translation>
     </message>
     <message>
         <source>{who} changed case {number} at {when}. It has been reloaded: check it, then confirm again.</source>
@@ -768,22 +799,6 @@
 </context>
 <context>
     <name>RejectDialog</name>
-    <message>
-        <source>Not a city management matter</source>
-        <translation>不属于城管范围</translation>
-    </message>
-    <message>
-        <source>Duplicate report</source>
-        <translation>重复上报</translation>
-    </message>
-    <message>
-        <source>False report</source>
-        <translation>虚假上报</translation>
-    </message>
-    <message>
-        <source>Not enough information</source>
-        <translation>信息不全</translation>
-    </message>
     <message>
         <source>— choose —</source>
         <translation>— 请选择 —</translation>

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from seatdesk.cli.common import BarProgress, console, fail, owner, progress_bar, reported
 from seatdesk.db.engine import session_factory
+from seatdesk.terms import term
 
 
 @click.command()
@@ -59,5 +60,5 @@ def _print_accounts(passwords: dict[str, str]) -> None:
     roles = {u.login: u for u in demo_users()}
     for login, password in passwords.items():
         u = roles[login]
-        table.add_row(login, password, f"{u.role.zh} {u.department or ''}".strip())
+        table.add_row(login, password, f"{term(u.role)} {u.department or ''}".strip())
     console.print(table)

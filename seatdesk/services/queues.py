@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import BindParameter
 
+from seatdesk import messages
 from seatdesk.db.models import Case, CaseEvent, Category, Department
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import (
@@ -423,6 +424,33 @@ class TimelineEvent:
     at: datetime
     note: str | None
     data: dict[str, Any] | None
+
+    @property
+    def collector(self) -> str | None:
+        """The field collector a verification or a check was sent to."""
+        return _text_of(self.data, "collector")
+
+    @property
+    def reply(self) -> str | None:
+        """The collector's reply that came back with the verification or the check."""
+        return _text_of(self.data, "reply")
+
+    def details(self) -> str:
+        """What the timeline shows beside the action: collector, reply and note, in the
+        person's language."""
+        parts = []
+        if self.collector:
+            parts.append(messages.t("timeline.collector", name=self.collector))
+        if self.reply:
+            parts.append(messages.t("timeline.reply", reply=self.reply))
+        if self.note:
+            parts.append(self.note)
+        return messages.t("timeline.separator").join(parts)
+
+
+def _text_of(data: dict[str, Any] | None, key: str) -> str | None:
+    value = (data or {}).get(key)
+    return value if isinstance(value, str) and value else None
 
 
 def timeline(session: Session, case_id: CaseId) -> list[TimelineEvent]:

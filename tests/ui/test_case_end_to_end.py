@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from seatdesk.domain.glossary import Action, Role, State
 from seatdesk.services import cases
+from seatdesk.services.photos import Photo
 from tests.ui.conftest import Owner, png
 from tests.ui.driving import act, open_case, type_text, visible_dialog
 from ui.dialogs.dispatch_dialog import DispatchDialog
@@ -105,11 +106,21 @@ def test_a_phone_call_goes_round_the_whole_loop(window_for, qtbot, owner: Owner,
     owner.as_(dept, lambda s: cases.start_handling(
         s, case_id=case_id, expected_version=owner.version(case_id)))
     owner.as_(dept, lambda s: cases.report_done(
-        s, case_id=case_id, expected_version=owner.version(case_id), note="已更换井盖"))
+        s, case_id=case_id, expected_version=owner.version(case_id), note="已更换井盖",
+        photos=[Photo(png(), "result.png")]))
 
     panel = open_case(qtbot, acceptor, Role.ACCEPTOR, "check", number)
     act(qtbot, panel, Action.REQUEST_CHECK, State.CHECKING)
     act(qtbot, panel, Action.CHECK_PASS, State.CHECK_PASSED)
+    # The timeline shows whom the check went to and what they answered.
+    timeline = panel.detail.timeline
+
+    def details() -> str:
+        return " ".join(timeline.topLevelItem(i).text(4)
+                        for i in range(timeline.topLevelItemCount()))
+
+    qtbot.waitUntil(lambda: "现场情况属实" in details(), timeout=10_000)
+    assert "采集员 吴海" in details()
 
     panel = open_case(qtbot, leader, Role.SHIFT_LEADER, "close", number)
     act(qtbot, panel, Action.CLOSE, State.CLOSED)

@@ -307,7 +307,7 @@ class CaseDetailWidget(QWidget):
                 action = system_actions.get(e.action, e.action)
             actor = self.tr("System") if e.actor == SYSTEM_ACTOR else e.actor
             item = QTreeWidgetItem(
-                [format_time(e.at), action, actor, label(e.to_state), e.note or ""]
+                [format_time(e.at), action, actor, label(e.to_state), e.details()]
             )
             self.timeline.addTopLevelItem(item)
         for column in range(4):
