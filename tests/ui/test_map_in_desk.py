@@ -40,10 +40,11 @@ def test_a_point_outside_every_grid_says_so(window_for, qtbot):
     dialog.show()
     qtbot.mouseClick(dialog.pick_button, Qt.MouseButton.LeftButton)
     window.map_pane.view.sig_point_picked.emit(121.9, 28.9)
-    qtbot.waitUntil(lambda: bool(dialog.message_label.text()), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: bool(dialog.location_note.text()), timeout=TIMEOUT)
     wait_idle(qtbot, window._desk.tasks)
     assert dialog.grid.text() == ""
-    assert "121.900000" in dialog.message_label.text()
+    assert "121.900000" in dialog.location_note.text()
+    assert dialog.location_note.isVisible()
 
 
 def test_a_point_picked_without_asking_is_ignored(window_for, qtbot):
