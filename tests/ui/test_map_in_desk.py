@@ -76,6 +76,14 @@ def test_a_case_clicked_on_the_map_opens_in_the_panel(window_for, qtbot, owner: 
         lambda: panel.detail.case is not None and panel.detail.case.id == case_id,
         timeout=TIMEOUT,
     )
+    # The clicked case is ringed where it is drawn.
+    view = window.map_pane.view
+    qtbot.waitUntil(lambda: window.map_pane.case_point(case_id) is not None, timeout=TIMEOUT)
+    ready(qtbot, view)
+    qtbot.waitUntil(
+        lambda: js(qtbot, view, "seatdesk.selectionRing()") == pytest.approx([120.5611, 27.6611]),
+        timeout=TIMEOUT,
+    )
 
 
 def test_the_map_draws_the_cases_and_centres_on_a_queue_selection(

@@ -71,6 +71,7 @@ class MapPane(QWidget):
         self._refresh_timer.timeout.connect(self.reload)
         if self.view is None:
             return
+        self.view.sig_case_clicked.connect(self.view.select_case)  # ringed as it opens
         self.view.sig_case_clicked.connect(self.sig_case_clicked)
         self.view.sig_point_picked.connect(self.sig_point_picked)
         self._desk.tasks.sig_data_changed.connect(self._on_tasks_data_changed)
