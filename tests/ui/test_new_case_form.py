@@ -163,13 +163,14 @@ def test_discard_closes_the_form_and_its_draft_goes(desk_for, qtbot):
     assert again.description.toPlainText() == ""
 
 
-def test_a_form_closed_by_force_comes_back_from_its_draft(desk_for, qtbot):
-    desk = desk_for(LOGIN_ACCEPTOR)
+def _fill_and_crash(qtbot, desk) -> int:
+    """Fill a form, wait until its draft is on disk, and make the form vanish without a
+    word (a crash, the desk killed: no reject, no done). The filing condition chosen."""
     dialog = _dialog(qtbot, desk)
     _choose(qtbot, dialog, "路灯")
     qtbot.waitUntil(lambda: dialog.condition.count() > 1, timeout=TIMEOUT)
     dialog.condition.setCurrentIndex(dialog.condition.count() - 1)
-    condition = dialog.condition.currentData()
+    condition = int(dialog.condition.currentData())
     type_text(dialog.description, "路灯整夜不亮")
     type_text(dialog.reporter, "李女士")
     qtbot.mouseClick(dialog.has_location, Qt.MouseButton.LeftButton)
@@ -180,9 +181,14 @@ def test_a_form_closed_by_force_comes_back_from_its_draft(desk_for, qtbot):
         timeout=TIMEOUT,
     )
     assert not dialog.draft_note.isVisible()
-    # The window goes without a word (a crash, the desk killed): no reject, no done.
     dialog.hide()
     shiboken6.delete(dialog)
+    return condition
+
+
+def test_a_form_closed_by_force_comes_back_from_its_draft(desk_for, qtbot):
+    desk = desk_for(LOGIN_ACCEPTOR)
+    condition = _fill_and_crash(qtbot, desk)
 
     again = _dialog(qtbot, desk)
     assert again.draft_note.isVisible() and again.draft_note.text()
@@ -224,16 +230,20 @@ def test_ctrl_enter_on_an_incomplete_form_says_what_is_missing(desk_for, qtbot):
     assert dialog.message_label.isVisible() and dialog.message_label.text()
 
 
+def _address_and_crash(qtbot, desk) -> None:
+    first = _dialog(qtbot, desk)
+    type_text(first.address, "解放街8号")
+    first.save_draft()  # now, without waiting for the moment after the change
+    shiboken6.delete(first)
+
+
 def test_the_restored_draft_says_so_in_chinese(desk_for, qtbot):
     from PySide6.QtWidgets import QApplication
 
     from ui.i18n import install_translators
 
     desk = desk_for(LOGIN_ACCEPTOR)
-    first = _dialog(qtbot, desk)
-    type_text(first.address, "解放街8号")
-    first.save_draft()  # now, without waiting for the moment after the change
-    shiboken6.delete(first)
+    _address_and_crash(qtbot, desk)
     app = QApplication.instance()
     translators = install_translators(app, "zh")
     try:

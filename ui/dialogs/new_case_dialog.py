@@ -69,6 +69,7 @@ class NewCaseDialog(QDialog):
         self._picking = False
         self._sending = False
         self._pending_condition: int | None = None
+        self._conditions_of: int | None = None  # the category whose conditions are listed
         self.created: CaseId | None = None
         self._build_ui()
         self._restore_draft()
@@ -261,14 +262,15 @@ class NewCaseDialog(QDialog):
     @Slot()
     def _on_category_editing_finished(self) -> None:
         category = self.chosen_category()
-        if category is None:
-            return
-        category_id = category.id
+        if category is None or category.id == self._conditions_of:
+            return  # the same category chosen again (Enter, then focus out) keeps its pick
+        category_id = self._conditions_of = category.id
         QueryOp(
             self._desk.tasks,
             self,
             op=lambda s: catalogue.filing_conditions(s, category_id),
             success=lambda found: self._on_conditions(category_id, found),
+            failure=self._on_conditions_failed,
         ).run()
 
     @Slot()
@@ -337,6 +339,10 @@ class NewCaseDialog(QDialog):
             self.condition.setCurrentIndex(restored)
         elif len(found) == 1:
             self.condition.setCurrentIndex(1)
+
+    def _on_conditions_failed(self, error: BaseException) -> None:
+        self._conditions_of = None  # choosing the category again tries again
+        self._desk.tasks.sig_error.emit(error)
 
     def _on_created(self, result: tuple[CaseId, ChangeSet]) -> None:
         self._sending = False
