@@ -363,6 +363,25 @@
     </message>
 </context>
 <context>
+    <name>DiscardQuestion</name>
+    <message>
+        <source>Discard what was typed?</source>
+        <translation>放弃已填写的内容？</translation>
+    </message>
+    <message>
+        <source>This form holds what you typed. Discard it?</source>
+        <translation>表单中有已填写的内容，确定放弃吗？</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <source>Keep editing</source>
+        <translation>继续填写</translation>
+    </message>
+</context>
+<context>
     <name>DispatchDialog</name>
     <message>
         <source>— choose —</source>
@@ -664,6 +683,10 @@
     <message>
         <source>A grid code has 15 digits.</source>
         <translation>单元网格编码为15位数字。</translation>
+    </message>
+    <message>
+        <source>Draft restored: this form holds what was typed before it closed (saved {when}).</source>
+        <translation>已恢复草稿：表单保留了关闭前填写的内容（保存于 {when}）。</translation>
     </message>
     <message>
         <source>Pick on map</source>

@@ -21,7 +21,7 @@ def _new_case_by_phone(qtbot, window, tmp_path) -> str:
     dialog = visible_dialog(NewCaseDialog)
     qtbot.mouseClick(dialog.category, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(dialog.category, "0101")
-    popup = dialog.category.completer().popup()
+    popup = dialog.category.popup()
     qtbot.waitUntil(popup.isVisible, timeout=5_000)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)

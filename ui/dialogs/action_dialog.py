@@ -37,7 +37,7 @@ from seatdesk.services.actions import ActionInput
 from seatdesk.services.common import ChangeSet
 from seatdesk.services.queues import CaseDetail
 from ui.desk import Desk
-from ui.dialogs.parts import message_label
+from ui.dialogs.parts import install_confirm_shortcut, message_label, reject_unless_kept
 from ui.labels import format_time, label
 from ui.tasks import MutationOp, QueryOp
 from ui.widgets.photo_picker import PhotoPicker
@@ -112,6 +112,7 @@ class ActionDialog(QDialog):
     def _connect(self) -> None:
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        install_confirm_shortcut(self, self.accept)
 
     # ---- For subclasses
 
@@ -187,6 +188,9 @@ class ActionDialog(QDialog):
         ).run()
 
     # ---- Qt overrides
+
+    def reject(self) -> None:
+        reject_unless_kept(self, bool(self.note()), super().reject)
 
     def accept(self) -> None:
         if self._sending:
