@@ -401,3 +401,43 @@ _CATALOG.update({
         "网格 {code} 于 {on} 停用；新网格：{new}。",
     ),
 })
+
+
+# ---- Queue exports (seatdesk.services.exports) and the printed case sheet
+_CATALOG.update({
+    "export.sheet_title": ("Cases", "案卷列表"),
+    "export.counting": ("Counting the cases…", "正在统计案卷…"),
+    "export.writing": ("Exporting {count} cases…", "正在导出 {count} 件案卷…"),
+    "export.filters": ("Filters: {filters}", "筛选条件：{filters}"),
+    "export.no_filter": ("none (all cases of the queue)", "无（队列全部案卷）"),
+    "export.filter.role": ("queue of {value}", "{value}队列"),
+    "export.filter.states": ("state {value}", "状态 {value}"),
+    "export.filter.category": ("category {value}", "问题类别 {value}"),
+    "export.filter.grid": ("grid {value}", "单元网格 {value}"),
+    "export.filter.department": ("department {value}", "处置部门 {value}"),
+    "export.filter.source": ("source {value}", "问题来源 {value}"),
+    "export.filter.deadline_status": ("deadline {value}", "时限状态 {value}"),
+    "export.filter.text": ("text “{value}”", "关键字“{value}”"),
+    "export.filter.include_closed": ("closed cases included", "含已结案卷"),
+    "export.header.number": ("Case number", "案卷编号"),
+    "export.header.state": ("State", "案卷状态"),
+    "export.header.deadline_status": ("Deadline status", "时限状态"),
+    "export.header.stage_deadline": ("Stage deadline", "环节时限"),
+    "export.header.category": ("Category", "问题类别"),
+    "export.header.address": ("Address", "地址"),
+    "export.header.grid": ("Unit grid", "单元网格"),
+    "export.header.department": ("Department", "处置部门"),
+    "export.header.source": ("Source", "问题来源"),
+    "export.header.urgency": ("Urgency", "紧急程度"),
+    "export.header.created_at": ("Reported", "上报时间"),
+    # Words the glossary gives no Chinese name yet (until the terms move to the core).
+    "export.term.component": ("component", "部件"),
+    "export.term.event": ("event", "事件"),
+    "export.term.ordinary": ("ordinary", "一般"),
+    "export.term.urgent": ("urgent", "紧急"),
+    "export.term.normal": ("normal", "正常"),
+    "export.term.warning": ("near deadline", "临期（黄灯）"),
+    "export.term.overdue": ("overdue", "超期（红灯）"),
+    "export.term.hotline_12319": ("12319 hotline", "12319热线"),
+    "export.term.walk_in": ("visit or call", "来访来电"),
+})

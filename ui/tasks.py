@@ -5,8 +5,14 @@ transaction, committed when the op returns, rolled back when it raises). Its res
 comes back to the GUI thread through one signal bridge and is handed to ``success``;
 an error goes to ``failure``, or, when the caller gave none, to the task manager's
 ``sig_error`` so that one place (the main window) shows it. Mutations run one at a time,
-in the order they were asked for; each returns a ``ChangeSet``, which the manager
-re-emits as the desk-wide ``sig_data_changed(changes, initiator)``.
+in the order they were asked for. Every op hands the manager an ``OpResult``: its value
+and, as a typed field, the ``ChangeSet`` it made, which the manager re-emits as the
+desk-wide ``sig_data_changed(changes, initiator)``.
+
+Long work (imports, exports, reports) is a ``LongOp``: a core function taking a
+``seatdesk.progress.Progress``, run on a worker thread while a progress dialog, modal
+to the panel that asked, shows how far it is; its Cancel button makes ``cancelled()``
+true, the core function raises ``Cancelled`` and its transaction rolls back.
 
 An op never touches a widget: read widget values on the GUI thread first, and let the
 op close over plain values.
@@ -15,11 +21,16 @@ op close over plain values.
             success=self._on_page).run()
     MutationOp(desk.tasks, parent=self, op=lambda s: cases.register(s, ...),
                success=self._on_done, failure=self._on_failed).run()
+    LongOp(desk.tasks, parent=self, title=self.tr("Exporting…"),
+           op=lambda s, progress: exports.export_queue(s, q, path, progress),
+           success=self._on_exported).run()
 """
 
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -27,18 +38,28 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from seatdesk.db.engine import ServerAddress, session_factory, translated_errors
 from seatdesk.errors import ConnectionProblem
+from seatdesk.progress import Cancelled, Progress
 from seatdesk.services.common import ChangeSet
 
 T = TypeVar("T")
 
 #: The entity a reconnect announces: anything may have changed meanwhile.
 RECONNECTED = "reconnected"
+
+
+@dataclass(frozen=True, slots=True)
+class OpResult(Generic[T]):
+    """What an op hands back to the GUI thread: its value, and what it changed."""
+
+    value: T
+    changes: ChangeSet = field(default_factory=ChangeSet)
 
 
 class TaskManager(QObject):
@@ -91,7 +112,7 @@ class TaskManager(QObject):
     def submit(self, op: _BaseOp[Any], *, mutation: bool) -> None:
         ticket = next(self._tickets)
         self._pending[ticket] = _Pending(op)
-        job = _Job(self, ticket, op.call, self._address)
+        job = _Job(self, ticket, op.outcome, self._address)
         (self._mutations if mutation else self._queries).start(job)
         self.sig_busy.emit(len(self._pending))
 
@@ -124,19 +145,17 @@ class TaskManager(QObject):
         op = pending.op
         if isinstance(error, ConnectionProblem):
             self.sig_connection.emit(False, str(error))
+        op.finished()
         if not op.alive():
             return
         if isinstance(error, BaseException):
-            if op.failure is not None:
-                op.failure(error)
-            else:
+            if not op.fail(error):
                 self.sig_error.emit(error)
             return
-        op.success(result)
-        if isinstance(op, MutationOp):
-            changes = _change_set_of(result)
-            if changes is not None:
-                self.sig_data_changed.emit(changes, op.parent)
+        assert isinstance(result, OpResult), "a job posts an OpResult or an error"
+        op.success(result.value)
+        if result.changes.case_ids or result.changes.entities:
+            self.sig_data_changed.emit(result.changes, op.parent)
 
 
 @dataclass
@@ -151,7 +170,7 @@ class _Job(QRunnable):
         self,
         manager: TaskManager,
         ticket: int,
-        call: Callable[[TaskManager], object] | None,
+        call: Callable[[TaskManager], OpResult[Any]] | None,
         address: ServerAddress | None,
     ) -> None:
         super().__init__()
@@ -167,7 +186,7 @@ class _Job(QRunnable):
         # manager's ``_pending`` (GUI thread) still holds it.
         call, self._call = self._call, None
         assert call is not None, "a job runs once"
-        result: object = None
+        result: OpResult[Any] | None = None
         error: BaseException | None = None
         try:
             if self._address is not None:
@@ -198,6 +217,20 @@ class _BaseOp(ABC, Generic[T]):
     def call(self, tasks: TaskManager) -> T:
         """The blocking work, on a worker thread."""
 
+    def outcome(self, tasks: TaskManager) -> OpResult[T]:
+        """The work and what it changed (worker thread); reads change nothing."""
+        return OpResult(self.call(tasks))
+
+    def finished(self) -> None:
+        """The work is over, whatever its outcome (GUI thread, before the callbacks)."""
+
+    def fail(self, error: BaseException) -> bool:
+        """Hand ``error`` to ``failure``; False leaves it to the manager's ``sig_error``."""
+        if self.failure is None:
+            return False
+        self.failure(error)
+        return True
+
 
 @dataclass(kw_only=True)
 class CallOp(_BaseOp[T]):
@@ -226,19 +259,198 @@ class QueryOp(_BaseOp[T]):
         self.tasks.submit(self, mutation=False)
 
 
+def service_changes(result: object) -> ChangeSet:
+    """The ``ChangeSet`` of a mutation service's result, by the services' convention:
+    the ChangeSet itself, or the last item of a ``(value, ChangeSet)`` tuple. The one
+    place that looks inside an untyped result; an op that knows its type says so with
+    ``changes=``."""
+    if isinstance(result, ChangeSet):
+        return result
+    if isinstance(result, tuple) and result and isinstance(result[-1], ChangeSet):
+        return result[-1]
+    return ChangeSet()
+
+
+def no_changes(result: object) -> ChangeSet:
+    """For a long operation that only reads (an export, a report)."""
+    del result
+    return ChangeSet()
+
+
 @dataclass(kw_only=True)
 class MutationOp(_BaseOp[T]):
     """A write: ``op(session)`` in one transaction, committed before ``success`` runs;
-    the ``ChangeSet`` it returns (alone or in a tuple) becomes ``sig_data_changed``."""
+    ``changes(result)`` (by default the services' convention) becomes
+    ``sig_data_changed``."""
 
     op: Callable[[Session], T]
+    changes: Callable[[T], ChangeSet] = service_changes
 
     def call(self, tasks: TaskManager) -> T:
         with tasks.session() as session, session.begin():
             return self.op(session)
 
+    def outcome(self, tasks: TaskManager) -> OpResult[T]:
+        value = self.call(tasks)
+        return OpResult(value, self.changes(value))
+
     def run(self) -> None:
         self.tasks.submit(self, mutation=True)
+
+
+@dataclass(kw_only=True)
+class LongOp(_BaseOp[T]):
+    """Long work: ``op(session, progress)`` in one transaction on a worker thread, with a
+    progress dialog modal to ``parent``.
+
+    The core function reports through ``progress`` (thread-safe) and raises
+    ``seatdesk.progress.Cancelled`` when ``progress.cancelled()`` turns true (the Cancel
+    button); its transaction then rolls back and ``cancelled`` runs instead of
+    ``failure``. ``writes=True`` runs it with the mutations, one at a time and in order,
+    and announces ``changes(result)``.
+    """
+
+    op: Callable[[Session, Progress], T]
+    title: str
+    changes: Callable[[T], ChangeSet] = no_changes
+    writes: bool = False
+    cancelled: Callable[[], None] = lambda: None
+    #: The dialog appears once the work has lasted this long (no flash for quick work).
+    show_after_ms: int = 400
+    progress: DialogProgress | None = field(default=None, init=False)
+
+    def call(self, tasks: TaskManager) -> T:
+        assert self.progress is not None, "run() makes the progress before the job starts"
+        with tasks.session() as session, session.begin():
+            return self.op(session, self.progress)
+
+    def outcome(self, tasks: TaskManager) -> OpResult[T]:
+        value = self.call(tasks)
+        return OpResult(value, self.changes(value))
+
+    def run(self) -> None:
+        """Show the dialog (GUI thread) and start the work."""
+        parent = self.parent if isinstance(self.parent, QWidget) else None
+        self.progress = DialogProgress(self.title, parent, self.show_after_ms)
+        self.tasks.submit(self, mutation=self.writes)
+
+    def finished(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+
+    def fail(self, error: BaseException) -> bool:
+        if isinstance(error, Cancelled):
+            self.cancelled()  # the person's choice, not an error to show
+            return True
+        return super().fail(error)
+
+
+class DialogProgress(QObject):
+    """``seatdesk.progress.Progress`` shown in a ``QProgressDialog``.
+
+    The worker thread calls ``start``/``advance``/``status``; they keep the figures
+    under a lock and emit ``_sig_changed`` at most every ``INTERVAL_S``, which Qt queues
+    to the GUI thread, where the dialog is updated. The Cancel button sets a flag that
+    ``cancelled()`` reads. Created and closed on the GUI thread.
+    """
+
+    INTERVAL_S = 0.05
+
+    _sig_changed = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None, show_after_ms: int) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self._total = 0
+        self._done = 0
+        self._text = title
+        self._last_emit = 0.0
+        self.dialog = QProgressDialog(title, self.tr("Cancel"), 0, 0, parent)
+        self.dialog.setObjectName("long_op_progress")
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        # Shown by our own timer: Qt's estimate would flash it for quick work.
+        self.dialog.setMinimumDuration(2**30)
+        self.dialog.canceled.connect(self._on_dialog_canceled)
+        self._sig_changed.connect(self._on_changed, Qt.ConnectionType.QueuedConnection)
+        self._show_timer = QTimer(self)
+        self._show_timer.setSingleShot(True)
+        self._show_timer.timeout.connect(self._on_show_timer_timeout)
+        self._show_timer.start(show_after_ms)
+        self._closed = False
+
+    # ---- seatdesk.progress.Progress (any thread)
+
+    def start(self, total: int) -> None:
+        with self._lock:
+            self._total = max(total, 0)
+            self._done = 0
+        self._changed(force=True)
+
+    def advance(self, steps: int = 1) -> None:
+        with self._lock:
+            self._done += steps
+        self._changed()
+
+    def status(self, text: str) -> None:
+        with self._lock:
+            self._text = text
+        self._changed(force=True)
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    # ---- Public API (GUI thread)
+
+    def figures(self) -> tuple[int, int, str]:
+        """(done, total, status text) as the worker last reported them."""
+        with self._lock:
+            return self._done, self._total, self._text
+
+    def cancel(self) -> None:
+        """What the Cancel button does."""
+        self._cancel.set()
+        self.dialog.setLabelText(self.tr("Cancelling…"))
+
+    def close(self) -> None:
+        self._closed = True
+        self._show_timer.stop()
+        self.dialog.close()
+        self.dialog.deleteLater()
+        self.deleteLater()
+
+    # ---- Private
+
+    def _changed(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._last_emit >= self.INTERVAL_S:
+            self._last_emit = now
+            self._sig_changed.emit()
+
+    @Slot()
+    def _on_changed(self) -> None:
+        if self._closed:
+            return
+        done, total, text = self.figures()
+        if self.cancelled():
+            return
+        if self.dialog.maximum() != total:
+            self.dialog.setMaximum(total)  # 0: a busy bar while the total is unknown
+        if total:
+            self.dialog.setValue(min(done, total))
+        self.dialog.setLabelText(text)
+
+    @Slot()
+    def _on_show_timer_timeout(self) -> None:
+        if not self._closed:
+            self.dialog.show()
+
+    @Slot()
+    def _on_dialog_canceled(self) -> None:
+        self.cancel()
 
 
 def _drop_frame_locals(error: BaseException) -> None:
@@ -250,12 +462,3 @@ def _drop_frame_locals(error: BaseException) -> None:
         traceback.clear_frames(current.__traceback__)
         current = current.__cause__ or current.__context__
 
-
-def _change_set_of(result: object) -> ChangeSet | None:
-    if isinstance(result, ChangeSet):
-        return result
-    if isinstance(result, tuple):
-        for item in result:
-            if isinstance(item, ChangeSet):
-                return item
-    return None
