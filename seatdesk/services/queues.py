@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import BindParameter
 
-from seatdesk.db.models import Case, CaseEvent, Category, Department
+from seatdesk.db.models import Case, CaseEvent, Category, Department, User
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import (
     FINAL_STATES,
@@ -423,13 +423,18 @@ class TimelineEvent:
     at: datetime
     note: str | None
     data: dict[str, Any] | None
+    actor_name: str | None = None
+    """The actor's display name (None for the system and for a login with no profile)."""
 
 
 def timeline(session: Session, case_id: CaseId) -> list[TimelineEvent]:
-    """The audit trail of a case, oldest first."""
+    """The audit trail of a case, oldest first, with the actors' display names."""
     rows = session.execute(
-        select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
-    ).scalars()
+        select(CaseEvent, User.display_name)
+        .outerjoin(User, User.login == CaseEvent.actor)
+        .where(CaseEvent.case_id == case_id)
+        .order_by(CaseEvent.id)
+    ).all()
     return [
         TimelineEvent(
             id=e.id,
@@ -440,8 +445,9 @@ def timeline(session: Session, case_id: CaseId) -> list[TimelineEvent]:
             at=e.at,
             note=e.note,
             data=e.data,
+            actor_name=name,
         )
-        for e in rows
+        for e, name in rows
     ]
 
 
