@@ -315,7 +315,7 @@ class LongOp(_BaseOp[T]):
     changes: Callable[[T], ChangeSet] = no_changes
     writes: bool = False
     cancelled: Callable[[], None] = lambda: None
-    #: The dialog appears once the work has lasted this long (no flash for quick work).
+    # The dialog appears once the work has lasted this long (no flash for quick work).
     show_after_ms: int = 400
     progress: DialogProgress | None = field(default=None, init=False)
 

@@ -53,10 +53,10 @@ from ui.tasks import QueryOp
 from ui.widgets.case_sheet import print_dialog, save_pdf, sheet_document
 from ui.widgets.timeline_view import TimelineView
 
-#: The detail's width beside the queue: wide enough to read, never wider.
+# The detail's width beside the queue: wide enough to read, never wider.
 MIN_WIDTH = 380
 MAX_WIDTH = 460
-#: Action buttons and photo thumbnails per row (they wrap within the width).
+# Action buttons and photo thumbnails per row (they wrap within the width).
 PER_ROW = 3
 
 #: A shortcut for every action; the detail's buttons and the panels' menus share them.
