@@ -152,6 +152,7 @@ class CaseDetailWidget(QWidget):
         body_layout.addWidget(fields_box)
         photos_box = QGroupBox(self.tr("Photos"))
         self.photos_grid = QGridLayout(photos_box)
+        self.photos_grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         body_layout.addWidget(photos_box)
         timeline_box = QGroupBox(self.tr("Timeline"))
         timeline_layout = QVBoxLayout(timeline_box)
@@ -321,9 +322,6 @@ class CaseDetailWidget(QWidget):
             value_label = QLabel(value)
             value_label.setTextFormat(Qt.TextFormat.PlainText)
             value_label.setWordWrap(True)
-            value_label.setSizePolicy(
-                QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
-            )  # wrap at the width there is, never ask for more
             value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields.addRow(name, value_label)
             self.field_labels[name] = value_label
