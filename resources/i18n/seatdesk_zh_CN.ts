@@ -347,7 +347,6 @@
     <name>DialogProgress</name>
     <message>
         <source>Cancel</source>
-        <extracomment>The entity a reconnect announces: anything may have changed meanwhile.</extracomment>
         <translation>取消</translation>
     </message>
     <message>
