@@ -40,6 +40,7 @@ class DialogProgress(QObject):
         # Shown by our own timer: Qt's estimate would flash it for quick work.
         self.dialog.setMinimumDuration(2**30)
         self.dialog.canceled.connect(self._on_dialog_canceled)
+        self.dialog.rejected.connect(self._on_dialog_canceled)  # Esc, the close button
         self._sig_changed.connect(self._on_changed, Qt.ConnectionType.QueuedConnection)
         self._show_timer = QTimer(self)
         self._show_timer.setSingleShot(True)

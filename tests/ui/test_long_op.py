@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
@@ -56,7 +57,8 @@ def test_the_dialog_follows_the_work_and_closes_with_the_result(desk_for, qtbot)
     assert _closed(dialog)
 
 
-def test_cancel_stops_the_work_and_nothing_is_written(desk_for, qtbot, owner: Owner):
+@pytest.mark.parametrize("how", ["button", "escape"])
+def test_cancel_stops_the_work_and_nothing_is_written(desk_for, qtbot, owner: Owner, how):
     desk = desk_for("acceptor1")
     case_id = owner.new_case()
     parent = _parent(qtbot)
@@ -84,8 +86,10 @@ def test_cancel_stops_the_work_and_nothing_is_written(desk_for, qtbot, owner: Ow
     op.run()
     dialog = op.progress.dialog
     qtbot.waitUntil(dialog.isVisible, timeout=10_000)
-    cancel = dialog.findChild(QPushButton)
-    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    if how == "button":
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    else:
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     wait_idle(qtbot, desk.tasks)
     assert outcome == ["cancelled"] and not errors and not changed
     assert owner.scalar("SELECT state FROM cases WHERE id = :i", i=case_id) == "reported"
