@@ -474,4 +474,3 @@ _CATALOG.update({
         "网格 {code} 于 {on} 停用；新网格：{new}。",
     ),
 })
-
