@@ -28,30 +28,11 @@ from seatdesk.services.common import CaseId, ChangeSet
 from ui.desk import Desk
 from ui.dialogs.lock_dialog import LockDialog
 from ui.idle_lock import IdleWatcher
-from ui.labels import label, roles_label
+from ui.labels import roles_label
 from ui.listener import NotifyListener
-from ui.panels.acceptor_panel import AcceptorPanel
-from ui.panels.dispatcher_panel import DispatcherPanel
-from ui.panels.queue_panel import QueuePanel
-from ui.panels.role_panel import RolePanel
-from ui.panels.shift_leader_panel import ShiftLeaderPanel
+from ui.panels.panel import Panel
+from ui.panels.registry import panels_for
 from ui.widgets.map_pane import MapPane
-
-#: The order of the role tabs (a user holding several starts with the first).
-ROLE_ORDER = [
-    Role.ACCEPTOR,
-    Role.SHIFT_LEADER,
-    Role.DISPATCHER,
-    Role.INSPECTOR,
-    Role.MONITOR,
-    Role.DEPARTMENT,
-    Role.ADMIN,
-]
-_PANELS: dict[Role, type[QueuePanel]] = {
-    Role.ACCEPTOR: AcceptorPanel,
-    Role.SHIFT_LEADER: ShiftLeaderPanel,
-    Role.DISPATCHER: DispatcherPanel,
-}
 
 
 class MainWindow(QMainWindow):
@@ -67,7 +48,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self._desk = desk
-        self.panels: dict[Role, QueuePanel] = {}
+        self.panels: dict[Role, Panel] = {}
         self.live = False
         self.listener = NotifyListener(desk.address, desk.tasks.session) if listen else None
         self.lock_dialog: LockDialog | None = None
@@ -104,13 +85,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("roles")
-        for role in ROLE_ORDER:
-            if role not in actor.roles:
-                continue
-            panel_class = _PANELS.get(role)
-            panel = panel_class(self._desk) if panel_class else RolePanel(self._desk, role)
-            self.panels[role] = panel
-            self.tabs.addTab(panel, label(role))
+        for panel in panels_for(self._desk):  # ui/panels/registry.py: role → panel
+            self.panels[panel.role] = panel
+            self.tabs.addTab(panel, panel.title())
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.map_pane = MapPane(self._desk)
@@ -175,10 +152,10 @@ class MainWindow(QMainWindow):
 
     # ---- Public API
 
-    def panel(self, role: Role) -> QueuePanel:
+    def panel(self, role: Role) -> Panel:
         return self.panels[role]
 
-    def show_panel(self, role: Role) -> QueuePanel:
+    def show_panel(self, role: Role) -> Panel:
         panel = self.panels[role]
         self.tabs.setCurrentWidget(panel)
         return panel
@@ -221,7 +198,7 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_map_pane_case_clicked(self, case_id: int) -> None:
         panel = self.tabs.currentWidget()
-        if isinstance(panel, QueuePanel):
+        if isinstance(panel, Panel):
             panel.open_case(CaseId(case_id))
 
     @Slot(bool, str)
@@ -241,7 +218,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_find_triggered(self) -> None:
         panel = self.tabs.currentWidget()
-        if isinstance(panel, QueuePanel):
+        if isinstance(panel, Panel):
             panel.focus_filter()
 
     @Slot()

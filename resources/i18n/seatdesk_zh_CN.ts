@@ -107,6 +107,22 @@
         <translation>请选择案卷</translation>
     </message>
     <message>
+        <source>Print case sheet</source>
+        <translation>打印案卷单</translation>
+    </message>
+    <message>
+        <source>Print the case sheet (Ctrl+P)</source>
+        <translation>打印案卷单（Ctrl+P）</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为PDF…</translation>
+    </message>
+    <message>
+        <source>Save the case sheet as a PDF file</source>
+        <translation>将案卷单保存为PDF文件</translation>
+    </message>
+    <message>
         <source>Case</source>
         <translation>案卷</translation>
     </message>
@@ -119,24 +135,20 @@
         <translation>办理过程</translation>
     </message>
     <message>
-        <source>Time</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <source>Action</source>
-        <translation>操作</translation>
-    </message>
-    <message>
-        <source>By</source>
-        <translation>操作人</translation>
-    </message>
-    <message>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <source>Note</source>
-        <translation>说明</translation>
+        <source>Save the case sheet as PDF</source>
+        <translation>将案卷单另存为PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Case sheet {number}</source>
+        <translation>案卷单 {number}</translation>
     </message>
     <message>
         <source>Number</source>
@@ -363,6 +375,17 @@
     </message>
 </context>
 <context>
+    <name>DialogProgress</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
     <name>DiscardQuestion</name>
     <message>
         <source>Discard what was typed?</source>
@@ -498,7 +521,6 @@
     <name>MainWindow</name>
     <message>
         <source>seatdesk — {name} ({roles})</source>
-        <extracomment>The order of the role tabs (a user holding several starts with the first).</extracomment>
         <translation>智慧城管坐席 — {name}（{roles}）</translation>
     </message>
     <message>
@@ -818,6 +840,30 @@
     <message>
         <source>My queue</source>
         <translation>我的待办</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出Excel…</translation>
+    </message>
+    <message>
+        <source>Write the current queue, with its filters, to an Excel workbook</source>
+        <translation>按当前筛选条件将本队列导出为Excel工作簿</translation>
+    </message>
+    <message>
+        <source>Exporting the queue to Excel…</source>
+        <translation>正在导出队列到Excel…</translation>
+    </message>
+    <message>
+        <source>Export to Excel</source>
+        <translation>导出Excel</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>{count} cases exported to {path}</source>
+        <translation>已导出 {count} 件案卷到 {path}</translation>
     </message>
 </context>
 <context>

@@ -5,7 +5,8 @@ exports speak Chinese without Qt. Templates use named placeholders only; the lan
 is chosen at display time (``SEATDESK_LANG``, default Chinese), never at import time.
 
 The catalogue is split by area (``cases``, ``accounts``, ``connection``, ``deadlines``,
-``fields``, ``grids``, ``cli``): a new sentence goes into its area's ``CATALOG``. The names of
+``fields``, ``grids``, ``exports``, ``cli``): a new sentence goes into its area's
+``CATALOG``. The names of
 the domain words themselves (states, actions, roles …) are terms, not sentences:
 ``seatdesk.terms``.
 """
@@ -15,9 +16,18 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from seatdesk.messages import accounts, cases, cli, connection, deadlines, fields, grids
+from seatdesk.messages import (
+    accounts,
+    cases,
+    cli,
+    connection,
+    deadlines,
+    exports,
+    fields,
+    grids,
+)
 
-_AREAS = (cases, accounts, connection, deadlines, fields, grids, cli)
+_AREAS = (cases, accounts, connection, deadlines, fields, grids, exports, cli)
 
 _CATALOG: dict[str, tuple[str, str]] = {}
 for _area in _AREAS:

@@ -30,7 +30,7 @@ from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import BindParameter
 
 from seatdesk import messages
-from seatdesk.db.models import Case, CaseEvent, Category, Department
+from seatdesk.db.models import Case, CaseEvent, Category, Department, User
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import (
     FINAL_STATES,
@@ -424,6 +424,8 @@ class TimelineEvent:
     at: datetime
     note: str | None
     data: dict[str, Any] | None
+    actor_name: str | None = None
+    """The actor's display name (None for the system and for a login with no profile)."""
 
     @property
     def collector(self) -> str | None:
@@ -454,10 +456,13 @@ def _text_of(data: dict[str, Any] | None, key: str) -> str | None:
 
 
 def timeline(session: Session, case_id: CaseId) -> list[TimelineEvent]:
-    """The audit trail of a case, oldest first."""
+    """The audit trail of a case, oldest first, with the actors' display names."""
     rows = session.execute(
-        select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
-    ).scalars()
+        select(CaseEvent, User.display_name)
+        .outerjoin(User, User.login == CaseEvent.actor)
+        .where(CaseEvent.case_id == case_id)
+        .order_by(CaseEvent.id)
+    ).all()
     return [
         TimelineEvent(
             id=e.id,
@@ -468,8 +473,9 @@ def timeline(session: Session, case_id: CaseId) -> list[TimelineEvent]:
             at=e.at,
             note=e.note,
             data=e.data,
+            actor_name=name,
         )
-        for e in rows
+        for e, name in rows
     ]
 
 

@@ -143,7 +143,7 @@ def test_a_phone_call_goes_round_the_whole_loop(window_for, qtbot, owner: Owner,
         "close:leader1",
     ]
     # The timeline in the detail shows the same trail.
-    qtbot.waitUntil(lambda: panel.detail.timeline.topLevelItemCount() == 11, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.detail.timeline.count() == 11, timeout=10_000)
 
 
 def test_two_seats_see_each_others_changes_without_refreshing(window_for, qtbot, owner: Owner):
