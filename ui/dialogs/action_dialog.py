@@ -34,12 +34,11 @@ from seatdesk.domain.glossary import Action, ActionField
 from seatdesk.errors import StaleCase, ValidationError
 from seatdesk.services import actions, queues
 from seatdesk.services.actions import ActionInput
-from seatdesk.services.common import ChangeSet
 from seatdesk.services.queues import CaseDetail
 from ui.desk import Desk
 from ui.dialogs.parts import install_confirm_shortcut, message_label, reject_unless_kept
 from ui.labels import format_time, label
-from ui.tasks import MutationOp, QueryOp
+from ui.tasks import MutationOp, QueryOp, service_changes
 from ui.widgets.photo_picker import PhotoPicker
 
 
@@ -222,8 +221,7 @@ class ActionDialog(QDialog):
     @Slot(object)
     def _on_sent(self, result: object) -> None:
         self._sending = False
-        changes = result[-1] if isinstance(result, tuple) else result
-        self.sig_done.emit(changes if isinstance(changes, ChangeSet) else ChangeSet())
+        self.sig_done.emit(service_changes(result))
         super().accept()
 
     @Slot(object)
