@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication
 
 from seatdesk.domain.glossary import DeadlineStatus, Role
@@ -131,7 +131,10 @@ def test_tabs_and_the_list_show_how_many_cases_wait(window_for, qtbot):
     assert f"({queue.count.n})" in panel.tabs.tabText(index)
     assert str(queue.count.n) in queue.status_label.text()
     assert "more below" not in queue.status_label.text()
-    assert format_count(QueueCount(123_456, exact=False)) in ("约 12万", "about 120,000")
+    estimate = format_count(QueueCount(123_456, exact=False))
+    chinese = QLocale().language() == QLocale.Language.Chinese
+    assert ("12万" if chinese else "120,000") in estimate
+    assert format_count(QueueCount(42, exact=True)) == "42"
 
 
 def test_counts_are_coalesced_over_a_burst_of_notices(desk_for, qtbot, monkeypatch):
@@ -190,3 +193,17 @@ def test_the_acceptor_has_a_queue_of_cases_to_place(owner, window_for, qtbot):
     qtbot.waitUntil(lambda: queue.model.row_of(case_id) >= 0, timeout=10_000)
     rows = [queue.model.case_at(i) for i in range(queue.model.rowCount())]
     assert {r.grid_code for r in rows} == {None}
+
+
+def test_down_after_typing_a_search_selects_the_first_result(owner, desk_for, qtbot):
+    case_id = owner.new_case(reporter="上官下移", reporter_phone="13957088888")
+    desk = desk_for("acceptor1")
+    widget = _queue(desk, qtbot, query=QueueQuery(role=Role.ACCEPTOR))
+    widget.activateWindow()
+    wait_idle(qtbot, desk.tasks)
+    widget.focus_filter()
+    widget.text_filter.setText("13957088888")
+    qtbot.keyClick(widget.text_filter, Qt.Key.Key_Down)  # before the typing pause ends
+    qtbot.waitUntil(lambda: widget.table.currentIndex().isValid(), timeout=10_000)
+    assert widget.current_case().id == case_id
+    assert QApplication.focusWidget() is widget.table

@@ -121,6 +121,7 @@ class CaseQueueWidget(QWidget):
         self._count_timer.setInterval(COUNT_DELAY_MS)
         self._counting = False
         self._count_again = False
+        self._select_first_on_load = False
         self.count: QueueCount | None = None
         self._build_ui()
         self._restore()
@@ -403,8 +404,16 @@ class CaseQueueWidget(QWidget):
         self._text_timer.stop()
         self._apply_filters()
         self.table.setFocus()
-        if self.model.rowCount() > 0 and not self.table.currentIndex().isValid():
-            self.select_case(self.model.case_at(0).id)  # type: ignore[union-attr]
+        if self.model.is_busy():
+            self._select_first_on_load = True  # the search's rows are on their way
+        else:
+            self._select_first_row()
+
+    def _select_first_row(self) -> None:
+        self._select_first_on_load = False
+        first = self.model.case_at(0)
+        if first is not None and not self.table.currentIndex().isValid():
+            self.select_case(first.id)
 
     @Slot()
     def _count(self) -> None:
@@ -457,6 +466,8 @@ class CaseQueueWidget(QWidget):
         if self._selected is not None and not self.select_case(self._selected):
             self._selected = None
         self.table.verticalScrollBar().setValue(self._scroll)
+        if self._select_first_on_load:
+            self._select_first_row()
         self._on_model_loading(False)
 
     @Slot(bool)
