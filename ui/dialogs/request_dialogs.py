@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QFormLayout
+from PySide6.QtWidgets import QFormLayout
 
 from ui.dialogs.action_dialog import ActionDialog
 from ui.dialogs.deadline_part import DeadlinePart
+from ui.i18n import date_edit
 
 
 class ExtensionDialog(ActionDialog):
@@ -22,9 +23,8 @@ class ExtensionDialog(ActionDialog):
 
 class PostponementDialog(ActionDialog):
     def _add_fields(self, form: QFormLayout) -> None:
-        self.resume_on = QDateEdit(QDate.currentDate().addDays(7))
+        self.resume_on = date_edit(QDate.currentDate().addDays(7))
         self.resume_on.setObjectName("resume_on")
-        self.resume_on.setCalendarPopup(True)
         self.resume_on.setMinimumDate(QDate.currentDate().addDays(1))
         form.addRow(self.tr("Resume on:"), self.resume_on)
 
