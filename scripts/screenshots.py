@@ -120,7 +120,7 @@ def main() -> int:
 
     login_dialog = LoginDialog(TaskManager(), start=lambda: address, user="acceptor1")
     login_dialog.show()
-    wait(lambda: address.where() in login_dialog.database_label.text())
+    wait(lambda: address.location() in login_dialog.database_label.toolTip())
     shoot(login_dialog, "login")
     login_dialog.close()
 

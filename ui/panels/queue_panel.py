@@ -109,6 +109,12 @@ class QueuePanel(QWidget):
         self.tabs.setCurrentWidget(widget)
         return widget
 
+    def step_queue(self, step: int) -> None:
+        """Show the next (1) or previous (-1) tab, wrapping around (Ctrl+Tab)."""
+        count = self.tabs.count()
+        if count:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+
     def set_map(self, map_pane: MapPane | None) -> None:
         """The window's shared map (the main window wires it; None without one)."""
         self.map_pane = map_pane
