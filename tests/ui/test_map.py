@@ -174,3 +174,10 @@ def test_a_configured_tile_server_is_the_only_remote_address(qtbot: QtBot) -> No
     qtbot.waitUntil(lambda: bool(widget.blocked_requests()), timeout=TIMEOUT)
     assert widget.blocked_requests() == ["https://tile.openstreetmap.org/1/1/1.png"]
     _dispose(widget)
+
+
+def test_the_scale_is_in_metres_only(qtbot: QtBot, view: MapView) -> None:
+    ready(qtbot, view)
+    lines = js(qtbot, view, "Array.from(document.querySelectorAll("
+               "'.leaflet-control-scale-line')).map(e => e.textContent).join('|')")
+    assert lines and "|" not in lines and lines.endswith(("m", "km")), lines
