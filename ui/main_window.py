@@ -69,8 +69,9 @@ _PANELS: dict[Role, type[QueuePanel]] = {
 }
 #: The smallest screen a seat works on (the window fits it, nothing clipped).
 MIN_WIDTH, MIN_HEIGHT = 1280, 720
-#: The share of the width the queues and the map take at first (the splitter's sizes).
-FIRST_SIZES = (880, 480)
+#: The queues and the map at first (the splitter's sizes): at 1280 px the panel needs
+#: most of the width (queue, filters and case detail); width beyond it goes 3 : 2.
+FIRST_SIZES = (1000, 280)
 
 
 class MainWindow(QMainWindow):

@@ -84,6 +84,9 @@ class QueuePanel(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        # The detail's share from the start (3 : 2 by weight), not its scroll area's small
+        # size hint: at 1280 px it would be left 190 px and its values cut.
+        self.splitter.setSizes([600, 400])
         state = user_settings().value(self._settings_key())
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
