@@ -78,22 +78,28 @@ INSERT = """INSERT INTO case_events (case_id, action, from_state, to_state, note
             VALUES (%(id)s, %(action)s, %(from)s, %(to)s, %(note)s,
                     jsonb_build_object('version', %(version)s + 1))"""
 DEPARTMENT = "SZ"
+#: The photo a collector or a department sends with the actions that need one.
+PHOTO = Photo(small_png((60, 160, 90)), "evidence.png")
 
 
 def service_call(action: Action) -> Callable[[Session, CaseId, int], object]:
     """The service of ``action`` with valid arguments (explicit wiring, no getattr)."""
     wired: dict[Action, Callable[[Session, CaseId, int], object]] = {
-        A.REQUEST_VERIFY: lambda s, i, v: cases.request_verify(s, case_id=i, expected_version=v),
-        A.VERIFY_PASS: lambda s, i, v: cases.verify_pass(s, case_id=i, expected_version=v),
+        A.REQUEST_VERIFY: lambda s, i, v: cases.request_verify(
+            s, case_id=i, expected_version=v, collector="采集员 吴海"),
+        A.VERIFY_PASS: lambda s, i, v: cases.verify_pass(
+            s, case_id=i, expected_version=v, reply="属实", photos=[PHOTO]),
         A.PRE_REGISTER: lambda s, i, v: cases.pre_register(s, case_id=i, expected_version=v),
         A.REGISTER: lambda s, i, v: cases.register(s, case_id=i, expected_version=v),
         A.DISPATCH: lambda s, i, v: cases.dispatch(
             s, case_id=i, expected_version=v, department=DEPARTMENT),
         A.START_HANDLING: lambda s, i, v: cases.start_handling(s, case_id=i, expected_version=v),
         A.REPORT_DONE: lambda s, i, v: cases.report_done(
-            s, case_id=i, expected_version=v, note="已处置完毕"),
-        A.REQUEST_CHECK: lambda s, i, v: cases.request_check(s, case_id=i, expected_version=v),
-        A.CHECK_PASS: lambda s, i, v: cases.check_pass(s, case_id=i, expected_version=v),
+            s, case_id=i, expected_version=v, note="已处置完毕", photos=[PHOTO]),
+        A.REQUEST_CHECK: lambda s, i, v: cases.request_check(
+            s, case_id=i, expected_version=v, collector="采集员 郑丽"),
+        A.CHECK_PASS: lambda s, i, v: cases.check_pass(
+            s, case_id=i, expected_version=v, reply="已处置到位", photos=[PHOTO]),
         A.CLOSE: lambda s, i, v: cases.close(s, case_id=i, expected_version=v),
     }
     return wired[action]

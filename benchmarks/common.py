@@ -298,7 +298,14 @@ def fresh_database(url: str | None) -> Iterator[ServerAddress]:
         finally:
             import atexit
 
-            atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+            # After pgserver's own exit hook, so before it: leave the server (it stops)
+            # and only then remove the folder that holds pgserver's list of its users.
+            atexit.register(_leave_and_remove, data_dir)
+
+
+def _leave_and_remove(data_dir: Path) -> None:
+    embedded.leave(data_dir)
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _migrated(address: ServerAddress) -> ServerAddress:

@@ -234,9 +234,12 @@ class Seat(threading.Thread):
         k: dict[str, Any] = {"case_id": case_id, "expected_version": v}
         photo = [Photo(small_png((60, 160, 90)), "result.png")]
         wired: dict[Action, Callable[[], object]] = {
-            A.REQUEST_VERIFY: lambda: cases.request_verify(s, note=note, **k),
-            A.VERIFY_PASS: lambda: cases.verify_pass(s, note=note, **k),
-            A.VERIFY_FAIL: lambda: cases.verify_fail(s, note=note, **k),
+            A.REQUEST_VERIFY: lambda: cases.request_verify(
+                s, collector="采集员 吴海", note=note, **k),
+            A.VERIFY_PASS: lambda: cases.verify_pass(
+                s, reply="属实", photos=photo, note=note, **k),
+            A.VERIFY_FAIL: lambda: cases.verify_fail(
+                s, reply="不属实", photos=photo, note=note, **k),
             A.PRE_REGISTER: lambda: cases.pre_register(s, note=note, **k),
             A.REJECT: lambda: cases.reject(s, reason=RejectReason.DUPLICATE, note=note, **k),
             A.REGISTER: lambda: cases.register(s, note=note, **k),
@@ -252,9 +255,12 @@ class Seat(threading.Thread):
             A.APPROVE: lambda: cases.approve(s, note=note, **k),
             A.DENY: lambda: cases.deny(s, note=note, **k),
             A.RESUME: lambda: cases.resume(s, note=note, **k),
-            A.REQUEST_CHECK: lambda: cases.request_check(s, note=note, **k),
-            A.CHECK_PASS: lambda: cases.check_pass(s, note=note, **k),
-            A.CHECK_FAIL: lambda: cases.check_fail(s, note=note, **k),
+            A.REQUEST_CHECK: lambda: cases.request_check(
+                s, collector="采集员 郑丽", note=note, **k),
+            A.CHECK_PASS: lambda: cases.check_pass(
+                s, reply="已处置到位", photos=photo, note=note, **k),
+            A.CHECK_FAIL: lambda: cases.check_fail(
+                s, reply="仍未解决", photos=photo, note=note, **k),
             A.CLOSE: lambda: cases.close(s, note=note, **k),
             A.REWORK: lambda: cases.rework(s, note=note, **k),
             A.URGE: lambda: cases.urge(s, case_id=case_id, note=note),

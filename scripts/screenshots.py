@@ -151,7 +151,7 @@ def main() -> int:
             queue.table.selectRow(row)
         else:
             panel.detail.show_case(queue.model.case_at(0).id)  # type: ignore[union-attr]
-        wait(lambda p=panel: p.detail.timeline.topLevelItemCount() > 0)
+        wait(lambda p=panel: p.detail.timeline.count() > 0)
         settle(1200)  # the map flies to the selected case
         shoot(window, f"panel_{role.value}")
         if role is Role.SHIFT_LEADER:

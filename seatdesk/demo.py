@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from seatdesk.db.models import Case, Grid
 from seatdesk.domain import passwords as passwords_policy
 from seatdesk.domain import workflow
-from seatdesk.domain.glossary import FINAL_STATES, Role, Source, State
+from seatdesk.domain.glossary import FINAL_STATES, ActionField, Role, Source, State
 from seatdesk.errors import Problem
 from seatdesk.progress import Cancelled, NoProgress, Progress
 from seatdesk.services import catalogue
@@ -45,6 +45,15 @@ CELL_LAT = 0.0009  # ~100 m
 CELLS = 6  # per community side
 CHUNK = 50_000
 MAX_PHOTO_CASES = 20_000
+#: The field collectors verifications and checks are sent to (names until collectors
+#: are users), and the replies they send back with their photos (workflow.NEEDS).
+COLLECTORS = ["采集员 吴海", "采集员 郑丽", "采集员 冯刚"]
+REPLIES = {
+    "verify_pass": "现场核实，问题属实",
+    "verify_fail": "现场核实，未见所报问题",
+    "check_pass": "现场核查，已处置到位",
+    "check_fail": "现场核查，问题仍未解决",
+}
 
 #: Demo accounts of the centre's seats: login, display name (a person's name: the
 #: desk shows the role beside it), roles.
@@ -381,18 +390,29 @@ def _prepare_generator(
     by_role = {role: login for login, role in actors.items()}
     steps = [
         {"final": final.value, "step": i + 1, "action": a.value, "from": f.value,
-         "to": t.value, "actor": by_role.get(role, "department")}
+         "to": t.value, "actor": by_role.get(role, "department"),
+         "reply": REPLIES.get(a.value),
+         "collector": ActionField.COLLECTOR in workflow.needs(a).fields,
+         "photo_step": (workflow.needs(a).photo_step.value  # type: ignore[union-attr]
+                        if workflow.needs(a).photo else None)}
         for final, path in paths.items() if final in STATE_WEIGHTS
         for i, (a, f, t, role) in enumerate(path)
     ]
     session.execute(text("""
         CREATE TEMP TABLE demo_path (
-            final text, step int, action text, from_state text, to_state text, actor text
+            final text, step int, action text, from_state text, to_state text, actor text,
+            reply text, collector boolean, photo_step text
         ) ON COMMIT DROP
     """))
     session.execute(
-        text("INSERT INTO demo_path VALUES (:final, :step, :action, :from, :to, :actor)"),
+        text("INSERT INTO demo_path VALUES (:final, :step, :action, :from, :to, :actor, "
+             ":reply, :collector, :photo_step)"),
         steps,
+    )
+    session.execute(
+        text("CREATE TEMP TABLE demo_collector ON COMMIT DROP AS "
+             "SELECT CAST(:names AS text[]) AS names"),
+        {"names": COLLECTORS},
     )
     # Case numbers restart every year: the first demo index of each year.
     session.execute(text("""
@@ -522,12 +542,20 @@ def _insert_events(session: Session, lo: int, hi: int) -> None:
                                                        f.handling_department_code))
                         ELSE p.actor END,
                    c.created_at + (c.updated_at - c.created_at) * p.step / (c.version - 1),
-                   CASE WHEN p.action = 'dispatch'
-                        THEN jsonb_build_object('version', p.step + 1,
-                                                'department', c.current_department)
-                        ELSE jsonb_build_object('version', p.step + 1) END,
+                   jsonb_build_object('version', p.step + 1)
+                   || CASE WHEN p.action = 'dispatch'
+                           THEN jsonb_build_object('department', c.current_department)
+                           ELSE '{}' END
+                   -- The evidence the action records (workflow.NEEDS).
+                   || CASE WHEN p.collector
+                           THEN jsonb_build_object('collector',
+                                    dc.names[1 + c.id % cardinality(dc.names)])
+                           ELSE '{}' END
+                   || CASE WHEN p.reply IS NOT NULL THEN jsonb_build_object('reply', p.reply)
+                           ELSE '{}' END,
                    p.step
             FROM cases c JOIN demo_path p ON p.final = c.state
+            CROSS JOIN demo_collector dc
             JOIN filing_conditions f ON f.id = c.filing_condition_id
             WHERE c.id BETWEEN :lo AND :hi
         ) e
@@ -546,7 +574,8 @@ def _photo(label: str, hue: int) -> bytes:
 
 
 def _insert_photos(session: Session, lo: int, hi: int) -> int:
-    """One report photo per case (the newest ``MAX_PHOTO_CASES`` cases of a big demo)."""
+    """One report photo per case, and one of each step whose action needs one (the
+    newest ``MAX_PHOTO_CASES`` cases of a big demo)."""
     cats = session.execute(text("SELECT id, code FROM categories WHERE parent_id IS NOT NULL"))
     session.execute(text("""
         CREATE TEMP TABLE demo_photo (category_id int, data bytea, thumb bytea) ON COMMIT DROP
@@ -568,12 +597,24 @@ def _insert_photos(session: Session, lo: int, hi: int) -> int:
         FROM cases c JOIN demo_photo p ON p.category_id = c.category_id
         WHERE c.id BETWEEN :lo AND :hi
     """), {"lo": lo, "hi": hi})
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    evidence = session.execute(text("""
+        INSERT INTO attachments (case_id, step, filename, content_type, size, data, thumbnail,
+                                 taken_at, uploaded_by, uploaded_at)
+        SELECT c.id, p.photo_step, c.number || '-' || e.action || '.jpg', 'image/jpeg',
+               octet_length(d.data), d.data, d.thumb, e.at, e.actor, e.at
+        FROM case_events e JOIN cases c ON c.id = e.case_id
+        JOIN demo_path p ON p.final = c.state AND p.action = e.action
+                        AND p.from_state = e.from_state
+        JOIN demo_photo d ON d.category_id = c.category_id
+        WHERE c.id BETWEEN :lo AND :hi AND p.photo_step IS NOT NULL
+    """), {"lo": lo, "hi": hi})
+    return int(result.rowcount) + int(evidence.rowcount)  # type: ignore[attr-defined]
 
 
 def _finish(session: Session, cases: int) -> None:
     # ON COMMIT DROP is not enough: a caller may run the demo twice in one transaction.
-    session.execute(text("DROP TABLE demo_param, demo_choice, demo_path, demo_year, demo_photo"))
+    session.execute(text("DROP TABLE demo_param, demo_choice, demo_path, demo_year, demo_photo, "
+                         "demo_collector"))
     session.execute(text("DROP FUNCTION pg_temp.demo_u(bigint, int)"))
     session.execute(text("""
         INSERT INTO case_number_counters (year, last)

@@ -11,21 +11,17 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from seatdesk import messages
+from seatdesk import messages, terms
 
 
 def _label(value: object) -> str:
     if isinstance(value, Enum):
-        zh = getattr(value, "zh", None)
-        if zh is not None and messages.language() == "zh":
-            return str(zh)
-        return str(value.value)
+        return terms.term(value)
     return "—" if value is None else str(value)
 
 
 def _labels(values: Iterable[object]) -> str:
-    sep = ", " if messages.language() == "en" else "、"
-    return sep.join(sorted(_label(v) for v in values))
+    return terms.join(sorted(_label(v) for v in values))
 
 
 class SeatdeskError(Exception):
@@ -159,7 +155,8 @@ class Problem(SeatdeskError):
         self._values = values
 
     def values(self) -> dict[str, Any]:
-        return self._values
+        # Domain words are named in the reader's language when shown, not when raised.
+        return {k: terms.term(v) if isinstance(v, Enum) else v for k, v in self._values.items()}
 
 
 class ConnectionProblem(Problem):

@@ -53,12 +53,29 @@ def server() -> Iterator[ServerAddress]:
                     conn.execute(text(f"DROP ROLE IF EXISTS {quote_ident(role)}"))
             admin_engine.dispose()
     else:
-        data_dir = Path(tempfile.mkdtemp(prefix="seatdesk-test-"))
-        try:
-            yield _migrated(embedded.start(data_dir, delete_on_exit=True))
-        finally:
-            # pgserver removes its cluster at exit; the folder around it goes with it.
-            atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+        yield _migrated(start_embedded(Path(tempfile.mkdtemp(prefix="seatdesk-test-"))))
+
+
+def start_embedded(data_dir: Path) -> ServerAddress:
+    """The embedded server in ``data_dir``, stopped and removed when this process exits,
+    so that no test run leaves a PostgreSQL server behind.
+
+    The exit hook is registered after pgserver's own, so it runs first (atexit runs
+    hooks in reverse order): it leaves the server — stopping it, as this process is its
+    only user — and only then removes the folder. Removing the folder first would take
+    pgserver's list of the server's processes with it, and pgserver would leave the
+    server running.
+    """
+    try:
+        address = embedded.start(data_dir, delete_on_exit=True)
+    finally:
+        atexit.register(_stop_and_remove, data_dir)
+    return address
+
+
+def _stop_and_remove(data_dir: Path) -> None:
+    embedded.leave(data_dir)
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _roles_of(address: ServerAddress) -> list[str]:

@@ -15,7 +15,7 @@ from apscheduler.schedulers.qt import QtScheduler
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy import Engine
 
-from seatdesk import messages
+from seatdesk import messages, terms
 from seatdesk import scheduler as jobs
 from seatdesk.db.engine import connect, session_factory
 from seatdesk.services import deadlines
@@ -73,6 +73,6 @@ class BackgroundJobs(QObject):
 
     def _on_missing_years(self, years: list[int]) -> None:
         if years:
-            sentence = messages.t("calendar_missing", years="、".join(map(str, years)))
+            sentence = messages.t("calendar_missing", years=terms.join(map(str, years)))
             log.warning("%s", sentence)
             self.sig_calendar_warning.emit(sentence)

@@ -1,9 +1,9 @@
-"""Names of the domain words for people, in the interface's language.
+"""Names of the domain words and times for people, in the interface's language.
 
-The glossary already carries the Chinese names (``State.zh`` …), and the core's
-``seatdesk.messages.language()`` says which language the person chose (``--lang`` sets
-``SEATDESK_LANG`` for the core and the UI alike), so these are not duplicated in the
-``.ts`` file: one translation path per string.
+The words themselves live in the core (``seatdesk.terms``), which the CLI and the
+exports read too; the language is the one the person chose (``--lang`` sets
+``SEATDESK_LANG`` for the core and the UI alike). Nothing here is a second copy of a
+term, and nothing is in the ``.ts`` file: one translation path per string.
 """
 
 from __future__ import annotations
@@ -13,49 +13,18 @@ from enum import Enum
 
 from PySide6.QtCore import QCoreApplication
 
-from seatdesk import messages
+from seatdesk import messages, terms
 from seatdesk.db.engine import ServerAddress
 from seatdesk.domain.glossary import Role
-
-#: Chinese names of the domain words the glossary gives none (its comments have them).
-_ZH_MISSING = {
-    "component": "部件",
-    "event": "事件",
-    "ordinary": "一般",
-    "urgent": "紧急",
-    "normal": "正常",
-    "warning": "临期（黄灯）",
-    "overdue": "超期（红灯）",
-    "report": "上报",
-    "verify": "核实",
-    "handling": "处置",
-    "check": "核查",
-}
-
-_EN_OVERRIDES = {
-    "hotline_12319": "12319 hotline",
-    "walk_in": "visit or call",
-    "shift_leader": "shift leader",
-}
 
 
 def label(value: Enum | None) -> str:
     """The person's word for a domain enum member (state, action, role, source …)."""
-    if value is None:
-        return ""
-    raw = str(value.value)
-    if messages.language() == "zh":
-        zh = getattr(value, "zh", None)
-        if zh is not None:
-            return str(zh)
-        if raw in _ZH_MISSING:
-            return _ZH_MISSING[raw]
-    return _EN_OVERRIDES.get(raw, raw.replace("_", " "))
+    return terms.term(value)
 
 
 def roles_label(roles: frozenset[Role]) -> str:
-    sep = "、" if messages.language() == "zh" else ", "
-    return sep.join(label(r) for r in sorted(roles))
+    return terms.join(label(r) for r in sorted(roles))
 
 
 def format_time(when: datetime | None) -> str:
@@ -75,13 +44,12 @@ def format_time_left(deadline: datetime | None, now: datetime) -> str:
     days, rest = divmod(seconds, 86_400)
     hours, rest = divmod(rest, 3_600)
     minutes = rest // 60
-    zh = messages.language() == "zh"
     if days:
-        text = f"{days}天{hours}小时" if zh else f"{days}d {hours}h"
+        text = messages.t("time_left.days", days=days, hours=hours)
     elif hours:
-        text = f"{hours}小时{minutes}分" if zh else f"{hours}h {minutes}m"
+        text = messages.t("time_left.hours", hours=hours, minutes=minutes)
     else:
-        text = f"{minutes}分钟" if zh else f"{minutes}m"
+        text = messages.t("time_left.minutes", minutes=minutes)
     return sign + text
 
 

@@ -39,34 +39,17 @@ from ui.desk import Desk
 from ui.dialogs.lock_dialog import LockDialog
 from ui.dialogs.shortcuts_dialog import ShortcutsDialog, action_entries, case_action_entries
 from ui.idle_lock import IdleWatcher
-from ui.labels import database_place, label, roles_label
+from ui.labels import database_place, roles_label
 from ui.listener import NotifyListener
-from ui.panels.acceptor_panel import AcceptorPanel
-from ui.panels.dispatcher_panel import DispatcherPanel
+from ui.panels.panel import Panel
 from ui.panels.queue_panel import QueuePanel
-from ui.panels.role_panel import RolePanel
-from ui.panels.shift_leader_panel import ShiftLeaderPanel
+from ui.panels.registry import panels_for
 from ui.widgets.case_queue import user_settings
 from ui.widgets.map_pane import MapPane
 from ui.window_menus import WindowMenus
 
 log = logging.getLogger(__name__)
 
-#: The order of the role tabs (a user holding several starts with the first).
-ROLE_ORDER = [
-    Role.ACCEPTOR,
-    Role.SHIFT_LEADER,
-    Role.DISPATCHER,
-    Role.INSPECTOR,
-    Role.MONITOR,
-    Role.DEPARTMENT,
-    Role.ADMIN,
-]
-_PANELS: dict[Role, type[QueuePanel]] = {
-    Role.ACCEPTOR: AcceptorPanel,
-    Role.SHIFT_LEADER: ShiftLeaderPanel,
-    Role.DISPATCHER: DispatcherPanel,
-}
 #: The smallest screen a seat works on (the window fits it, nothing clipped).
 MIN_WIDTH, MIN_HEIGHT = 1280, 720
 #: The queues and the map at first (the splitter's sizes): at 1280 px the panel needs
@@ -78,7 +61,7 @@ class MainWindow(QMainWindow):
     """One logged-in seat."""
 
     sig_closed = Signal(bool)
-    """The window closed: True when the person chose 切换用户 (show the login again),
+    """The window closed: True when the person chose Switch user (log in again),
     False when they quit."""
 
     def __init__(
@@ -91,7 +74,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self._desk = desk
-        self.panels: dict[Role, QueuePanel] = {}
+        self.panels: dict[Role, Panel] = {}
         self.live = False
         self.switching_user = False
         self.listener = NotifyListener(desk.address, desk.tasks.session) if listen else None
@@ -102,7 +85,7 @@ class MainWindow(QMainWindow):
             idle_lock_ms = int(load_settings().idle_lock_minutes * 60_000)
         self.idle = IdleWatcher(idle_lock_ms, self)
         self._build_ui()
-        self.menus = WindowMenus(self, [label(role) for role in self.panels])
+        self.menus = WindowMenus(self, [panel.title() for panel in self.panels.values()])
         self._connect()
         self.restore_layout()
         if self.listener is not None:
@@ -130,13 +113,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("roles")
-        for role in ROLE_ORDER:
-            if role not in actor.roles:
-                continue
-            panel_class = _PANELS.get(role)
-            panel = panel_class(self._desk) if panel_class else RolePanel(self._desk, role)
-            self.panels[role] = panel
-            self.tabs.addTab(panel, label(role))
+        for panel in panels_for(self._desk):  # ui/panels/registry.py: role → panel
+            self.panels[panel.role] = panel
+            self.tabs.addTab(panel, panel.title())
         self.map_pane = MapPane(self._desk)
         self.map_pane.setObjectName("map")
         # The queues and the map share the width: both grow with the window (3 : 2),
@@ -192,17 +171,17 @@ class MainWindow(QMainWindow):
 
     # ---- Public API
 
-    def panel(self, role: Role) -> QueuePanel:
+    def panel(self, role: Role) -> Panel:
         return self.panels[role]
 
-    def show_panel(self, role: Role) -> QueuePanel:
+    def show_panel(self, role: Role) -> Panel:
         panel = self.panels[role]
         self.tabs.setCurrentWidget(panel)
         return panel
 
-    def current_panel(self) -> QueuePanel | None:
+    def current_panel(self) -> Panel | None:
         panel = self.tabs.currentWidget()
-        return panel if isinstance(panel, QueuePanel) else None
+        return panel if isinstance(panel, Panel) else None
 
     def set_map_visible(self, visible: bool) -> None:
         """Show or hide the map; shown again, it takes the share it had."""
@@ -274,7 +253,7 @@ class MainWindow(QMainWindow):
     def step_queue(self, step: int) -> None:
         """The next (1) or previous (-1) queue of the current role panel (Ctrl+Tab)."""
         panel = self.current_panel()
-        if panel is not None:
+        if isinstance(panel, QueuePanel):  # a panel of queues; others have none to step
             panel.step_queue(step)
 
     def save_layout(self) -> None:

@@ -5,8 +5,14 @@ transaction, committed when the op returns, rolled back when it raises). Its res
 comes back to the GUI thread through one signal bridge and is handed to ``success``;
 an error goes to ``failure``, or, when the caller gave none, to the task manager's
 ``sig_error`` so that one place (the main window) shows it. Mutations run one at a time,
-in the order they were asked for; each returns a ``ChangeSet``, which the manager
-re-emits as the desk-wide ``sig_data_changed(changes, initiator)``.
+in the order they were asked for. Every op hands the manager an ``OpResult``: its value
+and, as a typed field, the ``ChangeSet`` it made, which the manager re-emits as the
+desk-wide ``sig_data_changed(changes, initiator)``.
+
+Long work (imports, exports, reports) is a ``LongOp``: a core function taking a
+``seatdesk.progress.Progress``, run on a worker thread while a progress dialog, modal
+to the panel that asked, shows how far it is; its Cancel button makes ``cancelled()``
+true, the core function raises ``Cancelled`` and its transaction rolls back.
 
 An op never touches a widget: read widget values on the GUI thread first, and let the
 op close over plain values.
@@ -15,6 +21,9 @@ op close over plain values.
             success=self._on_page).run()
     MutationOp(desk.tasks, parent=self, op=lambda s: cases.register(s, ...),
                success=self._on_done, failure=self._on_failed).run()
+    LongOp(desk.tasks, parent=self, title=self.tr("Exporting…"),
+           op=lambda s, progress: exports.export_queue(s, q, path, progress),
+           success=self._on_exported).run()
 """
 
 from __future__ import annotations
@@ -28,17 +37,28 @@ from typing import Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QWidget
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from seatdesk.db.engine import ServerAddress, session_factory, translated_errors
 from seatdesk.errors import ConnectionProblem
+from seatdesk.progress import Cancelled, Progress
 from seatdesk.services.common import ChangeSet
+from ui.progress_dialog import DialogProgress
 
 T = TypeVar("T")
 
 #: The entity a reconnect announces: anything may have changed meanwhile.
 RECONNECTED = "reconnected"
+
+
+@dataclass(frozen=True, slots=True)
+class OpResult(Generic[T]):
+    """What an op hands back to the GUI thread: its value, and what it changed."""
+
+    value: T
+    changes: ChangeSet = field(default_factory=ChangeSet)
 
 
 class TaskManager(QObject):
@@ -91,7 +111,7 @@ class TaskManager(QObject):
     def submit(self, op: _BaseOp[Any], *, mutation: bool) -> None:
         ticket = next(self._tickets)
         self._pending[ticket] = _Pending(op)
-        job = _Job(self, ticket, op.call, self._address)
+        job = _Job(self, ticket, op.outcome, self._address)
         (self._mutations if mutation else self._queries).start(job)
         self.sig_busy.emit(len(self._pending))
 
@@ -124,19 +144,17 @@ class TaskManager(QObject):
         op = pending.op
         if isinstance(error, ConnectionProblem):
             self.sig_connection.emit(False, str(error))
+        op.finished()
         if not op.alive():
             return
         if isinstance(error, BaseException):
-            if op.failure is not None:
-                op.failure(error)
-            else:
+            if not op.fail(error):
                 self.sig_error.emit(error)
             return
-        op.success(result)
-        if isinstance(op, MutationOp):
-            changes = _change_set_of(result)
-            if changes is not None:
-                self.sig_data_changed.emit(changes, op.parent)
+        assert isinstance(result, OpResult), "a job posts an OpResult or an error"
+        op.success(result.value)
+        if result.changes.case_ids or result.changes.entities:
+            self.sig_data_changed.emit(result.changes, op.parent)
 
 
 @dataclass
@@ -151,7 +169,7 @@ class _Job(QRunnable):
         self,
         manager: TaskManager,
         ticket: int,
-        call: Callable[[TaskManager], object] | None,
+        call: Callable[[TaskManager], OpResult[Any]] | None,
         address: ServerAddress | None,
     ) -> None:
         super().__init__()
@@ -167,7 +185,7 @@ class _Job(QRunnable):
         # manager's ``_pending`` (GUI thread) still holds it.
         call, self._call = self._call, None
         assert call is not None, "a job runs once"
-        result: object = None
+        result: OpResult[Any] | None = None
         error: BaseException | None = None
         try:
             if self._address is not None:
@@ -198,6 +216,20 @@ class _BaseOp(ABC, Generic[T]):
     def call(self, tasks: TaskManager) -> T:
         """The blocking work, on a worker thread."""
 
+    def outcome(self, tasks: TaskManager) -> OpResult[T]:
+        """The work and what it changed (worker thread); reads change nothing."""
+        return OpResult(self.call(tasks))
+
+    def finished(self) -> None:
+        """The work is over, whatever its outcome (GUI thread, before the callbacks)."""
+
+    def fail(self, error: BaseException) -> bool:
+        """Hand ``error`` to ``failure``; False leaves it to the manager's ``sig_error``."""
+        if self.failure is None:
+            return False
+        self.failure(error)
+        return True
+
 
 @dataclass(kw_only=True)
 class CallOp(_BaseOp[T]):
@@ -226,19 +258,91 @@ class QueryOp(_BaseOp[T]):
         self.tasks.submit(self, mutation=False)
 
 
+def service_changes(result: object) -> ChangeSet:
+    """The ``ChangeSet`` of a mutation service's result, by the services' convention:
+    the ChangeSet itself, or the last item of a ``(value, ChangeSet)`` tuple. The one
+    place that looks inside an untyped result; an op that knows its type says so with
+    ``changes=``."""
+    if isinstance(result, ChangeSet):
+        return result
+    if isinstance(result, tuple) and result and isinstance(result[-1], ChangeSet):
+        return result[-1]
+    return ChangeSet()
+
+
+def no_changes(result: object) -> ChangeSet:
+    """For a long operation that only reads (an export, a report)."""
+    del result
+    return ChangeSet()
+
+
 @dataclass(kw_only=True)
 class MutationOp(_BaseOp[T]):
     """A write: ``op(session)`` in one transaction, committed before ``success`` runs;
-    the ``ChangeSet`` it returns (alone or in a tuple) becomes ``sig_data_changed``."""
+    ``changes(result)`` (by default the services' convention) becomes
+    ``sig_data_changed``."""
 
     op: Callable[[Session], T]
+    changes: Callable[[T], ChangeSet] = service_changes
 
     def call(self, tasks: TaskManager) -> T:
         with tasks.session() as session, session.begin():
             return self.op(session)
 
+    def outcome(self, tasks: TaskManager) -> OpResult[T]:
+        value = self.call(tasks)
+        return OpResult(value, self.changes(value))
+
     def run(self) -> None:
         self.tasks.submit(self, mutation=True)
+
+
+@dataclass(kw_only=True)
+class LongOp(_BaseOp[T]):
+    """Long work: ``op(session, progress)`` in one transaction on a worker thread, with a
+    progress dialog modal to ``parent``.
+
+    The core function reports through ``progress`` (thread-safe) and raises
+    ``seatdesk.progress.Cancelled`` when ``progress.cancelled()`` turns true (the Cancel
+    button); its transaction then rolls back and ``cancelled`` runs instead of
+    ``failure``. ``writes=True`` runs it with the mutations, one at a time and in order,
+    and announces ``changes(result)``.
+    """
+
+    op: Callable[[Session, Progress], T]
+    title: str
+    changes: Callable[[T], ChangeSet] = no_changes
+    writes: bool = False
+    cancelled: Callable[[], None] = lambda: None
+    # The dialog appears once the work has lasted this long (no flash for quick work).
+    show_after_ms: int = 400
+    progress: DialogProgress | None = field(default=None, init=False)
+
+    def call(self, tasks: TaskManager) -> T:
+        assert self.progress is not None, "run() makes the progress before the job starts"
+        with tasks.session() as session, session.begin():
+            return self.op(session, self.progress)
+
+    def outcome(self, tasks: TaskManager) -> OpResult[T]:
+        value = self.call(tasks)
+        return OpResult(value, self.changes(value))
+
+    def run(self) -> None:
+        """Show the dialog (GUI thread) and start the work."""
+        parent = self.parent if isinstance(self.parent, QWidget) else None
+        self.progress = DialogProgress(self.title, parent, self.show_after_ms)
+        self.tasks.submit(self, mutation=self.writes)
+
+    def finished(self) -> None:
+        # The dialog goes with its panel: nothing to close when the panel is gone.
+        if self.progress is not None and shiboken6.isValid(self.progress):
+            self.progress.close()
+
+    def fail(self, error: BaseException) -> bool:
+        if isinstance(error, Cancelled):
+            self.cancelled()  # the person's choice, not an error to show
+            return True
+        return super().fail(error)
 
 
 def _drop_frame_locals(error: BaseException) -> None:
@@ -250,12 +354,3 @@ def _drop_frame_locals(error: BaseException) -> None:
         traceback.clear_frames(current.__traceback__)
         current = current.__cause__ or current.__context__
 
-
-def _change_set_of(result: object) -> ChangeSet | None:
-    if isinstance(result, ChangeSet):
-        return result
-    if isinstance(result, tuple):
-        for item in result:
-            if isinstance(item, ChangeSet):
-                return item
-    return None

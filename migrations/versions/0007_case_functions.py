@@ -927,7 +927,8 @@ def upgrade() -> None:
         "CREATE UNIQUE INDEX workflow_transitions_key "
         "ON workflow_transitions (coalesce(from_state, ''), action)"
     )
-    for statement in workflow_table.statements():
+    # The columns of what an action needs come in 0011 (workflow_table.statements()).
+    for statement in workflow_table.statements(needs=False):
         op.execute(statement)
     op.execute("REVOKE ALL ON workflow_states, workflow_actions, workflow_transitions FROM PUBLIC")
     op.execute(

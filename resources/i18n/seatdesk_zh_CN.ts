@@ -32,7 +32,6 @@
     <name>ActionDialog</name>
     <message>
         <source>{action} — case {number}</source>
-        <extracomment>Actions whose service refuses an empty note (checked here first, to say so at once). Actions whose service takes photos (the field&apos;s reply, the department&apos;s result).</extracomment>
         <translation>{action} — 案卷 {number}</translation>
     </message>
     <message>
@@ -56,8 +55,40 @@
         <translation>说明（必填）：</translation>
     </message>
     <message>
+        <source>Name the field collector the case is sent to.</source>
+        <translation>请填写派往的信息采集员。</translation>
+    </message>
+    <message>
+        <source>Write the collector&apos;s reply.</source>
+        <translation>请填写采集员的答复。</translation>
+    </message>
+    <message>
         <source>Please write a note: this action needs one.</source>
         <translation>请填写说明：此操作必须填写。</translation>
+    </message>
+    <message>
+        <source>Add at least one photo: this action needs one.</source>
+        <translation>请至少添加一张照片：此操作须附照片。</translation>
+    </message>
+    <message>
+        <source>Name of the field collector</source>
+        <translation>信息采集员姓名</translation>
+    </message>
+    <message>
+        <source>Collector (required):</source>
+        <translation>信息采集员（必填）：</translation>
+    </message>
+    <message>
+        <source>What the collector found</source>
+        <translation>采集员现场所见</translation>
+    </message>
+    <message>
+        <source>Collector&apos;s reply (required):</source>
+        <translation>采集员答复（必填）：</translation>
+    </message>
+    <message>
+        <source>Photos (required):</source>
+        <translation>照片（必填）：</translation>
     </message>
     <message>
         <source>{who} changed case {number} at {when}. It has been reloaded: check it, then confirm again.</source>
@@ -76,6 +107,22 @@
         <translation>请选择案卷</translation>
     </message>
     <message>
+        <source>Print case sheet</source>
+        <translation>打印案卷单</translation>
+    </message>
+    <message>
+        <source>Print the case sheet (Ctrl+P)</source>
+        <translation>打印案卷单（Ctrl+P）</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为PDF…</translation>
+    </message>
+    <message>
+        <source>Save the case sheet as a PDF file</source>
+        <translation>将案卷单保存为PDF文件</translation>
+    </message>
+    <message>
         <source>Case</source>
         <translation>案卷</translation>
     </message>
@@ -88,24 +135,20 @@
         <translation>办理过程</translation>
     </message>
     <message>
-        <source>Time</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <source>Action</source>
-        <translation>操作</translation>
-    </message>
-    <message>
-        <source>By</source>
-        <translation>操作人</translation>
-    </message>
-    <message>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <source>Note</source>
-        <translation>说明</translation>
+        <source>Save the case sheet as PDF</source>
+        <translation>将案卷单另存为PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Case sheet {number}</source>
+        <translation>案卷单 {number}</translation>
     </message>
     <message>
         <source>Number</source>
@@ -320,7 +363,6 @@
     <name>DatabasePlace</name>
     <message>
         <source>this computer&apos;s database</source>
-        <extracomment>Chinese names of the domain words the glossary gives none (its comments have them).</extracomment>
         <translation>本机数据库</translation>
     </message>
     <message>
@@ -345,6 +387,36 @@
     <message>
         <source>computed from the time-limit standard</source>
         <translation>按时限标准计算</translation>
+    </message>
+</context>
+<context>
+    <name>DialogProgress</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>DiscardQuestion</name>
+    <message>
+        <source>Discard what was typed?</source>
+        <translation>放弃已填写的内容？</translation>
+    </message>
+    <message>
+        <source>This form holds what you typed. Discard it?</source>
+        <translation>表单中有已填写的内容，确定放弃吗？</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <source>Keep editing</source>
+        <translation>继续填写</translation>
     </message>
 </context>
 <context>
@@ -464,11 +536,12 @@
     <name>MainWindow</name>
     <message>
         <source>seatdesk — {name} ({roles})</source>
-        <extracomment>The order of the role tabs (a user holding several starts with the first). The smallest screen a seat works on (the window fits it, nothing clipped). The share of the width the queues and the map take at first (the splitter&apos;s sizes).</extracomment>
+        <extracomment>The smallest screen a seat works on (the window fits it, nothing clipped). The queues and the map at first (the splitter&apos;s sizes): at 1280 px the panel needs most of the width (queue, filters and case detail); width beyond it goes 3 : 2.</extracomment>
         <translation>智慧城管坐席 — {name}（{roles}）</translation>
     </message>
     <message>
         <source>Database: {where}</source>
+        <extracomment>The splitter as it was while the map showed (kept while the map is hidden).</extracomment>
         <translation>数据库：{where}</translation>
     </message>
     <message>
@@ -643,6 +716,10 @@
         <translation>单元网格编码为15位数字。</translation>
     </message>
     <message>
+        <source>Draft restored: this form holds what was typed before it closed (saved {when}).</source>
+        <translation>已恢复草稿：表单保留了关闭前填写的内容（保存于 {when}）。</translation>
+    </message>
+    <message>
         <source>Pick on map</source>
         <translation>在地图上选点</translation>
     </message>
@@ -773,25 +850,33 @@
         <source>My queue</source>
         <translation>我的待办</translation>
     </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出Excel…</translation>
+    </message>
+    <message>
+        <source>Write the current queue, with its filters, to an Excel workbook</source>
+        <translation>按当前筛选条件将本队列导出为Excel工作簿</translation>
+    </message>
+    <message>
+        <source>Exporting the queue to Excel…</source>
+        <translation>正在导出队列到Excel…</translation>
+    </message>
+    <message>
+        <source>Export to Excel</source>
+        <translation>导出Excel</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>{count} cases exported to {path}</source>
+        <translation>已导出 {count} 件案卷到 {path}</translation>
+    </message>
 </context>
 <context>
     <name>RejectDialog</name>
-    <message>
-        <source>Not a city management matter</source>
-        <translation>不属于城管范围</translation>
-    </message>
-    <message>
-        <source>Duplicate report</source>
-        <translation>重复上报</translation>
-    </message>
-    <message>
-        <source>False report</source>
-        <translation>虚假上报</translation>
-    </message>
-    <message>
-        <source>Not enough information</source>
-        <translation>信息不全</translation>
-    </message>
     <message>
         <source>— choose —</source>
         <translation>— 请选择 —</translation>
@@ -879,6 +964,7 @@
     <name>ShortcutsDialog</name>
     <message>
         <source>Keyboard shortcuts</source>
+        <extracomment>Keys of special keyboards that standard shortcuts also bind (not listed in the sheet).</extracomment>
         <translation>快捷键</translation>
     </message>
     <message>

@@ -85,6 +85,21 @@ def start(
     return ServerAddress(url=url, embedded=True, timezone=timezone)
 
 
+def leave(data_dir: Path) -> None:
+    """Give up this process's use of the embedded server in ``data_dir`` now: the server
+    stops if no other process uses it (and its cluster is removed if it was started
+    with ``delete_on_exit``).
+
+    pgserver does the same when the interpreter exits, but it keeps the list of the
+    processes using a server inside the data directory: whoever removes that directory
+    first must leave the server first, or pgserver finds no list and leaves the server
+    running with nobody to stop it.
+    """
+    server = _servers.pop(data_dir.expanduser().resolve() / "pgdata", None)
+    if server is not None:
+        server.cleanup()
+
+
 def _get_server(pgdata: Path, cleanup_mode: str) -> Any:
     if pgdata not in _servers:
         with warnings.catch_warnings():

@@ -16,8 +16,9 @@ from seatdesk.domain.glossary import CREATE_ACTION, Action, State
 TransitionRow = tuple[str | None, str, str, tuple[str, ...], bool]
 #: (state, stage or None, final)
 StateRow = tuple[str, str | None, bool]
-#: (action, note required, photo step or None)
-ActionRow = tuple[str, bool, str | None]
+#: (action, note required, photo step or None, photo required, setting that may waive
+#: the photo or None, required arguments): the requirement table ``workflow.NEEDS``.
+ActionRow = tuple[str, bool, str | None, bool, str | None, tuple[str, ...]]
 
 
 def transition_rows() -> list[TransitionRow]:
@@ -44,8 +45,11 @@ def action_rows() -> list[ActionRow]:
     return sorted(
         (
             a.value,
-            a in workflow.NOTE_REQUIRED,
-            (step.value if (step := workflow.PHOTO_STEP_OF_ACTION.get(a)) else None),
+            (n := workflow.needs(a)).note,
+            n.photo_step.value if n.photo_step else None,
+            n.photo,
+            n.photo_setting,
+            tuple(f.value for f in n.fields),
         )
         for a in Action
     )
@@ -63,19 +67,29 @@ def _lit(value: object) -> str:
     return f"'{text}'"
 
 
-def statements() -> list[str]:
-    """SQL that replaces the database's copy of the table with Python's."""
+def statements(*, needs: bool = True) -> list[str]:
+    """SQL that replaces the database's copy of the table with Python's.
+
+    ``needs=False`` writes only the columns ``workflow_actions`` had before migration
+    0011 added the rest of the requirement table (for migration 0007).
+    """
     values = ",\n".join(
         "(" + ", ".join(_lit(v) for v in row) + ")" for row in transition_rows()
     )
     states = ",\n".join("(" + ", ".join(_lit(v) for v in row) + ")" for row in state_rows())
-    actions = ",\n".join("(" + ", ".join(_lit(v) for v in row) + ")" for row in action_rows())
+    width = 6 if needs else 3
+    actions = ",\n".join(
+        "(" + ", ".join(_lit(v) for v in row[:width]) + ")" for row in action_rows()
+    )
+    action_columns = "action, note_required, photo_step" + (
+        ", photo_required, photo_setting, required_args" if needs else ""
+    )
     return [
         "DELETE FROM workflow_transitions",
         "DELETE FROM workflow_actions",
         "DELETE FROM workflow_states",
         f"INSERT INTO workflow_states (state, stage, final) VALUES {states}",
-        f"INSERT INTO workflow_actions (action, note_required, photo_step) VALUES {actions}",
+        f"INSERT INTO workflow_actions ({action_columns}) VALUES {actions}",
         "INSERT INTO workflow_transitions (from_state, action, next_state, roles, in_queue) "
         f"VALUES {values}",
     ]

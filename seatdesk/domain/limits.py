@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from seatdesk.domain.glossary import TimeUnit
+from seatdesk.terms import terms_of
 
 #: Chinese unit names, longest first so 紧急工作时 is not read as 工作时.
 UNIT_NAMES: dict[str, TimeUnit] = {
@@ -18,13 +19,9 @@ UNIT_NAMES: dict[str, TimeUnit] = {
     "小时": TimeUnit.NATURAL_HOURS,
     "分钟": TimeUnit.NATURAL_HOURS,  # converted to hours below
 }
-UNIT_ZH: dict[TimeUnit, str] = {
-    TimeUnit.EMERGENCY_HOURS: "紧急工作时",
-    TimeUnit.WORKING_HOURS: "工作时",
-    TimeUnit.WORKING_DAYS: "工作日",
-    TimeUnit.NATURAL_DAYS: "自然日",
-    TimeUnit.NATURAL_HOURS: "小时",
-}
+#: The unit as a standard's workbook writes it: the Chinese term of the unit
+#: (``seatdesk.terms``), whatever language the person reads; each parses back above.
+UNIT_ZH: dict[TimeUnit, str] = {u: terms_of(u)[1] for u in TimeUnit}
 
 _LIMIT_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(\S+?)\s*$")
 

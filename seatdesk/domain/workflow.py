@@ -16,6 +16,7 @@ from seatdesk.domain.glossary import (
     FINAL_STATES,
     SYSTEM_ACTIONS,
     Action,
+    ActionField,
     AttachmentStep,
     Role,
     Stage,
@@ -106,33 +107,83 @@ TRANSITIONS: Mapping[tuple[State, Action], Transition] = {**_MAIN, **_EVERYWHERE
 #: the 12319 monitor turns complaints into cases.
 CREATE_ROLES: frozenset[Role] = frozenset({R.ACCEPTOR, R.MONITOR})
 
-#: Actions that must say why (a refusal, a request, the department's answer …): the
-#: database refuses them without a note.
-NOTE_REQUIRED: frozenset[Action] = frozenset(
-    {
-        A.VERIFY_FAIL,
-        A.SEND_BACK,
-        A.REPORT_DONE,
-        A.REQUEST_EXTENSION,
-        A.REQUEST_RETURN,
-        A.REQUEST_POSTPONEMENT,
-        A.DENY,
-        A.CHECK_FAIL,
-        A.REWORK,
-        A.URGE,
-        A.VOID,
-    }
-)
+#: The centre setting (``centre_settings``) that can waive the photo of the result a
+#: department sends with its report (处置反馈); on unless an administrator switches it off.
+RESULT_PHOTO_SETTING = "require_result_photo"
 
-#: Which photos belong to which action: a seat may attach photos of a step to a case
-#: only while it may take one of that step's actions on it.
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What one action's call must carry besides the case, its version and the roles.
+
+    ``fields`` are required, ``optional`` may be given; ``photo_step`` is the step the
+    action's photos belong to (a seat may attach photos of that step only while it may
+    take one of its actions), and ``photo`` says at least one photo of that step must
+    have come with this action, unless the centre setting ``photo_setting`` is off.
+    ``deadline_preview``: the dialog shows the deadline the action would set.
+    """
+
+    note: bool = False
+    fields: tuple[ActionField, ...] = ()
+    optional: tuple[ActionField, ...] = ()
+    photo_step: AttachmentStep | None = None
+    photo: bool = False
+    photo_setting: str | None = None
+    deadline_preview: bool = False
+
+
+F = ActionField
+
+#: What each action needs: the services, the database function (through
+#: ``seatdesk/db/workflow_table.py``) and the dialogs all read this one table. A new
+#: action gets its row here (a test fails until it has one).
+NEEDS: Mapping[Action, Needs] = {
+    # The collector a verification or a check goes to is named (free text until
+    # collectors are users); their reply comes back as text with photos of the scene.
+    A.REQUEST_VERIFY: Needs(fields=(F.COLLECTOR,)),
+    A.VERIFY_PASS: Needs(photo_step=AttachmentStep.VERIFY, fields=(F.REPLY,), photo=True),
+    A.VERIFY_FAIL: Needs(photo_step=AttachmentStep.VERIFY, fields=(F.REPLY,), photo=True),
+    A.PRE_REGISTER: Needs(photo_step=AttachmentStep.REPORT, optional=(F.FILING_CONDITION,)),
+    A.REJECT: Needs(fields=(F.REASON,)),
+    A.REGISTER: Needs(),
+    A.SEND_BACK: Needs(note=True),
+    A.DISPATCH: Needs(fields=(F.DEPARTMENT,), deadline_preview=True),
+    A.START_HANDLING: Needs(),
+    A.REPORT_DONE: Needs(
+        note=True,
+        photo_step=AttachmentStep.HANDLING,
+        photo=True,
+        photo_setting=RESULT_PHOTO_SETTING,
+    ),
+    A.REQUEST_CHECK: Needs(fields=(F.COLLECTOR,)),
+    A.CHECK_PASS: Needs(photo_step=AttachmentStep.CHECK, fields=(F.REPLY,), photo=True),
+    A.CHECK_FAIL: Needs(photo_step=AttachmentStep.CHECK, fields=(F.REPLY,), photo=True),
+    A.CLOSE: Needs(),
+    A.REWORK: Needs(note=True, deadline_preview=True),
+    A.REQUEST_EXTENSION: Needs(note=True, deadline_preview=True),
+    A.REQUEST_RETURN: Needs(note=True),
+    A.REQUEST_POSTPONEMENT: Needs(note=True, fields=(F.RESUME_ON,)),
+    A.APPROVE: Needs(),
+    A.DENY: Needs(note=True),
+    A.RESUME: Needs(),
+    A.URGE: Needs(note=True),
+    A.VOID: Needs(note=True),
+    A.MERGE: Needs(fields=(F.ORIGINAL,)),
+}
+
+
+def needs(action: Action) -> Needs:
+    """What ``action`` needs (every action has a row)."""
+    return NEEDS[action]
+
+
+#: Actions that must say why (a refusal, a request, the department's answer …): the
+#: database refuses them without a note. Derived from ``NEEDS``.
+NOTE_REQUIRED: frozenset[Action] = frozenset(a for a, n in NEEDS.items() if n.note)
+
+#: Which photos belong to which action. Derived from ``NEEDS``.
 PHOTO_STEP_OF_ACTION: Mapping[Action, AttachmentStep] = {
-    A.PRE_REGISTER: AttachmentStep.REPORT,
-    A.VERIFY_PASS: AttachmentStep.VERIFY,
-    A.VERIFY_FAIL: AttachmentStep.VERIFY,
-    A.REPORT_DONE: AttachmentStep.HANDLING,
-    A.CHECK_PASS: AttachmentStep.CHECK,
-    A.CHECK_FAIL: AttachmentStep.CHECK,
+    a: n.photo_step for a, n in NEEDS.items() if n.photo_step is not None
 }
 
 #: Actions that count as rework (返工) in the statistics.

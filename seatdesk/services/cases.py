@@ -31,12 +31,13 @@ from seatdesk.domain.glossary import (
     State,
     Urgency,
 )
-from seatdesk.errors import NotFound
+from seatdesk.errors import NotFound, ValidationError
 from seatdesk.services import deadlines as deadline_service
 from seatdesk.services import grids
 from seatdesk.services import photos as photo_service
 from seatdesk.services.common import CaseId, ChangeSet
 from seatdesk.services.photos import Photo
+from seatdesk.terms import field_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +100,23 @@ def create_case(
 
 
 def request_verify(
-    session: Session, *, case_id: CaseId, expected_version: int, note: str | None = None
+    session: Session,
+    *,
+    case_id: CaseId,
+    expected_version: int,
+    collector: str,
+    note: str | None = None,
 ) -> ChangeSet:
-    return _act(session, case_id, expected_version, Action.REQUEST_VERIFY, note=note)
+    """发起核实: the field collector who goes to see is named (free text until collectors
+    are users); the timeline shows the name."""
+    return _act(
+        session,
+        case_id,
+        expected_version,
+        Action.REQUEST_VERIFY,
+        note=note,
+        args={"collector": collector},
+    )
 
 
 def verify_pass(
@@ -109,18 +124,31 @@ def verify_pass(
     *,
     case_id: CaseId,
     expected_version: int,
+    reply: str,
+    photos: list[Photo],
     note: str | None = None,
-    photos: list[Photo] | None = None,
 ) -> ChangeSet:
+    """核实属实: the collector's reply, with at least one photo of the scene."""
     return _act(
-        session, case_id, expected_version, Action.VERIFY_PASS, note=note, photos=photos
+        session, case_id, expected_version, Action.VERIFY_PASS, note=note, photos=photos,
+        args={"reply": reply},
     )
 
 
 def verify_fail(
-    session: Session, *, case_id: CaseId, expected_version: int, note: str
+    session: Session,
+    *,
+    case_id: CaseId,
+    expected_version: int,
+    reply: str,
+    photos: list[Photo],
+    note: str | None = None,
 ) -> ChangeSet:
-    return _act(session, case_id, expected_version, Action.VERIFY_FAIL, note=note)
+    """核实不属实: the collector's reply says why, with at least one photo."""
+    return _act(
+        session, case_id, expected_version, Action.VERIFY_FAIL, note=note, photos=photos,
+        args={"reply": reply},
+    )
 
 
 def pre_register(
@@ -208,7 +236,8 @@ def report_done(
     note: str,
     photos: list[Photo] | None = None,
 ) -> ChangeSet:
-    """处理反馈: the department says what it did, with photos of the result."""
+    """处理反馈: the department says what it did, with photos of the result (required
+    unless the centre setting ``require_result_photo`` is off)."""
     return _act(
         session, case_id, expected_version, Action.REPORT_DONE, note=note, photos=photos
     )
@@ -269,9 +298,22 @@ def resume(
 
 
 def request_check(
-    session: Session, *, case_id: CaseId, expected_version: int, note: str | None = None
+    session: Session,
+    *,
+    case_id: CaseId,
+    expected_version: int,
+    collector: str,
+    note: str | None = None,
 ) -> ChangeSet:
-    return _act(session, case_id, expected_version, Action.REQUEST_CHECK, note=note)
+    """发起核查: the field collector who checks the handled case is named."""
+    return _act(
+        session,
+        case_id,
+        expected_version,
+        Action.REQUEST_CHECK,
+        note=note,
+        args={"collector": collector},
+    )
 
 
 def check_pass(
@@ -279,11 +321,14 @@ def check_pass(
     *,
     case_id: CaseId,
     expected_version: int,
+    reply: str,
+    photos: list[Photo],
     note: str | None = None,
-    photos: list[Photo] | None = None,
 ) -> ChangeSet:
+    """核查通过: the collector's reply, with at least one photo of the result."""
     return _act(
-        session, case_id, expected_version, Action.CHECK_PASS, note=note, photos=photos
+        session, case_id, expected_version, Action.CHECK_PASS, note=note, photos=photos,
+        args={"reply": reply},
     )
 
 
@@ -292,11 +337,14 @@ def check_fail(
     *,
     case_id: CaseId,
     expected_version: int,
-    note: str,
-    photos: list[Photo] | None = None,
+    reply: str,
+    photos: list[Photo],
+    note: str | None = None,
 ) -> ChangeSet:
+    """核查未通过: the collector's reply says what is still wrong, with a photo."""
     return _act(
-        session, case_id, expected_version, Action.CHECK_FAIL, note=note, photos=photos
+        session, case_id, expected_version, Action.CHECK_FAIL, note=note, photos=photos,
+        args={"reply": reply},
     )
 
 
@@ -362,7 +410,16 @@ def _act(
     args: dict[str, Any] | None = None,
     photos: list[Photo] | None = None,
 ) -> ChangeSet:
+    _check_needs(action, note, args or {})
     if photos:
+        # The photos go in first (the action's own check wants them there), so an
+        # action that does not exist from the case's state is said as such here, not as
+        # a refusal of its photos; a case changed meanwhile stays a stale case.
+        row = session.execute(
+            select(Case.state, Case.version).where(Case.id == case_id)
+        ).one_or_none()
+        if row is not None and row.version == expected_version:
+            workflow.transition(State(row.state), action)
         step = workflow.PHOTO_STEP_OF_ACTION[action]
         photo_service.add_photos(
             session, case_id, step, photos, expected_version=expected_version
@@ -380,6 +437,19 @@ def _act(
         action=action,
     )
     return ChangeSet(case_ids=frozenset({case_id}))
+
+
+def _check_needs(action: Action, note: str | None, args: dict[str, Any]) -> None:
+    """The requirement table's note and arguments, said before the round trip; the
+    database checks them again, and alone checks the photos (they may have been attached
+    before, and a centre setting may waive them)."""
+    needs = workflow.needs(action)
+    for f in needs.fields:
+        value = args.get(f.value)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValidationError(field_name(f), "required")
+    if needs.note and not (note or "").strip():
+        raise ValidationError("note", "required")
 
 
 # ---- The preview an action's dialog shows (the database decides the real deadline)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -161,3 +162,45 @@ def filing_conditions(session: Session, category_id: int) -> list[FilingConditio
         )
         for f in rows
     ]
+
+
+# ---- Searching the catalogue
+
+
+#: How well a category matches a query, best first (``rank_categories``).
+MATCH_EXACT, MATCH_PREFIX, MATCH_SUBSTRING = 0, 1, 2
+
+
+def category_match(query: str, category: CategoryInfo) -> int | None:
+    """How ``category`` matches ``query`` (``MATCH_EXACT``: the query is its code or its
+    name; ``MATCH_PREFIX``: its code or name starts with it; ``MATCH_SUBSTRING``: its
+    code, name or major class name contains it), or None when it does not match.
+    Case and surrounding spaces are ignored."""
+    q = query.strip().casefold()
+    if not q:
+        return None
+    code, name = category.code.casefold(), category.name.casefold()
+    if q in (code, name):
+        return MATCH_EXACT
+    if code.startswith(q) or name.startswith(q):
+        return MATCH_PREFIX
+    if q in code or q in name or q in category.major_name.casefold():
+        return MATCH_SUBSTRING
+    return None
+
+
+def rank_categories(
+    query: str, categories: Iterable[CategoryInfo], *, limit: int | None = None
+) -> list[CategoryInfo]:
+    """The categories matching ``query``, best first: an exact code or name, then a code
+    or name that starts with it, then one that contains it ("路灯" puts 0118 路灯 before
+    0106 路灯井盖; "0102" puts 0102 first). Within a rank the catalogue's order (type,
+    code) holds. An empty query matches nothing."""
+    scored = [
+        (rank, i, c)
+        for i, c in enumerate(categories)
+        if (rank := category_match(query, c)) is not None
+    ]
+    scored.sort(key=lambda t: (t[0], t[1]))
+    found = [c for _, _, c in scored]
+    return found if limit is None else found[:limit]

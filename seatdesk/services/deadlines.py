@@ -98,7 +98,7 @@ def stage_limit(
         )
     ).one_or_none()
     if row is None:
-        raise Problem("no_stage_limit", stage=stage.zh, urgency=urgency.value)
+        raise Problem("no_stage_limit", stage=stage, urgency=urgency)
     return Decimal(row.amount), TimeUnit(row.unit)
 
 

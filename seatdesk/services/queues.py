@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import BindParameter
 
-from seatdesk.db.models import Case, CaseEvent, Category, Department
+from seatdesk import messages
+from seatdesk.db.models import Case, CaseEvent, Category, Department, User
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import (
     FINAL_STATES,
@@ -423,13 +424,45 @@ class TimelineEvent:
     at: datetime
     note: str | None
     data: dict[str, Any] | None
+    actor_name: str | None = None
+    """The actor's display name (None for the system and for a login with no profile)."""
+
+    @property
+    def collector(self) -> str | None:
+        """The field collector a verification or a check was sent to."""
+        return _text_of(self.data, "collector")
+
+    @property
+    def reply(self) -> str | None:
+        """The collector's reply that came back with the verification or the check."""
+        return _text_of(self.data, "reply")
+
+    def details(self) -> str:
+        """What the timeline shows beside the action: collector, reply and note, in the
+        person's language."""
+        parts = []
+        if self.collector:
+            parts.append(messages.t("timeline.collector", name=self.collector))
+        if self.reply:
+            parts.append(messages.t("timeline.reply", reply=self.reply))
+        if self.note:
+            parts.append(self.note)
+        return messages.t("timeline.separator").join(parts)
+
+
+def _text_of(data: dict[str, Any] | None, key: str) -> str | None:
+    value = (data or {}).get(key)
+    return value if isinstance(value, str) and value else None
 
 
 def timeline(session: Session, case_id: CaseId) -> list[TimelineEvent]:
-    """The audit trail of a case, oldest first."""
+    """The audit trail of a case, oldest first, with the actors' display names."""
     rows = session.execute(
-        select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
-    ).scalars()
+        select(CaseEvent, User.display_name)
+        .outerjoin(User, User.login == CaseEvent.actor)
+        .where(CaseEvent.case_id == case_id)
+        .order_by(CaseEvent.id)
+    ).all()
     return [
         TimelineEvent(
             id=e.id,
@@ -440,8 +473,9 @@ def timeline(session: Session, case_id: CaseId) -> list[TimelineEvent]:
             at=e.at,
             note=e.note,
             data=e.data,
+            actor_name=name,
         )
-        for e in rows
+        for e, name in rows
     ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,7 +21,8 @@ from seatdesk.db.engine import session_factory
 from seatdesk.demo import DemoResult, run_demo
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import Action, RejectReason, Role, Source, State
-from seatdesk.services import cases, catalogue
+from seatdesk.services import actions, cases, catalogue
+from seatdesk.services.actions import ActionInput
 from seatdesk.services.common import CaseId
 from seatdesk.services.photos import Photo
 
@@ -135,42 +137,55 @@ class Desk:
         return case_id
 
     def perform(
-        self, who: Role | str, action: Action, case_id: CaseId, **overrides: Any
+        self,
+        who: Role | str,
+        action: Action,
+        case_id: CaseId,
+        *,
+        expected_version: int | None = None,
+        **overrides: Any,
     ) -> Any:
-        """Call the service of ``action`` as ``who`` with valid default arguments."""
-        fn = getattr(cases, action.value)
-        kwargs = self.default_args(action, case_id)
-        kwargs.update(overrides)
+        """Take ``action`` as ``who`` through its wired service call, with valid default
+        input (evidence included) and ``overrides`` of ``ActionInput``'s fields."""
+        given = replace(self.default_input(action), **overrides)
+        version = self.version(case_id) if expected_version is None else expected_version
         with self.as_(who) as s:
-            return fn(s, **kwargs)
+            return actions.perform(
+                s, action, case_id=case_id, expected_version=version, given=given
+            )
 
     def default_args(self, action: Action, case_id: CaseId) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"case_id": case_id}
-        if action is not Action.URGE:
-            kwargs["expected_version"] = self.version(case_id)
+        """``perform``'s keyword arguments for ``action`` on the case as it is now."""
+        return {"case_id": case_id, "expected_version": self.version(case_id)}
+
+    def default_input(self, action: Action) -> ActionInput:
+        """What ``action`` needs, filled with valid values."""
         note = "测试说明"
-        extra: dict[Action, dict[str, Any]] = {
-            Action.VERIFY_FAIL: {"note": note},
-            Action.REJECT: {"reason": RejectReason.DUPLICATE},
-            Action.SEND_BACK: {"note": note},
-            Action.DISPATCH: {"department": DEPARTMENT},
-            Action.REPORT_DONE: {"note": "已更换井盖"},
-            Action.REQUEST_EXTENSION: {"note": note},
-            Action.REQUEST_RETURN: {"note": "不属于本部门"},
-            Action.REQUEST_POSTPONEMENT: {
-                "resume_on": date.today() + timedelta(days=10),
-                "note": note,
-            },
-            Action.DENY: {"note": note},
-            Action.CHECK_FAIL: {"note": note},
-            Action.REWORK: {"note": note},
-            Action.URGE: {"note": "请尽快处置"},
-            Action.VOID: {"note": note},
+        photo = (Photo(png((90, 120, 60)), "evidence.png"),)
+        extra: dict[Action, ActionInput] = {
+            Action.REQUEST_VERIFY: ActionInput(collector="采集员张三"),
+            Action.VERIFY_PASS: ActionInput(reply="现场属实", photos=photo),
+            Action.VERIFY_FAIL: ActionInput(reply="现场未见问题", photos=photo),
+            Action.REJECT: ActionInput(reason=RejectReason.DUPLICATE),
+            Action.SEND_BACK: ActionInput(note=note),
+            Action.DISPATCH: ActionInput(department=DEPARTMENT),
+            Action.REPORT_DONE: ActionInput(note="已更换井盖", photos=photo),
+            Action.REQUEST_CHECK: ActionInput(collector="采集员李四"),
+            Action.CHECK_PASS: ActionInput(reply="已处置到位", photos=photo),
+            Action.CHECK_FAIL: ActionInput(reply="井盖仍缺失", photos=photo),
+            Action.REQUEST_EXTENSION: ActionInput(note=note),
+            Action.REQUEST_RETURN: ActionInput(note="不属于本部门"),
+            Action.REQUEST_POSTPONEMENT: ActionInput(
+                resume_on=date.today() + timedelta(days=10), note=note
+            ),
+            Action.DENY: ActionInput(note=note),
+            Action.REWORK: ActionInput(note=note),
+            Action.URGE: ActionInput(note="请尽快处置"),
+            Action.VOID: ActionInput(note=note),
         }
-        kwargs.update(extra.get(action, {}))
         if action is Action.MERGE:
-            kwargs["original_id"] = self.new_case()
-        return kwargs
+            return ActionInput(original_id=self.new_case())
+        return extra.get(action, ActionInput())
 
     def drive(self, case_id: CaseId, target: State) -> None:
         """Take a case from ``reported`` to ``target`` along the table's shortest path."""

@@ -109,3 +109,22 @@ def test_user_roles_passwd_and_the_log(server: ServerAddress, seeded: DemoResult
     denied = _run("user", "log", env={**env, "SEATDESK_USER": "leader1",
                                       "SEATDESK_PASSWORD": seeded.passwords["leader1"]})
     assert denied.returncode == 1 and "may not" in denied.stderr
+
+
+def test_a_mistyped_command_is_one_sentence_and_exit_code_2() -> None:
+    result = _run("calender", "show", "2027")
+    assert result.returncode == 2
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1
+    assert "has no command `calender`; did you mean" in lines[0]
+    assert lines[0].endswith("calendar`?")
+    assert result.stdout == ""
+
+
+def test_a_mistyped_sub_command_names_the_group_s_commands() -> None:
+    result = _run("--lang", "zh", "user", "xyz")
+    assert result.returncode == 2
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1
+    commands = "add, disable, enable, list, log, passwd, roles"
+    assert f"没有 `xyz` 命令；可用的命令有：{commands}。" in lines[0]

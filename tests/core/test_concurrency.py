@@ -13,9 +13,10 @@ from sqlalchemy import Engine
 from seatdesk import notices
 from seatdesk.db.engine import ServerAddress, connect, session_factory
 from seatdesk.demo import DemoResult
-from seatdesk.domain.glossary import Source
+from seatdesk.domain.glossary import Action, Source
 from seatdesk.errors import StaleCase
-from seatdesk.services import cases, catalogue, queues
+from seatdesk.services import actions, cases, catalogue, queues
+from seatdesk.services.actions import ActionInput
 from seatdesk.services.photos import Photo
 from tests.core.conftest import png
 
@@ -48,19 +49,20 @@ def test_two_seats_act_on_one_case_and_exactly_one_wins(
         outcomes: list[str] = []
         errors: list[StaleCase] = []
 
-        def seat(action: str) -> None:
+        def seat(action: Action) -> None:
             with session_factory(engine)() as s:
                 try:
                     with s.begin():
                         barrier.wait()
-                        getattr(cases, action)(s, case_id=case_id, expected_version=1)
+                        actions.perform(s, action, case_id=case_id, expected_version=1,
+                                        given=ActionInput(collector="采集员 吴海"))
                         time.sleep(0.2)  # hold the row so the other seat really waits
                     outcomes.append(action)
                 except StaleCase as exc:
                     errors.append(exc)
 
         threads = [threading.Thread(target=seat, args=(a,))
-                   for a in ("request_verify", "pre_register")]
+                   for a in (Action.REQUEST_VERIFY, Action.PRE_REGISTER)]
         for t in threads:
             t.start()
         for t in threads:
@@ -92,7 +94,7 @@ def test_notify_announces_committed_changes_only(
             cur.execute(f"LISTEN {notices.CHANNEL}")
         case_id = _committed_case(engine)
         with session_factory(engine)() as s, s.begin():
-            cases.request_verify(s, case_id=case_id, expected_version=1)
+            cases.request_verify(s, collector="采集员 吴海", case_id=case_id, expected_version=1)
             s.rollback()
         with session_factory(engine).begin() as s:
             cases.pre_register(s, case_id=case_id, expected_version=1)

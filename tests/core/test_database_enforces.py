@@ -122,7 +122,8 @@ def test_a_seat_cannot_pass_for_another_seat(engines: dict[str, Engine]) -> None
         conn.execute(text("SET seatdesk.act_as = 'leader1'"))
         group = conn.execute(text("SELECT seatdesk_group('acceptor')")).scalar()
         conn.execute(text(f'SET ROLE "{group}"'))
-        conn.execute(text("SELECT seatdesk_case_act(:i, 1, 'request_verify', NULL, '{}')"),
+        conn.execute(text("SELECT seatdesk_case_act(:i, 1, 'request_verify', NULL, "
+            """'{"collector": "采集员"}')"""),
                      {"i": case_id})
     actors = _scalar(engines["acceptor1"], "SELECT string_agg(actor, ',' ORDER BY id) "
                      "FROM case_events WHERE case_id = :i", i=case_id)
@@ -160,8 +161,9 @@ def test_the_database_table_of_the_workflow_equals_pythons(owner_engine: Engine)
         ]
         states = sorted(tuple(r) for r in conn.execute(
             text("SELECT state, stage, final FROM workflow_states")))
-        actions = sorted(tuple(r) for r in conn.execute(
-            text("SELECT action, note_required, photo_step FROM workflow_actions")))
+        actions = sorted((*r[:5], tuple(r[5])) for r in conn.execute(
+            text("SELECT action, note_required, photo_step, photo_required, photo_setting, "
+                 "required_args FROM workflow_actions")))
     assert sorted(transitions, key=lambda r: (r[0] or "", r[1])) == transition_rows()
     assert states == state_rows()
     assert actions == action_rows()
@@ -185,7 +187,7 @@ def test_events_carry_only_the_workflows_names_and_ids_from_the_sequence(
 def test_a_stale_seat_hears_who_changed_the_case(engines: dict[str, Engine]) -> None:
     case_id = _open_case(engines["acceptor1"])
     with session_factory(engines["acceptor1"]).begin() as s:
-        cases.request_verify(s, case_id=case_id, expected_version=1)
+        cases.request_verify(s, collector="采集员 吴海", case_id=case_id, expected_version=1)
     with pytest.raises(StaleCase) as err, session_factory(engines["acceptor1"]).begin() as s:
         cases.reject(s, case_id=case_id, expected_version=1, reason="duplicate")  # type: ignore[arg-type]
     assert err.value.changed_by == "acceptor1" and err.value.version == 2
@@ -320,7 +322,8 @@ def test_an_action_cannot_be_backdated_by_opening_a_transaction_early(
     with engines["acceptor1"].begin() as conn:
         began = conn.execute(text("SELECT now()")).scalar()
         conn.execute(text("SELECT pg_sleep(1.2)"))
-        conn.execute(text("SELECT seatdesk_case_act(:i, 1, 'request_verify', NULL, '{}')"),
+        conn.execute(text("SELECT seatdesk_case_act(:i, 1, 'request_verify', NULL, "
+            """'{"collector": "采集员"}')"""),
                      {"i": case_id})
     at = _scalar(engines["acceptor1"], "SELECT max(at) FROM case_events WHERE case_id = :i",
                  i=case_id)
@@ -337,7 +340,7 @@ def test_a_case_held_by_an_idle_transaction_is_busy_then_freed_by_the_sweep(
     holder.execute(text("SELECT seatdesk_urge(:i, '占住不放')"), {"i": case_id})
     try:
         with pytest.raises(Problem) as err, session_factory(engines["acceptor1"]).begin() as s:
-            cases.request_verify(s, case_id=case_id, expected_version=1)
+            cases.request_verify(s, collector="采集员 吴海", case_id=case_id, expected_version=1)
         assert err.value.key == "case_busy"
         time.sleep(1.0)
         with owner_engine.begin() as conn:
@@ -348,7 +351,7 @@ def test_a_case_held_by_an_idle_transaction_is_busy_then_freed_by_the_sweep(
         with pytest.raises(DBAPIError):
             holder.execute(text("SELECT 1"))
         with session_factory(engines["acceptor1"]).begin() as s:
-            cases.request_verify(s, case_id=case_id, expected_version=1)
+            cases.request_verify(s, collector="采集员 吴海", case_id=case_id, expected_version=1)
     finally:
         holder.invalidate()
         holder.close()
@@ -375,7 +378,8 @@ def test_inputs_have_limits(engines: dict[str, Engine]) -> None:
                     "FROM attachments WHERE case_id = :i", i=case_id)
     assert names == "a.png,x.png"
     with pytest.raises(StaleCase), session_factory(engines["acceptor1"]).begin() as s:
-        call(s, "SELECT seatdesk_case_act(:i, NULL, 'request_verify', NULL, '{}')",
+        call(s, "SELECT seatdesk_case_act(:i, NULL, 'request_verify', NULL, "
+            """'{"collector": "采集员"}')""",
              {"i": case_id})
 
 

@@ -54,7 +54,8 @@ def test_the_actor_is_the_login_whatever_the_client_sends(desk: Desk) -> None:
             "VALUES (:i, 'request_verify', 'verifying', 'leader1', '2001-01-01')",
             i=case_id,
         )
-        s.execute(text("SELECT seatdesk_case_act(:i, 1, 'request_verify', NULL, '{}')"),
+        s.execute(text("SELECT seatdesk_case_act(:i, 1, 'request_verify', NULL, "
+            """'{"collector": "采集员"}')"""),
                   {"i": case_id})
     actor, year = desk.session.execute(
         text("SELECT actor, extract(year FROM at) FROM case_events WHERE case_id = :i "

@@ -210,7 +210,7 @@ def test_notes_are_required_where_a_reason_is(desk: Desk) -> None:
 
 def test_an_unknown_case_is_not_found(desk: Desk) -> None:
     with desk.as_(Role.ACCEPTOR) as s, pytest.raises(NotFound):
-        cases.request_verify(s, case_id=10**12, expected_version=1)
+        cases.request_verify(s, collector="采集员 吴海", case_id=10**12, expected_version=1)
 
 
 def test_messages_speak_chinese_by_default_and_english_on_request(

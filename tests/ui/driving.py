@@ -3,7 +3,9 @@ the action's button, fill its dialog, click OK."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, Qt
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from seatdesk.domain.glossary import Action, Role, State
+from tests.core.conftest import png
 from ui.dialogs.action_dialog import ActionDialog
 from ui.main_window import MainWindow
 from ui.panels.queue_panel import QueuePanel
@@ -51,6 +54,7 @@ def act(
     qtbot.waitUntil(lambda: action in detail.action_buttons, timeout=10_000)
     qtbot.mouseClick(detail.action_buttons[action], Qt.MouseButton.LeftButton)
     dialog = visible_dialog(ActionDialog)
+    give_evidence(dialog)
     if fill is not None:
         fill(dialog)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -61,6 +65,29 @@ def act(
     qtbot.waitUntil(
         lambda: detail.case is not None and detail.case.state is expect, timeout=10_000
     )
+
+
+def give_evidence(dialog: ActionDialog) -> None:
+    """What the requirement table asks of the dialog's action, as a person gives it:
+    the collector it goes to, the collector's reply, a photo."""
+    if dialog.collector_edit is not None and not dialog.collector_edit.text():
+        type_text(dialog.collector_edit, "采集员 吴海")
+    if dialog.reply_edit is not None and not dialog.reply_edit.toPlainText():
+        type_text(dialog.reply_edit, "现场情况属实")
+    if dialog.photo_picker is not None and not dialog.photo_picker.count():
+        dialog.photo_picker.add_files([evidence_photo()])
+
+
+def evidence_photo() -> Path:
+    """A small PNG on disk, as a collector's photo arrives (one per test session)."""
+    global _EVIDENCE
+    if _EVIDENCE is None:
+        _EVIDENCE = Path(tempfile.mkdtemp(prefix="seatdesk-evidence-")) / "scene.png"
+        _EVIDENCE.write_bytes(png((40, 140, 90)))
+    return _EVIDENCE
+
+
+_EVIDENCE: Path | None = None
 
 
 def visible_dialog(kind: type[T]) -> T:

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from seatdesk.domain.glossary import Action, Role, State
 from seatdesk.services import cases
+from seatdesk.services.photos import Photo
 from tests.ui.conftest import Owner, png
 from tests.ui.driving import act, open_case, type_text, visible_dialog
 from ui.dialogs.dispatch_dialog import DispatchDialog
@@ -20,7 +21,7 @@ def _new_case_by_phone(qtbot, window, tmp_path) -> str:
     dialog = visible_dialog(NewCaseDialog)
     qtbot.mouseClick(dialog.category, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(dialog.category, "0101")
-    popup = dialog.category.completer().popup()
+    popup = dialog.category.popup()
     qtbot.waitUntil(popup.isVisible, timeout=5_000)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
@@ -105,11 +106,21 @@ def test_a_phone_call_goes_round_the_whole_loop(window_for, qtbot, owner: Owner,
     owner.as_(dept, lambda s: cases.start_handling(
         s, case_id=case_id, expected_version=owner.version(case_id)))
     owner.as_(dept, lambda s: cases.report_done(
-        s, case_id=case_id, expected_version=owner.version(case_id), note="已更换井盖"))
+        s, case_id=case_id, expected_version=owner.version(case_id), note="已更换井盖",
+        photos=[Photo(png(), "result.png")]))
 
     panel = open_case(qtbot, acceptor, Role.ACCEPTOR, "check", number)
     act(qtbot, panel, Action.REQUEST_CHECK, State.CHECKING)
     act(qtbot, panel, Action.CHECK_PASS, State.CHECK_PASSED)
+    # The timeline shows whom the check went to and what they answered.
+    timeline = panel.detail.timeline
+
+    def details() -> str:
+        return " ".join(timeline.topLevelItem(i).text(4)
+                        for i in range(timeline.topLevelItemCount()))
+
+    qtbot.waitUntil(lambda: "现场情况属实" in details(), timeout=10_000)
+    assert "采集员 吴海" in details()
 
     panel = open_case(qtbot, leader, Role.SHIFT_LEADER, "close", number)
     act(qtbot, panel, Action.CLOSE, State.CLOSED)
@@ -132,7 +143,7 @@ def test_a_phone_call_goes_round_the_whole_loop(window_for, qtbot, owner: Owner,
         "close:leader1",
     ]
     # The timeline in the detail shows the same trail.
-    qtbot.waitUntil(lambda: panel.detail.timeline.topLevelItemCount() == 11, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.detail.timeline.count() == 11, timeout=10_000)
 
 
 def test_two_seats_see_each_others_changes_without_refreshing(window_for, qtbot, owner: Owner):

@@ -8,7 +8,8 @@ from seatdesk.domain.glossary import Action, Role, State
 from seatdesk.errors import ValidationError
 from seatdesk.services import cases, queues
 from seatdesk.services.common import ChangeSet
-from tests.ui.conftest import Owner, wait_idle
+from seatdesk.services.photos import Photo
+from tests.ui.conftest import Owner, png, wait_idle
 from tests.ui.driving import open_case, type_text, visible_dialog
 from ui.dialogs.action_dialog import ActionDialog
 from ui.dialogs.reject_dialog import RejectDialog
@@ -28,7 +29,7 @@ def test_a_stale_case_says_who_changed_it_and_keeps_what_was_typed(
     type_text(dialog.note_edit, "与上午的报告重复")
     # Meanwhile another acceptor seat asks for verification.
     owner.as_("acceptor1", lambda s: cases.request_verify(
-        s, case_id=case_id, expected_version=owner.version(case_id)))
+        s, case_id=case_id, expected_version=owner.version(case_id), collector="采集员 吴海"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "王芳" in dialog.message_label.text(), timeout=10_000)
     assert dialog.isVisible()
@@ -47,6 +48,8 @@ def test_after_a_stale_case_the_same_dialog_can_send_again(window_for, qtbot, ow
     qtbot.mouseClick(panel.detail.action_buttons[Action.REQUEST_VERIFY], Qt.MouseButton.LeftButton)
     dialog = visible_dialog(ActionDialog)
     type_text(dialog.note_edit, "请核实")
+    assert dialog.collector_edit is not None
+    type_text(dialog.collector_edit, "采集员 郑丽")
     # An urge-free change that keeps the state: merge something into it? Simplest is
     # a send-back round trip by two other seats, leaving the case reported again.
     def round_trip(s) -> None:
@@ -60,9 +63,13 @@ def test_after_a_stale_case_the_same_dialog_can_send_again(window_for, qtbot, ow
     qtbot.waitUntil(lambda: "李强" in dialog.message_label.text(), timeout=10_000)
     qtbot.waitUntil(lambda: dialog.case.version == owner.version(case_id), timeout=10_000)
     assert dialog.ok_button.isEnabled() and dialog.note() == "请核实"
+    assert dialog.collector_edit.text() == "采集员 郑丽"
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
     assert owner.scalar("SELECT state FROM cases WHERE id = :i", i=case_id) == "verifying"
+    assert owner.scalar(
+        "SELECT data ->> 'collector' FROM case_events WHERE case_id = :i ORDER BY id DESC "
+        "LIMIT 1", i=case_id) == "采集员 郑丽"
 
 
 def test_mutations_run_in_order_and_announce_their_changes(desk_for, qtbot, owner: Owner):
@@ -73,9 +80,11 @@ def test_mutations_run_in_order_and_announce_their_changes(desk_for, qtbot, owne
     done: list[str] = []
     desk.tasks.sig_data_changed.connect(lambda changes, _who: seen.append(changes))
     MutationOp(desk.tasks, None, op=lambda s: cases.request_verify(
-        s, case_id=case_id, expected_version=version), success=lambda _r: done.append("a")).run()
+        s, case_id=case_id, expected_version=version, collector="采集员 吴海"),
+        success=lambda _r: done.append("a")).run()
     MutationOp(desk.tasks, None, op=lambda s: cases.verify_pass(
-        s, case_id=case_id, expected_version=version + 1),
+        s, case_id=case_id, expected_version=version + 1, reply="属实",
+        photos=[Photo(png(), "scene.png")]),
         success=lambda _r: done.append("b")).run()
     wait_idle(qtbot, desk.tasks)
     assert done == ["a", "b"]
@@ -87,15 +96,17 @@ def test_an_error_goes_to_the_failure_callback_and_nothing_is_written(
 ):
     desk = desk_for("acceptor1")
     case_id = owner.new_case()
-    owner.as_("acceptor1", lambda s: cases.request_verify(s, case_id=case_id, expected_version=1))
+    owner.as_("acceptor1", lambda s: cases.request_verify(
+        s, collector="采集员 吴海", case_id=case_id, expected_version=1))
     errors: list[BaseException] = []
     MutationOp(desk.tasks, None, op=lambda s: cases.verify_fail(
-        s, case_id=case_id, expected_version=2, note="  "), failure=errors.append).run()
+        s, case_id=case_id, expected_version=2, reply="  ", photos=[Photo(png(), "x.png")]),
+        failure=errors.append).run()
     unhandled: list[BaseException] = []
     desk.tasks.sig_error.connect(unhandled.append)
     QueryOp(desk.tasks, None, op=lambda s: queues.find_case_id(s, "no-such-number")).run()
     wait_idle(qtbot, desk.tasks)
-    assert isinstance(errors[0], ValidationError) and errors[0].field == "note"
+    assert isinstance(errors[0], ValidationError) and errors[0].field == "reply"
     assert len(unhandled) == 1  # no failure callback: the one default place
     assert owner.scalar("SELECT state FROM cases WHERE id = :i", i=case_id) == "verifying"
 

@@ -48,4 +48,4 @@ def test_chinese_by_default_and_english_on_request(qtbot, monkeypatch):
             app.removeTranslator(t)
     install_translators(app, "en")
     assert QCoreApplication.translate("CaseTableModel", "Time left") == "Time left"
-    assert label(State.PRE_REGISTERED) == "pre registered"
+    assert label(State.PRE_REGISTERED) == "pre-registered"

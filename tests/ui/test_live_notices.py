@@ -63,12 +63,12 @@ def test_a_case_the_sweep_turns_red_shows_red_on_an_open_desk_within_two_seconds
     panel = window.show_panel(Role.ACCEPTOR)
     panel.open_case(case_id)
     timeline = panel.detail.timeline
-    qtbot.waitUntil(lambda: timeline.topLevelItemCount() >= 2, timeout=10_000)
-    last = timeline.topLevelItem(timeline.topLevelItemCount() - 1)
-    assert (last.text(1), last.text(2)) == (
+    qtbot.waitUntil(lambda: timeline.count() >= 2, timeout=10_000)
+    last = timeline.entry(timeline.count() - 1)
+    assert (last.action, last.who) == (
         panel.detail.tr("Deadline light"), panel.detail.tr("System")
     )
-    assert "flag" not in last.text(1) and last.text(2) != "system"
+    assert "flag" not in last.action and last.who != "system"
 
 
 def test_a_department_added_by_the_owner_reaches_an_open_desk(

@@ -176,6 +176,68 @@ def test_a_configured_tile_server_is_the_only_remote_address(qtbot: QtBot) -> No
     _dispose(widget)
 
 
+def test_grid_codes_are_written_only_where_they_can_be_read(
+    qtbot: QtBot, view: MapView, layers: dict[str, Any]
+) -> None:
+    ready(qtbot, view)
+    with drawn(qtbot, view, "grids"):
+        view.set_grids(layers, fit=False)
+    codes = {f["properties"]["code"] for f in layers["features"]
+             if f["properties"].get("kind", "grid") == "grid"}
+
+    def labels_at(zoom: int) -> list[str]:
+        view.center_on(120.5600, 27.6600, zoom)
+        qtbot.waitUntil(lambda: js(qtbot, view, "seatdesk.view()")[2] == zoom, timeout=TIMEOUT)
+        return list(js(qtbot, view, "seatdesk.gridLabels()"))
+
+    # A demo grid is ~100 m: ~24 px wide at zoom 15, ~47 px at 16, ~190 px at 18.
+    assert labels_at(15) == []
+    sequences = labels_at(16)
+    assert sequences and all(len(t) == 3 and t.isdigit() for t in sequences)
+    assert {t for t in sequences} <= {c[-3:] for c in codes}
+    whole = labels_at(18)
+    assert whole and all(t in codes for t in whole)
+
+
+def test_the_selection_ring_follows_the_case_and_goes_when_it_closes(
+    qtbot: QtBot, view: MapView
+) -> None:
+    ready(qtbot, view)
+    view.center_on(120.5600, 27.6600, 17)
+    case = {"id": 7, "lon": 120.5600, "lat": 27.6600, "deadline_status": "normal"}
+    other = {"id": 8, "lon": 120.5610, "lat": 27.6610, "deadline_status": "normal"}
+    with drawn(qtbot, view, "cases"):
+        view.set_cases([case, other])
+    view.select_case(7)
+    assert js(qtbot, view, "seatdesk.selectionRing()") == pytest.approx([120.5600, 27.6600])
+    # The case is moved (its location corrected): the ring goes with it.
+    with drawn(qtbot, view, "cases"):
+        view.set_cases([{**case, "lon": 120.5620}, other])
+    assert js(qtbot, view, "seatdesk.selectionRing()") == pytest.approx([120.5620, 27.6600])
+    # The case is closed (no longer drawn): the ring goes.
+    with drawn(qtbot, view, "cases"):
+        view.set_cases([other])
+    assert js(qtbot, view, "seatdesk.selectionRing()") is None
+    # Another selection rings that case; no selection, no ring.
+    view.select_case(8)
+    assert js(qtbot, view, "seatdesk.selectionRing()") == pytest.approx([120.5610, 27.6610])
+    view.select_case(None)
+    assert js(qtbot, view, "seatdesk.selectionRing()") is None
+
+
+def test_clear_pick_takes_the_pin_away(qtbot: QtBot, view: MapView) -> None:
+    ready(qtbot, view)
+    view.center_on(120.5605, 27.6602, 18)
+    view.start_pick()
+    x, y = js(qtbot, view, "seatdesk.pointOf(120.5612, 27.6598)")
+    with qtbot.waitSignal(view.sig_point_picked, timeout=TIMEOUT):
+        qtbot.mouseClick(view.view.focusProxy(), Qt.MouseButton.LeftButton,
+                         pos=QPoint(round(x), round(y)))
+    assert js(qtbot, view, "seatdesk.pickPins()") == 1
+    view.clear_pick()
+    assert js(qtbot, view, "seatdesk.pickPins()") == 0
+
+
 def test_the_scale_is_in_metres_only(qtbot: QtBot, view: MapView) -> None:
     ready(qtbot, view)
     lines = js(qtbot, view, "Array.from(document.querySelectorAll("

@@ -27,7 +27,8 @@ from seatdesk.db.engine import address_from_url, connection_cause, session_facto
 from seatdesk.domain.glossary import Role
 from seatdesk.errors import ConnectionProblem, StaleCase
 from seatdesk.services import cases
-from tests.ui.conftest import Owner
+from seatdesk.services.photos import Photo
+from tests.ui.conftest import Owner, png
 from tests.ui.driving import type_text
 from ui.app import Desktop
 from ui.dialogs.shortcuts_dialog import shown_shortcuts
@@ -277,10 +278,11 @@ def test_connection_causes_never_pass_libpq_text_on():
 def test_a_conflict_names_the_colleague_not_the_login(desk_for, owner: Owner):
     case_id = owner.new_case()
     owner.as_("acceptor1", lambda s: cases.request_verify(
-        s, case_id=case_id, expected_version=1, note=""))
+        s, case_id=case_id, expected_version=1, collector="采集员 吴海"))
     desk = desk_for("acceptor1")  # a seat's own login: it may read users, nothing more
     with pytest.raises(StaleCase) as err, desk.tasks.session() as s, s.begin():
-        cases.verify_pass(s, case_id=case_id, expected_version=1, note="")
+        cases.verify_pass(s, case_id=case_id, expected_version=1, reply="属实",
+                          photos=[Photo(png(), "scene.png")])
     assert err.value.changed_by == "acceptor1" and err.value.who == "王芳"
     assert "已被 王芳 于" in str(err.value) and "acceptor1" not in str(err.value)
 

@@ -1,15 +1,18 @@
 """The base of the small dialog each action opens, and the dialog of actions that need
-only a note (and, for replies from the field, photos).
+only what the requirement table asks: a note, the collector a case is sent to, the
+collector's reply, photos.
 
-A dialog validates before it sends, sends through ``ui.tasks.MutationOp``, and stays
-open with everything typed when the send fails: a ``StaleCase`` says who changed the
-case and when, the case is read again (its new version and state), and the person
-decides whether to confirm again. Nothing typed is lost, whatever the error.
+The fields come from ``workflow.NEEDS`` (the table the services and the database
+read too) and the call from ``seatdesk.services.actions`` (an explicit map from action
+to service call). A dialog validates before it sends, sends through
+``ui.tasks.MutationOp``, and stays open with everything typed when the send fails: a
+``StaleCase`` says who changed the case and when, the case is read again (its new
+version and state), and the person decides whether to confirm again. Nothing typed is
+lost, whatever the error.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -26,37 +30,16 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from seatdesk.domain import workflow
-from seatdesk.domain.glossary import Action
+from seatdesk.domain.glossary import Action, ActionField
 from seatdesk.errors import StaleCase, ValidationError
-from seatdesk.services import cases, queues
-from seatdesk.services.common import ChangeSet
+from seatdesk.services import actions, queues
+from seatdesk.services.actions import ActionInput
 from seatdesk.services.queues import CaseDetail
 from ui.desk import Desk
-from ui.dialogs.parts import message_label
+from ui.dialogs.parts import install_confirm_shortcut, message_label, reject_unless_kept
 from ui.labels import format_time, label
-from ui.tasks import MutationOp, QueryOp
+from ui.tasks import MutationOp, QueryOp, service_changes
 from ui.widgets.photo_picker import PhotoPicker
-
-#: Actions whose service refuses an empty note (checked here first, to say so at once).
-NOTE_REQUIRED = frozenset(
-    {
-        Action.VERIFY_FAIL,
-        Action.SEND_BACK,
-        Action.REPORT_DONE,
-        Action.REQUEST_EXTENSION,
-        Action.REQUEST_RETURN,
-        Action.REQUEST_POSTPONEMENT,
-        Action.DENY,
-        Action.CHECK_FAIL,
-        Action.REWORK,
-        Action.URGE,
-        Action.VOID,
-    }
-)
-#: Actions whose service takes photos (the field's reply, the department's result).
-PHOTO_ACTIONS = frozenset(
-    {Action.VERIFY_PASS, Action.CHECK_PASS, Action.CHECK_FAIL, Action.REPORT_DONE}
-)
 
 
 class ActionDialog(QDialog):
@@ -74,9 +57,21 @@ class ActionDialog(QDialog):
         self.action = action
         self._version = case.version
         self._sending = False
+        self.needs = workflow.needs(action)
+        # Until the centre's setting is read, a photo the table asks for is required.
+        self._photo_required = self.needs.photo
         self.photo_picker: PhotoPicker | None = None
+        self.collector_edit: QLineEdit | None = None
+        self.reply_edit: QPlainTextEdit | None = None
         self._build_ui()
         self._connect()
+        if self.needs.photo_setting is not None:
+            QueryOp(
+                desk.tasks,
+                self,
+                op=lambda s: actions.photo_required(s, action),
+                success=self._on_photo_rule,
+            ).run()
 
     def _build_ui(self) -> None:
         self.setWindowTitle(self.tr("{action} — case {number}").format(
@@ -92,14 +87,12 @@ class ActionDialog(QDialog):
         layout.addWidget(summary)
         self.form = QFormLayout()
         self._add_fields(self.form)
-        if self.action in PHOTO_ACTIONS:
-            self.photo_picker = PhotoPicker()
-            self.form.addRow(self.tr("Photos:"), self.photo_picker)
+        self._add_evidence(self.form)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setObjectName("note")
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setMaximumHeight(90)
-        required = self.action in NOTE_REQUIRED
+        required = self.needs.note
         self.note_edit.setPlaceholderText(
             self.tr("Required") if required else self.tr("Optional")
         )
@@ -118,6 +111,7 @@ class ActionDialog(QDialog):
     def _connect(self) -> None:
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        install_confirm_shortcut(self, self.accept)
 
     # ---- For subclasses
 
@@ -127,22 +121,53 @@ class ActionDialog(QDialog):
 
     def _validate(self) -> str | None:
         """A sentence naming what is missing, or None when the form can be sent."""
-        if self.action in NOTE_REQUIRED and not self.note():
+        if self.collector_edit is not None and not self.collector_edit.text().strip():
+            return self.tr("Name the field collector the case is sent to.")
+        if self.reply_edit is not None and not self.reply_edit.toPlainText().strip():
+            return self.tr("Write the collector's reply.")
+        if self.needs.note and not self.note():
             return self.tr("Please write a note: this action needs one.")
         if self.photo_picker is not None:
+            if self._photo_required and not self.photo_picker.count():
+                return self.tr("Add at least one photo: this action needs one.")
             return self.photo_picker.problem()
         return None
 
-    def _arguments(self) -> dict[str, Any]:
-        """The service's keyword arguments, read from the widgets (GUI thread)."""
-        args: dict[str, Any] = {"note": self.note() or None}
-        if self.photo_picker is not None and self.photo_picker.count():
-            args["photos"] = self.photo_picker.photos()
-        return args
+    def _arguments(self) -> ActionInput:
+        """What the action's call carries, read from the widgets (GUI thread)."""
+        return ActionInput(
+            note=self.note() or None,
+            photos=tuple(self.photo_picker.photos()) if self.photo_picker else (),
+            collector=self.collector_edit.text().strip() if self.collector_edit else None,
+            reply=self.reply_edit.toPlainText().strip() if self.reply_edit else None,
+        )
 
-    def _service(self) -> Callable[..., Any]:
-        fn: Callable[..., Any] = getattr(cases, self.action.value)
-        return fn
+    def _add_evidence(self, form: QFormLayout) -> None:
+        """The fields of the requirement table that every dialog shows the same way."""
+        if ActionField.COLLECTOR in self.needs.fields:
+            self.collector_edit = QLineEdit()
+            self.collector_edit.setObjectName("collector")
+            self.collector_edit.setMaxLength(100)
+            self.collector_edit.setPlaceholderText(self.tr("Name of the field collector"))
+            form.addRow(self.tr("Collector (required):"), self.collector_edit)
+        if ActionField.REPLY in self.needs.fields:
+            self.reply_edit = QPlainTextEdit()
+            self.reply_edit.setObjectName("reply")
+            self.reply_edit.setTabChangesFocus(True)
+            self.reply_edit.setMaximumHeight(90)
+            self.reply_edit.setPlaceholderText(self.tr("What the collector found"))
+            form.addRow(self.tr("Collector's reply (required):"), self.reply_edit)
+        if self.needs.photo:  # photos from the field or of the result
+            self.photo_picker = PhotoPicker()
+            self.photo_picker.setObjectName("photos")
+            self.photos_label = QLabel()
+            self._show_photo_rule()
+            form.addRow(self.photos_label, self.photo_picker)
+
+    def _show_photo_rule(self) -> None:
+        self.photos_label.setText(
+            self.tr("Photos (required):") if self._photo_required else self.tr("Photos:")
+        )
 
     # ---- Public API
 
@@ -163,6 +188,9 @@ class ActionDialog(QDialog):
 
     # ---- Qt overrides
 
+    def reject(self) -> None:
+        reject_unless_kept(self, bool(self.note()), super().reject)
+
     def accept(self) -> None:
         if self._sending:
             return
@@ -174,21 +202,26 @@ class ActionDialog(QDialog):
         self._send_action()
 
     def _send_action(self) -> None:
-        """Send the action's service call (a dialog whose call needs more overrides it)."""
-        fn = self._service()
-        kwargs = self._arguments()
-        kwargs["case_id"] = self.case.id
-        if "expected_version" in inspect.signature(fn).parameters:
-            kwargs["expected_version"] = self._version
-        self.send(lambda s: fn(s, **kwargs))
+        """Send the action's wired service call with what the form holds."""
+        action, given = self.action, self._arguments()
+        case_id, version = self.case.id, self._version
+        self.send(
+            lambda s: actions.perform(
+                s, action, case_id=case_id, expected_version=version, given=given
+            )
+        )
 
     # ---- Private slots
+
+    def _on_photo_rule(self, required: bool) -> None:
+        self._photo_required = required
+        if self.photo_picker is not None:
+            self._show_photo_rule()
 
     @Slot(object)
     def _on_sent(self, result: object) -> None:
         self._sending = False
-        changes = result[-1] if isinstance(result, tuple) else result
-        self.sig_done.emit(changes if isinstance(changes, ChangeSet) else ChangeSet())
+        self.sig_done.emit(service_changes(result))
         super().accept()
 
     @Slot(object)

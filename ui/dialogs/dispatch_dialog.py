@@ -9,12 +9,13 @@ administrator adds or retires while the dialog is open appears or goes at once.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 
 from seatdesk.domain.glossary import Action
 from seatdesk.services import ui_queries
+from seatdesk.services.actions import ActionInput
 from seatdesk.services.queues import CaseDetail
 from ui.desk import Desk
 from ui.dialogs.action_dialog import ActionDialog
@@ -54,8 +55,8 @@ class DispatchDialog(ActionDialog):
             return self.tr("Choose the department that will handle the case.")
         return super()._validate()
 
-    def _arguments(self) -> dict[str, Any]:
-        return {**super()._arguments(), "department": self.department.currentData()}
+    def _arguments(self) -> ActionInput:
+        return replace(super()._arguments(), department=self.department.currentData())
 
     # ---- Private slots
 

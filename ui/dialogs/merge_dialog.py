@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtWidgets import QFormLayout, QLineEdit
 
-from seatdesk.services import cases, queues
+from seatdesk.services import actions, queues
 from ui.dialogs.action_dialog import ActionDialog
 
 
@@ -22,14 +24,14 @@ class MergeDialog(ActionDialog):
 
     def _send_action(self) -> None:
         # The original is named by its number; the worker looks its id up.
-        number, note = self.original.text().strip(), self.note() or None
-        case_id, version = self.case.id, self._version
+        number, given = self.original.text().strip(), self._arguments()
+        action, case_id, version = self.action, self.case.id, self._version
         self.send(
-            lambda s: cases.merge(
+            lambda s: actions.perform(
                 s,
+                action,
                 case_id=case_id,
                 expected_version=version,
-                original_id=queues.find_case_id(s, number),
-                note=note,
+                given=replace(given, original_id=queues.find_case_id(s, number)),
             )
         )

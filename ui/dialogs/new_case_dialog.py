@@ -1,20 +1,25 @@
 """A new case from a phone call (or a visit): what the acceptor types while listening.
 
 The category picker searches the Chinese names and the codes of the catalogue as one
-types ("井盖", "0101"); the filing conditions of the chosen category follow. "Pick on
-map" takes the next click on the window's map as the location and looks up its grid; the
-dialog works the same without a map (the coordinates and grid are typed then).
+types ("井盖", "0101"), the best matches first; the filing conditions of the chosen
+category follow. "Pick on map" takes the next click on the window's map as the location
+and looks up its grid; the dialog works the same without a map (the coordinates and grid
+are typed then). Coordinates outside every grid are said next to them at once.
+
+What is typed is kept as a draft of the user's (``ui.dialogs.drafts``) until the case
+is created or the person confirms discarding it: a form closed by a crash opens again
+with it, saying so. Esc or Cancel on a form with content asks first; Ctrl+Enter creates
+the case from any field.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStringListModel, Qt, Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -33,9 +38,11 @@ from seatdesk.services import cases, catalogue, grids
 from seatdesk.services.catalogue import CategoryInfo, FilingConditionInfo
 from seatdesk.services.common import CaseId, ChangeSet
 from ui.desk import Desk
-from ui.dialogs.parts import message_label
+from ui.dialogs.drafts import clear_draft, load_draft, save_draft
+from ui.dialogs.parts import install_confirm_shortcut, message_label, reject_unless_kept
 from ui.labels import label
 from ui.tasks import MutationOp, QueryOp
+from ui.widgets.category_search import CategorySearch
 from ui.widgets.photo_picker import PhotoPicker
 
 if TYPE_CHECKING:
@@ -43,6 +50,11 @@ if TYPE_CHECKING:
 
 #: The centre's default map position (the demo county), for a call without coordinates.
 DEFAULT_LON, DEFAULT_LAT = 120.56, 27.66
+# The draft's name among the user's drafts; how long after the last change the draft
+# is written and typed coordinates are looked up (ms).
+DRAFT = "new_case"
+DRAFT_DELAY_MS = 400
+LOCATE_DELAY_MS = 400
 
 
 class NewCaseDialog(QDialog):
@@ -56,15 +68,23 @@ class NewCaseDialog(QDialog):
         self._map = map_pane if map_pane is not None and map_pane.available() else None
         self._picking = False
         self._sending = False
+        self._pending_condition: int | None = None
+        self._conditions_of: int | None = None  # the category whose conditions are listed
         self.created: CaseId | None = None
-        self._categories = {self._category_text(c): c for c in desk.reference.categories}
         self._build_ui()
+        self._restore_draft()
         self._connect()
 
     def _build_ui(self) -> None:
         self.setWindowTitle(self.tr("New case from a call"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
+        self.draft_note = QLabel()
+        self.draft_note.setObjectName("draft_note")
+        self.draft_note.setWordWrap(True)
+        self.draft_note.setStyleSheet("color: #1565c0;")
+        self.draft_note.hide()
+        layout.addWidget(self.draft_note)
         form = QFormLayout()
         self.source = QComboBox()
         self.source.setObjectName("source")
@@ -72,14 +92,10 @@ class NewCaseDialog(QDialog):
             self.source.addItem(label(s), s)
         self.source.setCurrentIndex(self.source.findData(Source.WALK_IN))
         form.addRow(self.tr("Source:"), self.source)
-        self.category = QLineEdit()
+        self.category = CategorySearch()
         self.category.setObjectName("category")
         self.category.setPlaceholderText(self.tr("Type a name or a code, e.g. 井盖 or 0101"))
-        completer = QCompleter(QStringListModel(sorted(self._categories), self), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setMaxVisibleItems(15)
-        self.category.setCompleter(completer)
+        self.category.set_categories(self._desk.reference.categories)
         form.addRow(self.tr("Category:"), self.category)
         self.condition = QComboBox()
         self.condition.setObjectName("filing_condition")
@@ -115,6 +131,9 @@ class NewCaseDialog(QDialog):
             self.pick_button.setToolTip(self.tr("The map is not available."))
         location.addWidget(self.pick_button)
         form.addRow(self.tr("Location:"), location)
+        self.location_note = message_label()
+        self.location_note.setObjectName("location_note")
+        form.addRow("", self.location_note)
         self.grid = QLineEdit()
         self.grid.setObjectName("grid")
         self.grid.setPlaceholderText(self.tr("15-digit grid code, if known"))
@@ -138,6 +157,14 @@ class NewCaseDialog(QDialog):
         self.ok_button.setText(self.tr("Create case"))
         layout.addWidget(self.buttons)
         self.category.setFocus()  # a caller says what the problem is first
+        self._draft_timer = self._single_shot(DRAFT_DELAY_MS)
+        self._locate_timer = self._single_shot(LOCATE_DELAY_MS)
+
+    def _single_shot(self, ms: int) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        return timer
 
     def _coordinate(self, value: float, low: float, high: float) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
@@ -153,21 +180,61 @@ class NewCaseDialog(QDialog):
         self.has_location.toggled.connect(self.longitude.setEnabled)
         self.has_location.toggled.connect(self.latitude.setEnabled)
         self.category.editingFinished.connect(self._on_category_editing_finished)
-        self.category.completer().activated.connect(self._on_category_editing_finished)
+        self.category.sig_chosen.connect(self._on_category_editing_finished)
         self.pick_button.clicked.connect(self._on_pick_button_clicked)
         if self._map is not None:
             self._map.sig_point_picked.connect(self._on_map_point_picked)
+        install_confirm_shortcut(self, self.accept)
+        self.has_location.toggled.connect(self._on_location_changed)
+        self.longitude.valueChanged.connect(self._on_location_changed)
+        self.latitude.valueChanged.connect(self._on_location_changed)
+        self._locate_timer.timeout.connect(self._locate)
+        self._draft_timer.timeout.connect(self.save_draft)
+        for line in (self.category, self.address, self.grid, self.reporter,
+                     self.reporter_phone):
+            line.textChanged.connect(self._draft_timer.start)
+        self.description.textChanged.connect(self._draft_timer.start)
+        for combo in (self.source, self.condition, self.urgency):
+            combo.currentIndexChanged.connect(self._draft_timer.start)
+        self.has_location.toggled.connect(self._draft_timer.start)
+        self.longitude.valueChanged.connect(self._draft_timer.start)
+        self.latitude.valueChanged.connect(self._draft_timer.start)
 
     # ---- Public API
 
     def chosen_category(self) -> CategoryInfo | None:
-        return self._categories.get(self.category.text().strip())
+        return self.category.chosen()
+
+    def has_content(self) -> bool:
+        """Whether anything was typed, located or attached (what Esc would lose)."""
+        texts = (self.category.text(), self.description.toPlainText(), self.address.text(),
+                 self.grid.text(), self.reporter.text(), self.reporter_phone.text())
+        return (any(t.strip() for t in texts) or self.has_location.isChecked()
+                or self.photos.count() > 0)
+
+    @Slot()
+    def save_draft(self) -> None:
+        """Write the draft now (it is written a moment after each change anyway); a
+        form without content keeps none."""
+        self._draft_timer.stop()
+        if self.created is not None:
+            return
+        login = self._desk.actor.login
+        if self.has_content():
+            save_draft(login, DRAFT, self._draft_values())
+        else:
+            clear_draft(login, DRAFT)
 
     # ---- Qt overrides
 
+    def reject(self) -> None:
+        reject_unless_kept(self, self.has_content(), self._discard)
+
     def done(self, result: int) -> None:
-        if self._picking and self._map is not None:
-            self._map.cancel_pick()
+        self._draft_timer.stop()
+        self._locate_timer.stop()
+        if self._map is not None:
+            self._map.clear_pick()  # stop picking, and the pin goes with the form
         self._picking = False
         super().done(result)
 
@@ -195,14 +262,15 @@ class NewCaseDialog(QDialog):
     @Slot()
     def _on_category_editing_finished(self) -> None:
         category = self.chosen_category()
-        if category is None:
-            return
-        category_id = category.id
+        if category is None or category.id == self._conditions_of:
+            return  # the same category chosen again (Enter, then focus out) keeps its pick
+        category_id = self._conditions_of = category.id
         QueryOp(
             self._desk.tasks,
             self,
             op=lambda s: catalogue.filing_conditions(s, category_id),
             success=lambda found: self._on_conditions(category_id, found),
+            failure=self._on_conditions_failed,
         ).run()
 
     @Slot()
@@ -224,18 +292,38 @@ class NewCaseDialog(QDialog):
         self.latitude.setValue(lat)
         self.raise_()
         self.activateWindow()
+        self._locate(fill_grid=True)
+
+    @Slot()
+    def _on_location_changed(self) -> None:
+        if not self.has_location.isChecked():
+            self._locate_timer.stop()
+            self._show_location_note("")
+            return
+        self._locate_timer.start()
+
+    @Slot()
+    def _locate(self, fill_grid: bool = False) -> None:
+        """Look the coordinates' grid up off the GUI thread; say so next to them when
+        they lie outside every grid (a picked point also fills the grid field)."""
+        self._locate_timer.stop()
+        if not self.has_location.isChecked():
+            return
+        lon, lat = self.longitude.value(), self.latitude.value()
         QueryOp(
             self._desk.tasks,
             self,
             op=lambda s: grids.locate(s, lon, lat),
-            success=lambda code: self._on_grid_located(lon, lat, code),
+            success=lambda code: self._on_grid_located(lon, lat, code, fill_grid),
         ).run()
 
-    def _on_grid_located(self, lon: float, lat: float, code: str | None) -> None:
-        if abs(self.longitude.value() - lon) > 1e-6 or abs(self.latitude.value() - lat) > 1e-6:
+    def _on_grid_located(self, lon: float, lat: float, code: str | None, fill_grid: bool) -> None:
+        if (not self.has_location.isChecked() or abs(self.longitude.value() - lon) > 1e-6
+                or abs(self.latitude.value() - lat) > 1e-6):
             return  # the point was changed meanwhile
-        self.grid.setText(code or "")
-        self._show_message("" if code else grids.outside_warning(lon, lat))
+        if fill_grid:
+            self.grid.setText(code or "")
+        self._show_location_note("" if code else grids.outside_warning(lon, lat))
 
     def _on_conditions(self, category_id: int, found: list[FilingConditionInfo]) -> None:
         chosen = self.chosen_category()
@@ -245,13 +333,27 @@ class NewCaseDialog(QDialog):
         self.condition.addItem(self.tr("— not decided yet —"), None)
         for c in found:
             self.condition.addItem(f"{c.seq}. {c.description}", c.id)
-        if len(found) == 1:
+        pending, self._pending_condition = self._pending_condition, None
+        restored = self.condition.findData(pending) if pending is not None else -1
+        if restored > 0:
+            self.condition.setCurrentIndex(restored)
+        elif len(found) == 1:
             self.condition.setCurrentIndex(1)
+
+    def _on_conditions_failed(self, error: BaseException) -> None:
+        self._conditions_of = None  # choosing the category again tries again
+        self._desk.tasks.sig_error.emit(error)
 
     def _on_created(self, result: tuple[CaseId, ChangeSet]) -> None:
         self._sending = False
         self.created = result[0]
+        clear_draft(self._desk.actor.login, DRAFT)
         super().accept()
+
+    def _discard(self) -> None:
+        """The person chose to throw the form away: its draft goes too."""
+        clear_draft(self._desk.actor.login, DRAFT)
+        super().reject()
 
     def _on_failed(self, error: BaseException) -> None:
         self._sending = False
@@ -295,6 +397,65 @@ class NewCaseDialog(QDialog):
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
 
-    @staticmethod
-    def _category_text(c: CategoryInfo) -> str:
-        return f"{c.code} {c.name} · {c.major_name} ({label(c.case_type)})"
+    def _show_location_note(self, text: str) -> None:
+        self.location_note.setText(text)
+        self.location_note.setVisible(bool(text))
+
+    # ---- The draft
+
+    def _draft_values(self) -> dict[str, Any]:
+        return {
+            "source": str(self.source.currentData()),
+            "category": self.category.text(),
+            "filing_condition_id": self.condition.currentData(),
+            "urgency": str(self.urgency.currentData()),
+            "description": self.description.toPlainText(),
+            "address": self.address.text(),
+            "has_location": self.has_location.isChecked(),
+            "longitude": self.longitude.value(),
+            "latitude": self.latitude.value(),
+            "grid": self.grid.text(),
+            "reporter": self.reporter.text(),
+            "reporter_phone": self.reporter_phone.text(),
+        }
+
+    def _restore_draft(self) -> None:
+        """Fill the form from the user's draft, if one was kept, and say so (before the
+        signals are connected: restoring is not a change)."""
+        draft = load_draft(self._desk.actor.login, DRAFT)
+        if not draft:
+            return
+
+        def text(key: str) -> str:
+            value = draft.get(key)
+            return value if isinstance(value, str) else ""
+
+        def number(key: str, default: float) -> float:
+            value = draft.get(key)
+            return float(value) if isinstance(value, int | float) else default
+
+        for combo, key in ((self.source, "source"), (self.urgency, "urgency")):
+            index = combo.findData(text(key))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        self.category.setText(text("category"))
+        self.description.setPlainText(text("description"))
+        self.address.setText(text("address"))
+        self.has_location.setChecked(draft.get("has_location") is True)
+        self.longitude.setEnabled(self.has_location.isChecked())
+        self.latitude.setEnabled(self.has_location.isChecked())
+        self.longitude.setValue(number("longitude", DEFAULT_LON))
+        self.latitude.setValue(number("latitude", DEFAULT_LAT))
+        self.grid.setText(text("grid"))
+        self.reporter.setText(text("reporter"))
+        self.reporter_phone.setText(text("reporter_phone"))
+        condition = draft.get("filing_condition_id")
+        self._pending_condition = condition if isinstance(condition, int) else None
+        self.draft_note.setText(self.tr(
+            "Draft restored: this form holds what was typed before it closed (saved {when})."
+        ).format(when=text("saved_at").replace("T", " ")))
+        self.draft_note.show()
+        # The category's conditions and the point's grid, as if just typed.
+        self._on_category_editing_finished()
+        if self.has_location.isChecked():
+            self._locate_timer.start()

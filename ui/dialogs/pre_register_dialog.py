@@ -6,7 +6,7 @@ person may merge the report into one of them instead (合并), which closes this
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from seatdesk.domain.glossary import Action
 from seatdesk.services import cases, catalogue, ui_queries
+from seatdesk.services.actions import ActionInput
 from seatdesk.services.catalogue import FilingConditionInfo
 from seatdesk.services.queues import CaseDetail
 from seatdesk.services.ui_queries import DuplicateCandidate
@@ -84,8 +85,8 @@ class PreRegisterDialog(ActionDialog):
             return self.tr("Choose the filing condition the report meets.")
         return super()._validate()
 
-    def _arguments(self) -> dict[str, Any]:
-        return {**super()._arguments(), "filing_condition_id": self.condition.currentData()}
+    def _arguments(self) -> ActionInput:
+        return replace(super()._arguments(), filing_condition_id=self.condition.currentData())
 
     # ---- Private slots
 

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from PySide6.QtWidgets import QComboBox, QFormLayout
 
 from seatdesk.domain.glossary import RejectReason
+from seatdesk.services.actions import ActionInput
 from ui.dialogs.action_dialog import ActionDialog
+from ui.labels import label
 
 
 class RejectDialog(ActionDialog):
     """The reason is required; the note says more when needed."""
 
     def _add_fields(self, form: QFormLayout) -> None:
-        names = {
-            RejectReason.OUT_OF_SCOPE: self.tr("Not a city management matter"),
-            RejectReason.DUPLICATE: self.tr("Duplicate report"),
-            RejectReason.FALSE_REPORT: self.tr("False report"),
-            RejectReason.INSUFFICIENT_INFORMATION: self.tr("Not enough information"),
-        }
         self.reason = QComboBox()
         self.reason.setObjectName("reason")
         self.reason.addItem(self.tr("— choose —"), None)
         for reason in RejectReason:
-            self.reason.addItem(names[reason], reason)
+            self.reason.addItem(label(reason), reason)
         form.addRow(self.tr("Reason:"), self.reason)
 
     def _validate(self) -> str | None:
@@ -32,5 +28,5 @@ class RejectDialog(ActionDialog):
             return self.tr("Choose the reason for refusing the report.")
         return super()._validate()
 
-    def _arguments(self) -> dict[str, Any]:
-        return {**super()._arguments(), "reason": RejectReason(self.reason.currentData())}
+    def _arguments(self) -> ActionInput:
+        return replace(super()._arguments(), reason=RejectReason(self.reason.currentData()))

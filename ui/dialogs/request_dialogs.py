@@ -4,11 +4,13 @@ work resumes."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFormLayout
 
+from seatdesk.services.actions import ActionInput
 from ui.dialogs.action_dialog import ActionDialog
 from ui.dialogs.deadline_part import DeadlinePart
 from ui.i18n import date_edit
@@ -28,5 +30,8 @@ class PostponementDialog(ActionDialog):
         self.resume_on.setMinimumDate(QDate.currentDate().addDays(1))
         form.addRow(self.tr("Resume on:"), self.resume_on)
 
-    def _arguments(self) -> dict[str, Any]:
-        return {**super()._arguments(), "resume_on": self.resume_on.date().toPython()}
+    def _arguments(self) -> ActionInput:
+        day = self.resume_on.date()
+        return replace(
+            super()._arguments(), resume_on=date(day.year(), day.month(), day.day())
+        )

@@ -179,10 +179,16 @@ class MapView(QWidget):
         self._call("show_heat", f"seatdesk.showHeat({'true' if on else 'false'})")
 
     def center_on(self, lon: float, lat: float, zoom: int | None = None) -> None:
-        """Centre the map on a point and ring it (a case selected in a queue)."""
+        """Centre the map on a point (a case selected in a queue)."""
         self._centred = True
         z = "null" if zoom is None else str(int(zoom))
         self._call("center", f"seatdesk.centerOn({float(lon)!r}, {float(lat)!r}, {z})")
+
+    def select_case(self, case_id: int | None) -> None:
+        """Ring the case with this id wherever it is drawn, following it as the cases
+        change; the ring goes when the case is no longer drawn (closed) or with None."""
+        value = "null" if case_id is None else str(int(case_id))
+        self._call("select", f"seatdesk.selectCase({value})")
 
     def start_pick(self) -> None:
         """The next click on the map picks a point (``sig_point_picked``); Esc cancels."""
@@ -190,6 +196,10 @@ class MapView(QWidget):
 
     def cancel_pick(self) -> None:
         self._call("pick", "seatdesk.cancelPick()")
+
+    def clear_pick(self) -> None:
+        """Stop picking and remove the picked point's pin (its form closed)."""
+        self._call("pick", "seatdesk.clearPick()")
 
     def evaluate(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
         """Run ``script`` in the page now (the page must be ready) and hand its result
@@ -208,7 +218,7 @@ class MapView(QWidget):
     def _on_bridge_ready(self) -> None:
         self._ready = True
         pending, self._pending = self._pending, {}
-        for key in ("grids", "heat", "show_heat", "cases", "center", "pick"):
+        for key in ("grids", "heat", "show_heat", "cases", "center", "select", "pick"):
             if key in pending:
                 self._page.runJavaScript(pending[key], 0)
         self.sig_ready.emit()

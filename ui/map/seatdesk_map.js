@@ -9,6 +9,12 @@
  * Styles follow the bid document's conventions: unit grid code labels in magenta (品红)
  * on their own layer, community boundaries as 村界 dashes, streets and towns as 乡镇级界线
  * dash-dots. Case markers are coloured by deadline status and clustered when many.
+ *
+ * A grid's code is written only where it can be read: the whole code when the grid is
+ * wide enough on screen for it, its last three digits (the sequence within the
+ * community) when only those fit, nothing when the grid is smaller still. The ring
+ * around the selected case follows that case (selectCase) and goes when the case is no
+ * longer drawn (closed) or nothing is selected; the pick pin goes with clearPick.
  */
 (function () {
   "use strict";
@@ -23,8 +29,12 @@
   var STREET_STYLE = { color: "#37474f", weight: 3.5, dashArray: "14 5 3 5", fill: false,
                        interactive: false };
   var CLUSTER_CELL_PX = 56;
-  var LABEL_MIN_ZOOM = 17;
   var LABEL_MAX = 400;
+  var LABEL_FONT = "600 11px sans-serif";  // as .sd-grid-code in seatdesk_map.css
+  var LABEL_MARGIN_PX = 6;                 // free space a label needs inside its grid
+  var SEQUENCE_DIGITS = 3;                 // the grid's sequence within its community
+  var SELECT_STYLE = { radius: 14, color: "#1565c0", weight: 3, fill: false,
+                       interactive: false };
 
   var S = {};
   window.seatdesk = S;
@@ -38,6 +48,10 @@
   var labelLayer = null;
   var caseLayer = null;
   var pickLayer = null;
+  var selectLayer = null;
+  var selectedId = null;
+  var selectRing = null;
+  var labelTexts = [];
   var gridsByCode = {};
   var gridCount = 0;
   var cases = [];
@@ -80,6 +94,7 @@
     outlineLayer = L.featureGroup().addTo(map);
     labelLayer = L.layerGroup().addTo(map);
     caseLayer = L.featureGroup().addTo(map);
+    selectLayer = L.layerGroup().addTo(map);
     pickLayer = L.layerGroup().addTo(map);
     var labels = options.labels || {};
     var overlays = {};
@@ -193,23 +208,55 @@
     return heatOn;
   };
 
+  var measureContext = null;
+  var textWidths = {};
+
+  function textWidth(text) {
+    if (textWidths[text] === undefined) {
+      if (!measureContext) {
+        measureContext = document.createElement("canvas").getContext("2d");
+        measureContext.font = LABEL_FONT;
+      }
+      textWidths[text] = measureContext.measureText(text).width;
+    }
+    return textWidths[text];
+  }
+
+  // What a grid's label says at this zoom: its code, its sequence, or nothing.
+  function labelFor(code, layer) {
+    var b = layer.getBounds();
+    var sw = map.latLngToContainerPoint(b.getSouthWest());
+    var ne = map.latLngToContainerPoint(b.getNorthEast());
+    var width = Math.abs(ne.x - sw.x), height = Math.abs(sw.y - ne.y);
+    if (height < 14 + LABEL_MARGIN_PX) { return null; }
+    if (width >= textWidth(code) + LABEL_MARGIN_PX) { return code; }
+    var sequence = code.slice(-SEQUENCE_DIGITS);
+    if (width >= textWidth(sequence) + LABEL_MARGIN_PX) { return sequence; }
+    return null;
+  }
+
   function renderLabels() {
     labelLayer.clearLayers();
-    if (!map || map.getZoom() < LABEL_MIN_ZOOM) { return 0; }
+    labelTexts = [];
+    if (!map) { return 0; }
     var bounds = map.getBounds();
-    var n = 0;
     for (var code in gridsByCode) {
-      if (n >= LABEL_MAX) { break; }
+      if (labelTexts.length >= LABEL_MAX) { break; }
       var layer = gridsByCode[code];
       var centre = layer.getBounds().getCenter();
       if (!bounds.contains(centre)) { continue; }
+      var text = labelFor(code, layer);
+      if (text === null) { continue; }
       L.tooltip({ permanent: true, direction: "center", className: "sd-grid-code",
                   interactive: false })
-        .setLatLng(centre).setContent(code).addTo(labelLayer);
-      n += 1;
+        .setLatLng(centre).setContent(text).addTo(labelLayer);
+      labelTexts.push(text);
     }
-    return n;
+    return labelTexts.length;
   }
+
+  // The grid labels now shown (for tests).
+  S.gridLabels = function () { return labelTexts.slice(); };
 
   // ---- Cases
 
@@ -222,6 +269,7 @@
       if (!casesById[id]) { delete markerCache[id]; }
     }
     renderCases();
+    placeSelectRing();
     notify("cases", cases.length, started);
     return cases.length;
   };
@@ -425,10 +473,38 @@
   S.centerOn = function (lon, lat, zoom) {
     var z = (zoom === null || zoom === undefined) ? Math.max(map.getZoom(), 17) : zoom;
     map.setView([lat, lon], z, { animate: false });
-    pickLayer.clearLayers();
-    L.circleMarker([lat, lon], { renderer: renderer, radius: 14, color: "#1565c0", weight: 3,
-                                 fill: false, interactive: false }).addTo(pickLayer);
     return [map.getCenter().lng, map.getCenter().lat, map.getZoom()];
+  };
+
+  // The ring around the selected case, where that case is drawn now (none when it is
+  // not drawn: closed, or not yet read).
+  function placeSelectRing() {
+    var c = selectedId === null ? undefined : casesById[selectedId];
+    if (!c) {
+      selectLayer.clearLayers();
+      selectRing = null;
+      return;
+    }
+    if (selectRing) {
+      selectRing.setLatLng([c.lat, c.lon]);
+    } else {
+      selectRing = L.circleMarker([c.lat, c.lon], L.extend({ renderer: renderer },
+                                                           SELECT_STYLE)).addTo(selectLayer);
+    }
+  }
+
+  // Ring the case with this id (null: nothing is selected).
+  S.selectCase = function (id) {
+    selectedId = (id === null || id === undefined) ? null : id;
+    placeSelectRing();
+    return S.selectionRing();
+  };
+
+  // Where the selection ring is: [lon, lat], or null.
+  S.selectionRing = function () {
+    if (!selectRing) { return null; }
+    var ll = selectRing.getLatLng();
+    return [ll.lng, ll.lat];
   };
 
   S.startPick = function () {
@@ -442,6 +518,15 @@
     if (map) { L.DomUtil.removeClass(map.getContainer(), "sd-picking"); }
     return picking;
   };
+
+  // Stop picking and take the pin away (the form that asked for it closed).
+  S.clearPick = function () {
+    S.cancelPick();
+    if (pickLayer) { pickLayer.clearLayers(); }
+    return S.pickPins();
+  };
+
+  S.pickPins = function () { return pickLayer ? pickLayer.getLayers().length : 0; };
 
   function onMapClick(e) {
     if (!picking) { return; }

@@ -1,24 +1,43 @@
-"""What every role panel is made of: its queues as tabs on the left, the selected
-case on the right, and a tool bar the role adds to.
+"""What a queue panel is made of: its queues as tabs on the left, the selected case
+on the right, and a tool bar the role adds to.
 
 A role panel subclasses this with its queues (``queues()``) and its own tools; the
-actions themselves come from the case detail (the workflow table decides).
+actions themselves come from the case detail (the workflow table decides), which asks
+the panel to run one: the panel opens the action's dialog (``ui.dialogs.registry``).
+Every queue can be exported to Excel with its filters (a ``LongOp`` of
+``seatdesk.services.exports.export_queue``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
-from seatdesk.domain.glossary import Role
-from seatdesk.services.common import CaseId
-from seatdesk.services.queues import CaseRow, QueueQuery
+from seatdesk.domain.glossary import Action
+from seatdesk.services import exports
+from seatdesk.services.common import CaseId, ChangeSet
+from seatdesk.services.exports import ExportResult
+from seatdesk.services.queues import CaseDetail, CaseRow, QueueQuery
 from ui.desk import Desk
+from ui.dialogs.registry import open_action_dialog
+from ui.panels.panel import Panel
+from ui.tasks import LongOp
 from ui.widgets.case_detail import CaseDetailWidget
 from ui.widgets.case_queue import CaseQueueWidget, user_settings
-from ui.widgets.map_pane import MapPane
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,19 +49,18 @@ class QueueSpec:
     query: QueueQuery
 
 
-class QueuePanel(QWidget):
+class QueuePanel(Panel):
     """A role's queues and the case detail."""
 
-    role: Role = Role.INSPECTOR
+    sig_action_done = Signal(object, object)
+    """An action on the shown case was committed: (Action, ChangeSet)."""
 
-    sig_case_shown = Signal(object)
-    """The detail now shows this case id (or None)."""
+    sig_exported = Signal(object)
+    """A queue was written to Excel: the ``ExportResult``."""
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._desk = desk
+        super().__init__(desk, parent)
         self.queue_widgets: dict[str, CaseQueueWidget] = {}
-        self.map_pane: MapPane | None = None
         self._build_ui()
         self._connect()
 
@@ -51,10 +69,6 @@ class QueuePanel(QWidget):
     def queues(self) -> list[QueueSpec]:
         """The role's queues, first the one a shift starts with."""
         return [QueueSpec("all", self.tr("My queue"), QueueQuery(role=self.role))]
-
-    def add_tools(self, toolbar: QToolBar) -> None:
-        """Add the role's own tools (none here)."""
-        del toolbar
 
     def extra_tabs(self) -> list[tuple[str, QWidget]]:
         """Tabs beside the queues that are not queues (the shift overview)."""
@@ -68,8 +82,13 @@ class QueuePanel(QWidget):
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.add_tools(self.toolbar)
-        if self.toolbar.actions():
-            layout.addWidget(self.toolbar)
+        self.export_action = QAction(self.tr("Export to Excel…"), self)
+        self.export_action.setObjectName("export_queue")
+        self.export_action.setToolTip(
+            self.tr("Write the current queue, with its filters, to an Excel workbook")
+        )
+        self.toolbar.addAction(self.export_action)
+        layout.addWidget(self.toolbar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("queues")
@@ -100,6 +119,8 @@ class QueuePanel(QWidget):
             widget.sig_case_opened.connect(self._on_queue_case_opened)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.splitter.splitterMoved.connect(self._on_splitter_moved)
+        self.detail.sig_action_requested.connect(self._on_detail_action_requested)
+        self.export_action.triggered.connect(self._on_export_action_triggered)
 
     # ---- Public API
 
@@ -118,10 +139,6 @@ class QueuePanel(QWidget):
         if count:
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
 
-    def set_map(self, map_pane: MapPane | None) -> None:
-        """The window's shared map (the main window wires it; None without one)."""
-        self.map_pane = map_pane
-
     def open_case(self, case_id: CaseId) -> None:
         """Show a case in the detail, whichever queue it is in (a click on the map)."""
         self.detail.show_case(case_id)
@@ -130,6 +147,30 @@ class QueuePanel(QWidget):
         queue = self.current_queue()
         if queue is not None:
             queue.focus_filter()
+
+    def export_queue(self, path: Path) -> LongOp[ExportResult] | None:
+        """Export the current queue, as filtered now, to ``path`` (what the tool does
+        once the file is chosen); None when no queue tab is current."""
+        queue = self.current_queue()
+        if queue is None:
+            return None
+        query = queue.model.query()
+        op = LongOp(
+            self._desk.tasks,
+            self,
+            title=self.tr("Exporting the queue to Excel…"),
+            op=lambda s, progress: exports.export_queue(s, query, path, progress),
+            success=self._on_exported,
+            failure=self._on_export_failed,
+        )
+        op.run()
+        return op
+
+    def run_action(self, case: CaseDetail, action: Action) -> None:
+        """Open the dialog of ``action`` on ``case`` (what the detail asks for)."""
+        dialog = open_action_dialog(self._desk, case, action, self)
+        dialog.sig_done.connect(lambda changes, a=action: self._on_action_done(a, changes))
+        dialog.open()
 
     # ---- Private slots
 
@@ -153,6 +194,46 @@ class QueuePanel(QWidget):
         if queue is not None:
             row = queue.current_case()
             self.detail.show_case(row.id if row else None)
+
+    @Slot(object, object)
+    def _on_detail_action_requested(self, case: CaseDetail, action: Action) -> None:
+        self.run_action(case, action)
+
+    def _on_action_done(self, action: Action, changes: ChangeSet) -> None:
+        self.sig_action_done.emit(action, changes)
+
+    @Slot()
+    def _on_export_action_triggered(self) -> None:
+        queue_title = self.tabs.tabText(self.tabs.currentIndex())
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export to Excel"),
+            str(Path.home() / f"{self.title()}-{queue_title}.xlsx"),
+            self.tr("Excel workbook (*.xlsx)"),
+        )
+        if path:
+            if not path.lower().endswith(".xlsx"):
+                path += ".xlsx"
+            self.export_queue(Path(path))
+
+    def _on_exported(self, result: ExportResult) -> None:
+        self.sig_exported.emit(result)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(
+                self.tr("{count} cases exported to {path}").format(
+                    count=result.rows, path=result.path
+                ),
+                15_000,
+            )
+
+    def _on_export_failed(self, error: BaseException) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, self.tr("Export to Excel"), str(error), parent=self
+        )
+        box.setObjectName("export_failed")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     @Slot()
     def _on_splitter_moved(self) -> None:

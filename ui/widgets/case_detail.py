@@ -2,25 +2,31 @@
 its audit events, and a button per action the workflow table allows this seat.
 
 The buttons come from ``seatdesk.domain.workflow.allowed_actions(state, roles)``: the
-UI never decides what is allowed. Each button opens the action's small dialog.
+UI never decides what is allowed. A button asks the panel to run its action
+(``sig_action_requested``); the panel opens the action's dialog. The detail keeps a
+readable width beside the queue: long fields and the timeline's notes wrap.
+Ctrl+P prints the case sheet (案卷单); it can be saved as a PDF too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QIcon, QKeySequence, QPixmap
+from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -42,9 +48,16 @@ from seatdesk.services.photos import PhotoInfo
 from seatdesk.services.queues import CaseDetail, TimelineEvent
 from ui.desk import Desk
 from ui.dialogs.photo_viewer import PhotoViewer
-from ui.dialogs.registry import open_action_dialog
 from ui.labels import format_time, label
 from ui.tasks import QueryOp
+from ui.widgets.case_sheet import print_dialog, save_pdf, sheet_document
+from ui.widgets.timeline_view import TimelineView
+
+# The detail's width beside the queue: wide enough to read, never wider.
+MIN_WIDTH = 380
+MAX_WIDTH = 460
+# Action buttons and photo thumbnails per row (they wrap within the width).
+PER_ROW = 3
 
 #: A shortcut for every action; the detail's buttons and the panels' menus share them.
 ACTION_SHORTCUTS: dict[Action, str] = {
@@ -85,55 +98,76 @@ class _Loaded:
 class CaseDetailWidget(QWidget):
     """Shows one case; reloads itself when the case changes anywhere."""
 
-    sig_action_done = Signal(object, object)
-    """An action on the shown case was committed: (Action, ChangeSet)."""
+    sig_action_requested = Signal(object, object)
+    """A button (or its shortcut) asks for an action: (CaseDetail, Action). The panel
+    opens the action's dialog."""
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
         self._case_id: CaseId | None = None
         self.case: CaseDetail | None = None
+        self._loaded: _Loaded | None = None
         self.action_buttons: dict[Action, QPushButton] = {}
+        self.print_dialog: QPrintDialog | None = None
         self._build_ui()
         self._connect()
 
     def _build_ui(self) -> None:
+        self.setMinimumWidth(MIN_WIDTH)
+        self.setMaximumWidth(MAX_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
         self.title = QLabel(self.tr("Select a case"))
         self.title.setObjectName("case_title")
         self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        layout.addWidget(self.title)
-        self.actions_bar = QHBoxLayout()
-        self.actions_bar.addStretch(1)
+        self.title.setWordWrap(True)
+        top.addWidget(self.title, 1)
+        self.print_button = QToolButton()
+        self.print_button.setObjectName("print_sheet")
+        self.print_button.setText(self.tr("Print case sheet"))
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.setToolTip(self.tr("Print the case sheet (Ctrl+P)"))
+        self.pdf_button = QToolButton()
+        self.pdf_button.setObjectName("save_sheet_pdf")
+        self.pdf_button.setText(self.tr("Save as PDF…"))
+        self.pdf_button.setToolTip(self.tr("Save the case sheet as a PDF file"))
+        for button in (self.print_button, self.pdf_button):
+            button.setEnabled(False)
+            top.addWidget(button)
+        layout.addLayout(top)
+        self.actions_bar = QGridLayout()
         layout.addLayout(self.actions_bar)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # Never wider than the detail: long text wraps instead of scrolling sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         body_layout = QVBoxLayout(body)
         fields_box = QGroupBox(self.tr("Case"))
         self.fields = QFormLayout(fields_box)
         self.fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         body_layout.addWidget(fields_box)
         photos_box = QGroupBox(self.tr("Photos"))
-        self.photos_row = QHBoxLayout(photos_box)
-        self.photos_row.addStretch(1)
+        self.photos_grid = QGridLayout(photos_box)
+        self.photos_grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         body_layout.addWidget(photos_box)
         timeline_box = QGroupBox(self.tr("Timeline"))
         timeline_layout = QVBoxLayout(timeline_box)
-        self.timeline = QTreeWidget()
-        self.timeline.setRootIsDecorated(False)
-        self.timeline.setHeaderLabels(
-            [self.tr("Time"), self.tr("Action"), self.tr("By"), self.tr("State"), self.tr("Note")]
-        )
-        self.timeline.setMinimumHeight(220)
+        self.timeline = TimelineView()
+        self.timeline.setObjectName("timeline")
+        self.timeline.setMinimumHeight(160)
         timeline_layout.addWidget(self.timeline)
-        body_layout.addWidget(timeline_box, 1)
+        body_layout.addWidget(timeline_box, 1)  # the timeline takes the room left
         scroll.setWidget(body)
         layout.addWidget(scroll, 1)
 
     def _connect(self) -> None:
         self._desk.tasks.sig_data_changed.connect(self._on_data_changed)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.pdf_button.clicked.connect(self._on_pdf_button_clicked)
 
     # ---- Public API
 
@@ -169,12 +203,28 @@ class CaseDetailWidget(QWidget):
         return workflow.allowed_actions(self.case.state, self._desk.actor.roles)
 
     def trigger(self, action: Action) -> None:
-        """Open the dialog of ``action`` on the shown case (what a button does)."""
+        """Ask the panel to run ``action`` on the shown case (what a button does)."""
         if self.case is None or action not in self.allowed_actions():
             return
-        dialog = open_action_dialog(self._desk, self.case, action, self)
-        dialog.sig_done.connect(lambda changes, a=action: self._on_action_done(a, changes))
-        dialog.open()
+        self.sig_action_requested.emit(self.case, action)
+
+    def save_sheet_pdf(self, path: Path) -> bool:
+        """Write the shown case's sheet to ``path`` as a PDF; False with no case."""
+        if self._loaded is None:
+            return False
+        save_pdf(self._sheet(), path, self._sheet_title())
+        return True
+
+    def open_print_dialog(self) -> QPrintDialog | None:
+        """Qt's print dialog for the shown case's sheet (Ctrl+P); None with no case."""
+        if self._loaded is None:
+            return None
+        dialog = print_dialog(self._sheet(), self, self._sheet_title())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.print_dialog = dialog
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()
+        return dialog
 
     # ---- Private slots
 
@@ -185,21 +235,53 @@ class CaseDetailWidget(QWidget):
         ):
             self.reload()
 
-    def _on_action_done(self, action: Action, changes: ChangeSet) -> None:
-        self.sig_action_done.emit(action, changes)
+    @Slot()
+    def _on_print_button_clicked(self) -> None:
+        self.open_print_dialog()
+
+    @Slot()
+    def _on_pdf_button_clicked(self) -> None:
+        if self._loaded is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the case sheet as PDF"),
+            str(Path.home() / f"{self._loaded.case.number}.pdf"),
+            self.tr("PDF files (*.pdf)"),
+        )
+        if path:
+            self.save_sheet_pdf(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
 
     def _on_loaded(self, loaded: _Loaded) -> None:
         if loaded.case.id != self._case_id:
             return  # another case was chosen meanwhile
         self.case = loaded.case
+        self._loaded = loaded
         self._show_fields(loaded.case)
         self._show_actions(loaded.case.state)
         self._show_photos(loaded.photos)
         self._show_timeline(loaded.timeline)
+        for button in (self.print_button, self.pdf_button):
+            button.setEnabled(True)
 
     # ---- Private
 
+    def _sheet(self) -> QTextDocument:
+        assert self._loaded is not None
+        loaded = self._loaded
+        return sheet_document(
+            loaded.case, loaded.timeline, loaded.photos,
+            self._desk.reference.department_name(loaded.case.current_department) or None,
+        )
+
+    def _sheet_title(self) -> str:
+        number = self._loaded.case.number if self._loaded is not None else ""
+        return self.tr("Case sheet {number}").format(number=number)
+
     def _clear(self) -> None:
+        self._loaded = None
+        for button in (self.print_button, self.pdf_button):
+            button.setEnabled(False)
         self.title.setText(self.tr("Select a case"))
         while self.fields.rowCount():
             self.fields.removeRow(0)
@@ -235,11 +317,14 @@ class CaseDetailWidget(QWidget):
             (self.tr("Reported"), format_time(c.created_at)),
             (self.tr("Last change"), format_time(c.updated_at)),
         ]
+        self.field_labels: dict[str, QLabel] = {}
         for name, value in rows:
             value_label = QLabel(value)
+            value_label.setTextFormat(Qt.TextFormat.PlainText)
             value_label.setWordWrap(True)
             value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields.addRow(name, value_label)
+            self.field_labels[name] = value_label
 
     def _request_text(self, request: dict[str, object] | None) -> str:
         if not request:
@@ -261,18 +346,19 @@ class CaseDetailWidget(QWidget):
             return
         for i, action in enumerate(workflow.allowed_actions(state, self._desk.actor.roles)):
             button = QPushButton(label(action))
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setObjectName(f"action_{action.value}")
             shortcut = ACTION_SHORTCUTS.get(action)
             if shortcut:
                 button.setShortcut(QKeySequence(shortcut))
                 button.setToolTip(shortcut)
             button.clicked.connect(lambda _checked=False, a=action: self.trigger(a))
-            self.actions_bar.insertWidget(i, button)
+            self.actions_bar.addWidget(button, i // PER_ROW, i % PER_ROW)
             self.action_buttons[action] = button
 
     def _show_photos(self, photos: list[PhotoInfo]) -> None:
-        while self.photos_row.count() > 1:
-            item = self.photos_row.takeAt(0)
+        while self.photos_grid.count():
+            item = self.photos_grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
@@ -286,12 +372,14 @@ class CaseDetailWidget(QWidget):
             button.setIconSize(QSize(96, 96))
             button.setToolTip(f"{label(photo.step)} · {photo.filename}")
             button.clicked.connect(lambda _c=False, p=photo: self._open_photo(p))
-            self.photos_row.insertWidget(i, button)
+            self.photos_grid.addWidget(button, i // PER_ROW, i % PER_ROW)
 
     def _open_photo(self, photo: PhotoInfo) -> None:
         PhotoViewer(self._desk, photo, self).open()
 
     def _show_timeline(self, events: list[TimelineEvent]) -> None:
+        """Each event: time, who (the display name), the action in words, the state it
+        led to, and its note on lines of its own."""
         self.timeline.clear()
         # The events no seat takes: the case's opening, the sweep's flags (by the
         # database itself, actor "system") and recomputed deadlines.
@@ -305,10 +393,7 @@ class CaseDetailWidget(QWidget):
                 action = label(Action(e.action))
             else:
                 action = system_actions.get(e.action, e.action)
-            actor = self.tr("System") if e.actor == SYSTEM_ACTOR else e.actor
-            item = QTreeWidgetItem(
-                [format_time(e.at), action, actor, label(e.to_state), e.note or ""]
+            actor = self.tr("System") if e.actor == SYSTEM_ACTOR else e.actor_name or e.actor
+            self.timeline.add_entry(
+                format_time(e.at), actor, action, label(e.to_state), e.details()
             )
-            self.timeline.addTopLevelItem(item)
-        for column in range(4):
-            self.timeline.resizeColumnToContents(column)

@@ -3,7 +3,9 @@
 It reads its layers off the GUI thread (``grids.map_layers`` and ``grids.case_points``
 through ``ui.tasks``) when it is built, and re-reads the cases (and the grids when they
 changed) on ``sig_data_changed``, a moment after the last change so that a burst of
-changes costs one read. A case selected in a queue is centred with ``center_on_case``.
+changes costs one read. A case selected in a queue is centred and ringed with
+``center_on_case``; the ring follows the case and goes when it closes or nothing is
+selected.
 
 Without QtWebEngine (a build without it) the pane says so and ``available()`` is False;
 everything else in the desk works without the map.
@@ -69,6 +71,7 @@ class MapPane(QWidget):
         self._refresh_timer.timeout.connect(self.reload)
         if self.view is None:
             return
+        self.view.sig_case_clicked.connect(self.view.select_case)  # ringed as it opens
         self.view.sig_case_clicked.connect(self.sig_case_clicked)
         self.view.sig_point_picked.connect(self.sig_point_picked)
         self._desk.tasks.sig_data_changed.connect(self._on_tasks_data_changed)
@@ -93,9 +96,13 @@ class MapPane(QWidget):
                 failure=self._on_read_failed if with_grids else None).run()
 
     def center_on_case(self, case_id: CaseId | None) -> None:
-        """Centre the map on a case (a queue's selection); a case without a location,
-        or one not drawn (closed), is looked up; one without coordinates is ignored."""
-        if self.view is None or case_id is None:
+        """Centre the map on a case (a queue's selection) and ring it; None takes the
+        ring away. A case not drawn (closed) is looked up and centred without a ring;
+        one without coordinates is ignored."""
+        if self.view is None:
+            return
+        self.view.select_case(None if case_id is None else int(case_id))
+        if case_id is None:
             return
         point = self._points.get(int(case_id))
         if point is not None:
@@ -112,6 +119,11 @@ class MapPane(QWidget):
     def cancel_pick(self) -> None:
         if self.view is not None:
             self.view.cancel_pick()
+
+    def clear_pick(self) -> None:
+        """Stop picking and take the picked point's pin off the map."""
+        if self.view is not None:
+            self.view.clear_pick()
 
     def dispose(self) -> None:
         """Delete the map's web page now (the window closes): a page must go before

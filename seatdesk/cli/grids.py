@@ -1,46 +1,33 @@
 """``seatdesk grids``: import, check, export and change the unit grids.
 
-Registered by ``seatdesk.cli`` (``main.add_command(grids)``). Runs as the configured
-database user (the schema owner), or as an admin seat with ``--as`` (password from
-``SEATDESK_PASSWORD`` or a prompt). Every refusal is one sentence per problem on
-stderr and exit code 1; nothing is written then.
+Runs as the configured database user (the schema owner), or as an admin seat with
+``--as`` (password from ``SEATDESK_PASSWORD`` or a prompt). Every refusal is one
+sentence per problem on stderr and exit code 1; nothing is written then.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
 import click
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from seatdesk import messages
+from seatdesk.cli.common import (
+    BarProgress,
+    CommandGroup,
+    console,
+    err_console,
+    fail,
+    progress_bar,
+    reported,
+    transaction,
+)
 from seatdesk.domain import grids as rules
-
-
-def _cli() -> ModuleType:
-    # Imported when a command runs: seatdesk.cli imports this module at its end.
-    from seatdesk import cli
-
-    return cli
-
-
-@contextmanager
-def _session(as_login: str | None) -> Iterator[Session]:
-    from seatdesk.db.engine import connect, session_factory, translated_errors
-
-    cli = _cli()
-    address, engine = cli._owner()
-    if as_login:
-        address = cli._as_login(address, as_login)
-        engine = connect(address)
-    with translated_errors(address), session_factory(engine).begin() as session:
-        yield session
 
 
 def _day(value: str | None) -> date | None:
@@ -54,10 +41,10 @@ def _day(value: str | None) -> date | None:
 
 def _warn(warnings: Iterable[object]) -> None:
     for w in warnings:
-        _cli().err_console.print(f"[yellow]![/] {w}", highlight=False)
+        err_console.print(f"[yellow]![/] {w}", highlight=False)
 
 
-@click.group()
+@click.group(cls=CommandGroup)
 @click.option("--as", "as_login", envvar="SEATDESK_USER", help="Admin login to act as.")
 @click.pass_context
 def grids(ctx: click.Context, as_login: str | None) -> None:
@@ -78,30 +65,28 @@ def grids_import(
     """Import grids from FILE (GeoJSON, or a zipped shapefile): all or nothing."""
     from seatdesk.services import grids as service
 
-    cli = _cli()
-    with cli._reported():
+    with reported():
         data = service.read_grid_file(file, crs=crs)
-        with _session(as_login) as session:
+        with transaction(as_login) as session:
             try:
-                with cli.RichProgress(console=cli.err_console, transient=True,
-                                      disable=not cli.err_console.is_terminal) as bar:
+                with progress_bar(transient=True) as bar:
                     report = service.import_grids(
                         session, data, check_only=check_only, tolerance_m2=tolerance,
-                        progress=cli._RichProgress(bar),
+                        progress=BarProgress(bar),
                     )
             except service.InvalidGrids as exc:
                 _warn(exc.warnings)
                 for problem in exc.problems:
-                    cli.err_console.print(f"[red]✗[/] {problem}", highlight=False)
-                cli._fail(messages.t("grid.refused", count=len(exc.problems)), 1)
+                    err_console.print(f"[red]✗[/] {problem}", highlight=False)
+                fail(messages.t("grid.refused", count=len(exc.problems)), 1)
             placed = 0
             if not check_only:
                 placed = _place(session)
         _warn(report.warnings)
         if check_only:
-            cli.console.print(messages.t("grid.checked", file=file.name, count=report.checked))
+            console.print(messages.t("grid.checked", file=file.name, count=report.checked))
         else:
-            cli.console.print(messages.t(
+            console.print(messages.t(
                 "grid.imported", file=file.name, added=len(report.added),
                 retired=len(report.ended), renamed=len(report.renamed),
                 unchanged=report.unchanged, placed=placed,
@@ -131,12 +116,11 @@ def grids_export(as_login: str | None, file: Path, on: str | None, include_ended
     """Export the grids to FILE as GeoJSON (longitude/latitude, dates YYYYMMDD)."""
     from seatdesk.services import grids as service
 
-    cli = _cli()
     day = _day(on)
-    with cli._reported(), _session(as_login) as session:
+    with reported(), transaction(as_login) as session:
         data = service.export_grids(session, on=day, include_ended=include_ended)
     file.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
-    cli.console.print(messages.t("grid.exported", file=file.name, count=len(data["features"])))
+    console.print(messages.t("grid.exported", file=file.name, count=len(data["features"])))
 
 
 @grids.command("retire")
@@ -147,12 +131,11 @@ def grids_retire(as_login: str | None, code: str, on: str) -> None:
     """End grid CODE (its code is never used again)."""
     from seatdesk.services import grids as service
 
-    cli = _cli()
     day = _day(on)
     assert day is not None
-    with cli._reported(), _session(as_login) as session:
+    with reported(), transaction(as_login) as session:
         service.retire_grid(session, code=code, on=day)
-    cli.console.print(messages.t("grid.retired", code=code, end=rules.format_date(day)))
+    console.print(messages.t("grid.retired", code=code, end=rules.format_date(day)))
 
 
 @grids.command("replace")
@@ -165,14 +148,13 @@ def grids_replace(as_login: str | None, code: str, file: Path, on: str, crs: str
     """End grid CODE and put the polygons of FILE in its place, with new codes."""
     from seatdesk.services import grids as service
 
-    cli = _cli()
     day = _day(on)
     assert day is not None
-    with cli._reported():
+    with reported():
         data = service.read_grid_file(file, crs=crs)
         geometries = [f["geometry"] for f in data["features"]]
         names = [(f.get("properties") or {}).get("name") or "" for f in data["features"]]
-        with _session(as_login) as session:
+        with transaction(as_login) as session:
             try:
                 new_codes, _ = service.replace_grid(
                     session, code=code, geometries=geometries, on=day,
@@ -180,9 +162,9 @@ def grids_replace(as_login: str | None, code: str, file: Path, on: str, crs: str
                 )
             except service.InvalidGrids as exc:
                 for problem in exc.problems:
-                    cli.err_console.print(f"[red]✗[/] {problem}", highlight=False)
-                cli._fail(messages.t("grid.refused", count=len(exc.problems)), 1)
-    cli.console.print(messages.t("grid.replaced", code=code, on=rules.format_date(day),
+                    err_console.print(f"[red]✗[/] {problem}", highlight=False)
+                fail(messages.t("grid.refused", count=len(exc.problems)), 1)
+    console.print(messages.t("grid.replaced", code=code, on=rules.format_date(day),
                                  new=", ".join(new_codes)))
 
 
@@ -195,10 +177,9 @@ def grids_locate(as_login: str | None, lon: float, lat: float, on: str | None) -
     """Print the code of the grid that contains LON LAT."""
     from seatdesk.services import grids as service
 
-    cli = _cli()
     day = _day(on)
-    with cli._reported(), _session(as_login) as session:
+    with reported(), transaction(as_login) as session:
         code = service.locate(session, lon, lat, on=day)
     if code is None:
-        cli._fail(service.outside_warning(lon, lat), 1)
-    cli.console.print(code)
+        fail(service.outside_warning(lon, lat), 1)
+    console.print(code)

@@ -6,23 +6,16 @@ from __future__ import annotations
 import contextlib
 import logging
 from pathlib import Path
-from types import ModuleType
 
 import click
 from rich.table import Table
 
+from seatdesk.cli.common import CommandGroup, console, err_console, owner, reported
 from seatdesk.db.engine import session_factory
 from seatdesk.domain.glossary import CaseType
 
 
-def _cli() -> ModuleType:
-    # seatdesk.cli imports this module to register its commands: import it lazily.
-    from seatdesk import cli
-
-    return cli
-
-
-@click.group()
+@click.group(cls=CommandGroup)
 def calendar() -> None:
     """The working calendar: holiday schedules, local days off, extra working days."""
 
@@ -34,14 +27,13 @@ def calendar_import(file: Path, note: str) -> None:
     """Enter a year's schedule from FILE (CSV or xlsx: date, holiday|workday, name)."""
     from seatdesk.services import calendar as service
 
-    cli = _cli()
-    with cli._reported():
+    with reported():
         days = service.read_schedule(file)
-        _, engine = cli._owner()
+        _, engine = owner()
         with session_factory(engine).begin() as session:
             changed = service.import_schedule(session, days, note=note or file.name)
         years = sorted({d.day.year for d in days})
-        cli.console.print(
+        console.print(
             f"{len(days)} days entered for {', '.join(map(str, years))}; "
             f"{len(changed.case_ids)} open deadline(s) recomputed"
         )
@@ -59,13 +51,12 @@ def calendar_set(day: object, kind: str | None, name: str) -> None:
 
     if kind is None:
         raise click.UsageError("say --off, --working or --clear")
-    cli = _cli()
-    with cli._reported():
-        _, engine = cli._owner()
+    with reported():
+        _, engine = owner()
         with session_factory(engine).begin() as session:
             working = None if kind == "clear" else kind == "working"
             changed = service.set_day(session, day.date(), working=working, name=name)  # type: ignore[attr-defined]
-        cli.console.print(f"{len(changed.case_ids)} open deadline(s) recomputed")
+        console.print(f"{len(changed.case_ids)} open deadline(s) recomputed")
 
 
 @calendar.command("show")
@@ -74,9 +65,8 @@ def calendar_show(year: int) -> None:
     """Print YEAR's days off on weekdays and working days on weekends."""
     from seatdesk.services import calendar as service
 
-    cli = _cli()
-    with cli._reported():
-        _, engine = cli._owner()
+    with reported():
+        _, engine = owner()
         with session_factory(engine).begin() as session:
             view = service.show_year(session, year)
         source = {
@@ -92,14 +82,14 @@ def calendar_show(year: int) -> None:
         for d, working, day_name in view.days:
             table.add_row(d.isoformat(), "一二三四五六日"[d.weekday()],
                           "上班 working" if working else "休 day off", day_name)
-        cli.console.print(table)
+        console.print(table)
         if not view.known:
             from seatdesk import messages
 
-            cli.err_console.print(messages.t("calendar_missing", years=year))
+            err_console.print(messages.t("calendar_missing", years=year))
 
 
-@click.group()
+@click.group(cls=CommandGroup)
 def standards() -> None:
     """The time-limit standard (立结案标准) as the Excel sheet cities publish."""
 
@@ -112,12 +102,11 @@ def standards_export(file: Path, case_type: str) -> None:
     """Write the standard of the 部件 (component) or 事件 (event) catalogue to FILE."""
     from seatdesk.services import standards as service
 
-    cli = _cli()
-    with cli._reported():
-        _, engine = cli._owner()
+    with reported():
+        _, engine = owner()
         with session_factory(engine).begin() as session:
             n = service.export_standard(session, file, case_type)
-        cli.console.print(f"{n} filing conditions written to {file}")
+        console.print(f"{n} filing conditions written to {file}")
 
 
 @standards.command("import")
@@ -128,13 +117,12 @@ def standards_import(file: Path, case_type: str) -> None:
     """Load the county's standard from FILE; a bad row imports nothing."""
     from seatdesk.services import standards as service
 
-    cli = _cli()
-    with cli._reported():
+    with reported():
         rows = service.read_standard(file)
-        _, engine = cli._owner()
+        _, engine = owner()
         with session_factory(engine).begin() as session:
             service.import_standard(session, rows, case_type)
-        cli.console.print(f"{len(rows)} filing conditions imported from {file}")
+        console.print(f"{len(rows)} filing conditions imported from {file}")
 
 
 @click.command()
@@ -145,20 +133,19 @@ def scheduler(once: bool) -> None:
 
     from seatdesk import scheduler as jobs
 
-    cli = _cli()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     for noisy in ("pgserver", "alembic", "apscheduler.executors.default"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    with cli._reported():
-        address, engine = cli._owner()
+    with reported():
+        address, engine = owner()
         sessions = session_factory(engine)
         if once:
             flagged = jobs.sweep_job(sessions)
-            cli.console.print(f"{max(flagged, 0)} case(s) flagged")
+            console.print(f"{max(flagged, 0)} case(s) flagged")
             return
         runner = BlockingScheduler(timezone=address.timezone)
         jobs.add_jobs(runner, sessions, address.timezone)
-        cli.console.print(f"scheduler running against {address.where()} (Ctrl+C stops it)")
+        console.print(f"scheduler running against {address.where()} (Ctrl+C stops it)")
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
             runner.start()
 

@@ -1,0 +1,50 @@
+"""The names of the fields a validation error names, and the general problems."""
+
+from __future__ import annotations
+
+#: key: (English, 中文)
+CATALOG: dict[str, tuple[str, str]] = {
+    "field.description": ("Description", "问题描述"),
+    "field.location": ("Location", "位置"),
+    "field.category": ("Category", "问题类别"),
+    "field.filing_condition": ("Filing condition", "立案条件"),
+    "field.photo": ("Photo", "照片"),
+    "field.reason": ("Reason", "原因"),
+    "field.department": ("Department", "处置部门"),
+    "field.deadline": ("Deadline", "处置时限"),
+    "field.resume_on": ("Resume date", "恢复日期"),
+    "field.original": ("Original case", "原案卷"),
+    "field.login": ("User name", "用户名"),
+    "field.password": ("Password", "密码"),
+    "field.roles": ("Roles", "岗位"),
+    "field.note": ("Note", "备注"),
+    "field.longitude": ("Longitude", "经度"),
+    "field.latitude": ("Latitude", "纬度"),
+    "field.source": ("Source", "问题来源"),
+    "field.attachment": ("Attachment", "附件"),
+    "field.address": ("Address", "地址"),
+    "field.reporter": ("Reporter", "反映人"),
+    "field.reporter_phone": ("Reporter's phone", "联系电话"),
+    "field.urgency": ("Urgency", "紧急程度"),
+    "field.collector": ("Collector", "信息采集员"),
+    "field.reply": ("Collector's reply", "采集员答复"),
+    "problem.required": ("is required", "不能为空"),
+    "problem.action_photo": (
+        "at least one photo must come with this action",
+        "此操作须附至少一张照片",
+    ),
+    "problem.unknown": ("{value} is not known", "{value} 不存在"),
+    "problem.not_image": ("the file is not an image that can be read", "文件不是可读取的图片"),
+    "problem.too_large": ("the file is larger than {limit} MB", "文件超过 {limit} MB"),
+    "problem.too_long": ("is longer than {limit} characters", "超过 {limit} 个字"),
+    "problem.too_many": (
+        "more than {limit} at once or on one case", "一次或一个案卷超过 {limit} 张"
+    ),
+    "problem.bad_time": ("{value} is not a plausible time", "{value} 不是合理的时间"),
+    "problem.out_of_range": ("{value} is out of range", "{value} 超出范围"),
+    "problem.in_past": ("{value} is in the past", "{value} 早于当前时间"),
+    "problem.not_under": (
+        "filing condition {value} does not belong to the chosen category",
+        "立案条件 {value} 不属于所选类别",
+    ),
+}

@@ -1,0 +1,167 @@
+"""Each workflow action wired to its service call, explicitly and typed.
+
+A dialog, the tests and any other caller that holds an action as data fills one
+``ActionInput`` (what the requirement table ``workflow.NEEDS`` asks for) and calls
+``perform``; ``ACTION_CALLS`` says which function of ``seatdesk.services.cases`` each
+action calls with which arguments. No name is looked up at run time: a new action gets
+its row here and its row in ``workflow.NEEDS`` (a test checks both exist for every
+action).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from seatdesk.db.models import CentreSetting
+from seatdesk.domain import workflow
+from seatdesk.domain.glossary import Action, ActionField, RejectReason
+from seatdesk.errors import ValidationError
+from seatdesk.services import cases
+from seatdesk.services.common import CaseId, ChangeSet
+from seatdesk.services.photos import Photo
+from seatdesk.terms import field_name
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInput:
+    """Everything an action's call may carry; each action reads what its row needs."""
+
+    note: str | None = None
+    photos: tuple[Photo, ...] = ()
+    department: str | None = None
+    reason: RejectReason | None = None
+    resume_on: date | None = None
+    original_id: CaseId | None = None
+    filing_condition_id: int | None = None
+    collector: str | None = None
+    reply: str | None = None
+
+
+T = TypeVar("T")
+
+#: (session, case id, expected version, input) → the change.
+ActionCall = Callable[[Session, CaseId, int, ActionInput], ChangeSet]
+
+
+def _given(value: T | None, field: ActionField) -> T:
+    """A required argument, or the validation error the database would give."""
+    if value is None:
+        raise ValidationError(field_name(field), "required")
+    return value
+
+
+def _text(value: str | None, field: ActionField) -> str:
+    if value is None or not value.strip():
+        raise ValidationError(field_name(field), "required")
+    return value.strip()
+
+
+F = ActionField
+A = Action
+
+ACTION_CALLS: Mapping[Action, ActionCall] = {
+    A.REQUEST_VERIFY: lambda s, c, v, i: cases.request_verify(
+        s, case_id=c, expected_version=v, collector=_text(i.collector, F.COLLECTOR),
+        note=i.note,
+    ),
+    A.VERIFY_PASS: lambda s, c, v, i: cases.verify_pass(
+        s, case_id=c, expected_version=v, reply=_text(i.reply, F.REPLY),
+        photos=list(i.photos), note=i.note,
+    ),
+    A.VERIFY_FAIL: lambda s, c, v, i: cases.verify_fail(
+        s, case_id=c, expected_version=v, reply=_text(i.reply, F.REPLY),
+        photos=list(i.photos), note=i.note,
+    ),
+    A.PRE_REGISTER: lambda s, c, v, i: cases.pre_register(
+        s, case_id=c, expected_version=v, filing_condition_id=i.filing_condition_id,
+        note=i.note,
+    ),
+    A.REJECT: lambda s, c, v, i: cases.reject(
+        s, case_id=c, expected_version=v, reason=_given(i.reason, F.REASON), note=i.note
+    ),
+    A.REGISTER: lambda s, c, v, i: cases.register(s, case_id=c, expected_version=v,
+                                                   note=i.note),
+    A.SEND_BACK: lambda s, c, v, i: cases.send_back(
+        s, case_id=c, expected_version=v, note=i.note or ""
+    ),
+    A.DISPATCH: lambda s, c, v, i: cases.dispatch(
+        s, case_id=c, expected_version=v, department=_text(i.department, F.DEPARTMENT),
+        note=i.note,
+    ),
+    A.START_HANDLING: lambda s, c, v, i: cases.start_handling(
+        s, case_id=c, expected_version=v, note=i.note
+    ),
+    A.REPORT_DONE: lambda s, c, v, i: cases.report_done(
+        s, case_id=c, expected_version=v, note=i.note or "", photos=list(i.photos)
+    ),
+    A.REQUEST_CHECK: lambda s, c, v, i: cases.request_check(
+        s, case_id=c, expected_version=v, collector=_text(i.collector, F.COLLECTOR),
+        note=i.note,
+    ),
+    A.CHECK_PASS: lambda s, c, v, i: cases.check_pass(
+        s, case_id=c, expected_version=v, reply=_text(i.reply, F.REPLY),
+        photos=list(i.photos), note=i.note,
+    ),
+    A.CHECK_FAIL: lambda s, c, v, i: cases.check_fail(
+        s, case_id=c, expected_version=v, reply=_text(i.reply, F.REPLY),
+        photos=list(i.photos), note=i.note,
+    ),
+    A.CLOSE: lambda s, c, v, i: cases.close(s, case_id=c, expected_version=v, note=i.note),
+    A.REWORK: lambda s, c, v, i: cases.rework(
+        s, case_id=c, expected_version=v, note=i.note or ""
+    ),
+    A.REQUEST_EXTENSION: lambda s, c, v, i: cases.request_extension(
+        s, case_id=c, expected_version=v, note=i.note or ""
+    ),
+    A.REQUEST_RETURN: lambda s, c, v, i: cases.request_return(
+        s, case_id=c, expected_version=v, note=i.note or ""
+    ),
+    A.REQUEST_POSTPONEMENT: lambda s, c, v, i: cases.request_postponement(
+        s, case_id=c, expected_version=v, resume_on=_given(i.resume_on, F.RESUME_ON),
+        note=i.note or "",
+    ),
+    A.APPROVE: lambda s, c, v, i: cases.approve(s, case_id=c, expected_version=v,
+                                                 note=i.note),
+    A.DENY: lambda s, c, v, i: cases.deny(s, case_id=c, expected_version=v, note=i.note or ""),
+    A.RESUME: lambda s, c, v, i: cases.resume(s, case_id=c, expected_version=v, note=i.note),
+    # 督办 does not change the case: no version to expect.
+    A.URGE: lambda s, c, v, i: cases.urge(s, case_id=c, note=i.note or ""),
+    A.VOID: lambda s, c, v, i: cases.void(s, case_id=c, expected_version=v, note=i.note or ""),
+    A.MERGE: lambda s, c, v, i: cases.merge(
+        s, case_id=c, expected_version=v, original_id=_given(i.original_id, F.ORIGINAL),
+        note=i.note,
+    ),
+}
+
+
+def perform(
+    session: Session,
+    action: Action,
+    *,
+    case_id: CaseId,
+    expected_version: int,
+    given: ActionInput,
+) -> ChangeSet:
+    """Take ``action`` on the case with what ``given`` carries."""
+    return ACTION_CALLS[action](session, case_id, expected_version, given)
+
+
+def photo_required(session: Session, action: Action) -> bool:
+    """Whether ``action`` needs a photo now: its row says so, and the centre setting
+    that may waive it (``require_result_photo`` for 处置反馈) is not off. The dialog asks
+    this to say so before sending; the database decides again."""
+    needs = workflow.needs(action)
+    if not needs.photo:
+        return False
+    if needs.photo_setting is None:
+        return True
+    value = session.execute(
+        select(CentreSetting.value).where(CentreSetting.key == needs.photo_setting)
+    ).scalar_one_or_none()
+    return value is not False

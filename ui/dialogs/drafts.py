@@ -1,0 +1,46 @@
+"""Drafts of forms: what a person typed, kept per user on disk (the user's settings
+file) until the form is sent or the person discards it, so that a crash or a closed
+window loses nothing. A draft is a JSON object of plain values; the form decides what
+goes in and how it comes back.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from ui.widgets.case_queue import user_settings
+
+#: Where a draft was saved, inside its JSON object.
+SAVED_AT = "saved_at"
+
+
+def _key(login: str, form: str) -> str:
+    return f"drafts/{login}/{form}"
+
+
+def load_draft(login: str, form: str) -> dict[str, Any] | None:
+    """The user's draft of ``form``, or None (none kept, or unreadable)."""
+    raw = user_settings().value(_key(login, form))
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def save_draft(login: str, form: str, values: dict[str, Any]) -> None:
+    """Keep ``values`` as the user's draft of ``form``, written to disk now."""
+    data = {**values, SAVED_AT: datetime.now().isoformat(timespec="seconds")}
+    settings = user_settings()
+    settings.setValue(_key(login, form), json.dumps(data, ensure_ascii=False))
+    settings.sync()
+
+
+def clear_draft(login: str, form: str) -> None:
+    settings = user_settings()
+    settings.remove(_key(login, form))
+    settings.sync()
