@@ -130,10 +130,12 @@ def case_sheet_html(
             f"<td {cell}>{e(action_text(event.action))}</td>"
             f"<td {cell}>{e(term(event.to_state))}</td></tr>"
         )
-        if event.note:
+        # The collector and reply of a verification or check belong on paper too.
+        details = event.details()
+        if details:
             out.append(
                 f"<tr><td {cell}></td><td {cell} colspan='3'>"
-                f"{e(t('sheet.note'))}{e(event.note)}</td></tr>"
+                f"{e(t('sheet.note'))}{e(details)}</td></tr>"
             )
     out.append("</table></body></html>")
     return "\n".join(out)

@@ -14,8 +14,9 @@ import pytest
 
 from seatdesk import messages, terms
 from seatdesk.domain import glossary
-from seatdesk.domain.glossary import Action, RejectReason, Role, State
+from seatdesk.domain.glossary import Action, RejectReason, Role, Stage, State
 from seatdesk.errors import PermissionDenied
+from seatdesk.terms import term
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 UI = Path(__file__).resolve().parents[2] / "ui"
@@ -98,3 +99,9 @@ def test_the_scan_finds_a_chinese_literal() -> None:
     hits = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and id(n) not in allowed
             and CJK.search(str(n.value))]
     assert [n.value for n in hits] == ["受理员"]
+
+
+def test_equal_values_of_two_enums_keep_their_own_names() -> None:
+    # StrEnum members of equal value hash alike: 处置中 (a state) is not 处置 (a stage).
+    assert term(State.HANDLING, "zh") == "处置中"
+    assert term(Stage.HANDLING, "zh") == "处置"

@@ -69,7 +69,9 @@ def test_cancel_stops_the_work_and_nothing_is_written(desk_for, qtbot, owner: Ow
     desk.tasks.sig_data_changed.connect(lambda c, _who: changed.append(c))
 
     def work(session, progress):
-        changes = cases.request_verify(session, case_id=case_id, expected_version=1)
+        changes = cases.request_verify(
+            session, case_id=case_id, expected_version=1, collector="王采集"
+        )
         progress.start(0)  # a busy bar: no total
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -102,7 +104,8 @@ def test_a_writing_long_op_announces_its_changes(desk_for, qtbot, owner: Owner):
     changed: list[ChangeSet] = []
     desk.tasks.sig_data_changed.connect(lambda c, _who: changed.append(c))
     LongOp(desk.tasks, _parent(qtbot), title="Importing", writes=True, changes=lambda c: c,
-           op=lambda s, _p: cases.request_verify(s, case_id=case_id, expected_version=1)).run()
+           op=lambda s, _p: cases.request_verify(
+               s, case_id=case_id, expected_version=1, collector="王采集")).run()
     wait_idle(qtbot, desk.tasks)
     assert changed == [ChangeSet(case_ids=frozenset({case_id}))]
     assert owner.scalar("SELECT state FROM cases WHERE id = :i", i=case_id) == "verifying"

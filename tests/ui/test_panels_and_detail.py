@@ -89,7 +89,8 @@ def test_the_detail_keeps_its_width_wraps_long_fields_and_shows_notes(
     long = "市民反映：" + "人行道井盖破损、周边路面塌陷，夜间行人容易绊倒，" * 12
     case_id = owner.new_case(description=long)
     owner.as_("acceptor1", lambda s: cases.request_verify(
-        s, case_id=case_id, expected_version=1, note="请采集员到现场核实井盖破损情况"))
+        s, case_id=case_id, expected_version=1, collector="王采集",
+        note="请采集员到现场核实井盖破损情况"))
     window = window_for(Role.ACCEPTOR, listen=False)
     panel = open_case(qtbot, window, Role.ACCEPTOR, "verification", owner.number(case_id))
     detail = panel.detail
@@ -106,7 +107,7 @@ def test_the_detail_keeps_its_width_wraps_long_fields_and_shows_notes(
     assert field("Description").width() < case_detail.MAX_WIDTH
     qtbot.waitUntil(lambda: detail.timeline.count() == 2, timeout=10_000)
     entry = detail.timeline.entry(1)
-    assert entry.note == "请采集员到现场核实井盖破损情况"
+    assert "王采集" in entry.note and entry.note.endswith("请采集员到现场核实井盖破损情况")
     assert entry.note_label.isVisible() and entry.note_label.wordWrap()
     assert entry.note_label.text() == entry.note
     display = owner.scalar("SELECT display_name FROM users WHERE login = 'acceptor1'")
