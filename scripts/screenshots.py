@@ -120,7 +120,7 @@ def main() -> int:
 
     login_dialog = LoginDialog(TaskManager(), start=lambda: address, user="acceptor1")
     login_dialog.show()
-    wait(lambda: address.where() in login_dialog.database_label.text())
+    wait(lambda: address.location() in login_dialog.database_label.toolTip())
     shoot(login_dialog, "login")
     login_dialog.close()
 
@@ -132,7 +132,7 @@ def main() -> int:
         drawn: list[str] = []
         if window.map_pane.available():
             window.map_pane.view.sig_drawn.connect(lambda kind, *_r, d=drawn: d.append(kind))
-        window.resize(1500, 900)
+        window.resize(1280, 720)  # the smallest screen a seat works on: nothing may be cut
         window.show()
         windows.append(window)
         wait(lambda w=window: w.live)

@@ -30,6 +30,10 @@ class Settings:
     #: Minutes without keyboard or mouse input after which the desk locks itself and
     #: asks for the password again (``SEATDESK_IDLE_LOCK_MINUTES``, ``idle_lock_minutes``).
     idle_lock_minutes: float = DEFAULT_IDLE_LOCK_MINUTES
+    #: The centre's name as the desk shows it for its database (``centre_name`` in the
+    #: config file, ``SEATDESK_CENTRE_NAME``) when the database's own
+    #: ``centre_settings['centre_name']`` holds none.
+    centre_name: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -51,6 +55,7 @@ def load_settings() -> Settings:
     data_dir = os.environ.get("SEATDESK_DATA_DIR") or file_values.get("data_dir")
     timezone = os.environ.get("SEATDESK_TIMEZONE") or file_values.get("timezone")
     idle = os.environ.get("SEATDESK_IDLE_LOCK_MINUTES") or file_values.get("idle_lock_minutes")
+    centre = os.environ.get("SEATDESK_CENTRE_NAME") or file_values.get("centre_name")
     return Settings(
         database_url=str(url) if url else None,
         data_dir=Path(str(data_dir)).expanduser()
@@ -59,6 +64,7 @@ def load_settings() -> Settings:
         config_file=path,
         timezone=str(timezone) if timezone else "Asia/Shanghai",
         idle_lock_minutes=_positive_minutes(idle),
+        centre_name=str(centre).strip() or None if centre else None,
     )
 
 

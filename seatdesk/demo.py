@@ -55,14 +55,15 @@ REPLIES = {
     "check_fail": "现场核查，问题仍未解决",
 }
 
-#: Demo accounts of the centre's seats: login, display name, roles.
+#: Demo accounts of the centre's seats: login, display name (a person's name: the
+#: desk shows the role beside it), roles.
 STAFF_USERS: list[tuple[str, str, Role]] = [
-    ("acceptor1", "受理员 王芳", Role.ACCEPTOR),
-    ("leader1", "值班长 李强", Role.SHIFT_LEADER),
-    ("dispatcher1", "派遣员 陈静", Role.DISPATCHER),
-    ("inspector1", "督查员 赵磊", Role.INSPECTOR),
-    ("monitor1", "舆情监控 周敏", Role.MONITOR),
-    ("admin1", "系统管理员 孙伟", Role.ADMIN),
+    ("acceptor1", "王芳", Role.ACCEPTOR),
+    ("leader1", "李强", Role.SHIFT_LEADER),
+    ("dispatcher1", "陈静", Role.DISPATCHER),
+    ("inspector1", "赵磊", Role.INSPECTOR),
+    ("monitor1", "周敏", Role.MONITOR),
+    ("admin1", "孙伟", Role.ADMIN),
 ]
 
 

@@ -84,19 +84,34 @@ class StaleCase(SeatdeskError):
     key = "stale_case"
 
     def __init__(
-        self, *, case_id: int, number: str, changed_by: str, changed_at: datetime, version: int
+        self,
+        *,
+        case_id: int,
+        number: str,
+        changed_by: str,
+        changed_at: datetime,
+        version: int,
+        changed_by_name: str | None = None,
     ) -> None:
         super().__init__(number)
         self.case_id = case_id
         self.number = number
+        #: The login that changed the case (the audit event's actor) …
         self.changed_by = changed_by
+        #: … and that user's display name, when the database told it.
+        self.changed_by_name = changed_by_name
         self.changed_at = changed_at
         self.version = version
+
+    @property
+    def who(self) -> str:
+        """The person, as people call them: the display name, else the login."""
+        return self.changed_by_name or self.changed_by
 
     def values(self) -> dict[str, Any]:
         return {
             "number": self.number,
-            "changed_by": self.changed_by,
+            "changed_by": self.who,
             "changed_at": self.changed_at.strftime("%Y-%m-%d %H:%M:%S"),
         }
 
@@ -145,7 +160,22 @@ class Problem(SeatdeskError):
 
 
 class ConnectionProblem(Problem):
-    """The database could not be reached or refused the login (CLI exit code 2)."""
+    """The database could not be reached or refused the login (CLI exit code 2).
+
+    ``cause`` (see ``seatdesk.db.engine.connection_cause``) is rendered as the reason in
+    the person's language; libpq's own text stays in ``detail`` for a log or a tooltip.
+    """
+
+    def __init__(self, key: str, *, detail: str = "", **values: Any) -> None:
+        super().__init__(key, **values)
+        self.detail = detail
+
+    def values(self) -> dict[str, Any]:
+        values = dict(self._values)
+        cause = values.pop("cause", None)
+        if cause is not None:
+            values["reason"] = messages.t(f"connection.{cause}")
+        return values
 
 
 class DatabaseRefused(SeatdeskError):

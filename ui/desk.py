@@ -16,7 +16,7 @@ from seatdesk.db import migrate
 from seatdesk.db.engine import ServerAddress, connect, session_factory, translated_errors
 from seatdesk.db.server import require_current_schema, server_address
 from seatdesk.domain.glossary import Role
-from seatdesk.services.common import Actor, current_actor
+from seatdesk.services.common import Actor, centre_name, current_actor
 from ui.reference import ReferenceData, ReferenceStore, load_reference
 from ui.tasks import TaskManager
 
@@ -31,6 +31,8 @@ class Login:
     engine: Engine
     actor: Actor
     reference: ReferenceData
+    #: The centre's name from the database, else from the settings (None: unnamed).
+    centre_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,8 @@ class Desk:
     actor: Actor
     reference_store: ReferenceStore
     tasks: TaskManager
+    #: The centre's name for the database (``Login.centre_name``).
+    centre_name: str | None = None
 
     @property
     def reference(self) -> ReferenceData:
@@ -86,10 +90,17 @@ def log_in(owner_address: ServerAddress, login: str, password: str) -> Login:
             with session_factory(engine).begin() as session:
                 actor = current_actor(session)
                 reference = load_reference(session)
+                centre = centre_name(session)
     except BaseException:
         engine.dispose()
         raise
-    return Login(address=address, engine=engine, actor=actor, reference=reference)
+    return Login(
+        address=address,
+        engine=engine,
+        actor=actor,
+        reference=reference,
+        centre_name=centre or load_settings().centre_name,
+    )
 
 
 def open_desk(login: Login) -> Desk:
@@ -101,4 +112,5 @@ def open_desk(login: Login) -> Desk:
         actor=login.actor,
         reference_store=ReferenceStore(tasks, login.reference, parent=tasks),
         tasks=tasks,
+        centre_name=login.centre_name,
     )

@@ -11,7 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import Enum
 
+from PySide6.QtCore import QCoreApplication
+
 from seatdesk import messages, terms
+from seatdesk.db.engine import ServerAddress
 from seatdesk.domain.glossary import Role
 
 
@@ -48,3 +51,20 @@ def format_time_left(deadline: datetime | None, now: datetime) -> str:
     else:
         text = messages.t("time_left.minutes", minutes=minutes)
     return sign + text
+
+
+def database_place(address: ServerAddress, centre_name: str | None = None) -> tuple[str, str]:
+    """Where the database is, for people, and for the tooltip: the centre's name (the
+    database's ``centre_settings`` or the config file), else 本机数据库 for the embedded
+    server or 指挥中心数据库 for an unnamed shared one; ``host:port/dbname`` goes in the
+    tooltip, never in the text."""
+    if centre_name:
+        text = centre_name
+    elif address.embedded:
+        text = QCoreApplication.translate("DatabasePlace", "this computer's database")
+    else:
+        text = QCoreApplication.translate("DatabasePlace", "the centre's database")
+    tooltip = QCoreApplication.translate("DatabasePlace", "Server: {where}").format(
+        where=address.location()
+    )
+    return text, tooltip

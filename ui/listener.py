@@ -46,7 +46,8 @@ class NotifyListener(QThread):
     """A burst of notices, as the ChangeSet the database says they mean for this seat."""
 
     sig_connection = Signal(bool, str)
-    """The listening connection is up (True) or lost (False, with libpq's reason)."""
+    """The listening connection is up (True) or lost (False, with libpq's whole message:
+    the window turns it into one sentence and keeps it for the log and a tooltip)."""
 
     def __init__(self, address: ServerAddress, sessions: Callable[[], Session]) -> None:
         """``address`` is the seat's own (its login listens); ``sessions`` gives a new
@@ -147,4 +148,4 @@ class NotifyListener(QThread):
 
 def _reason(exc: BaseException) -> str:
     lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
-    return lines[-1] if lines else type(exc).__name__
+    return " ".join(lines) if lines else type(exc).__name__

@@ -416,6 +416,21 @@
     </message>
 </context>
 <context>
+    <name>DatabasePlace</name>
+    <message>
+        <source>this computer&apos;s database</source>
+        <translation>本机数据库</translation>
+    </message>
+    <message>
+        <source>the centre&apos;s database</source>
+        <translation>指挥中心数据库</translation>
+    </message>
+    <message>
+        <source>Server: {where}</source>
+        <translation>服务器：{where}</translation>
+    </message>
+</context>
+<context>
     <name>DeadlinePart</name>
     <message>
         <source>computing…</source>
@@ -577,23 +592,29 @@
     <name>MainWindow</name>
     <message>
         <source>seatdesk — {name} ({roles})</source>
+        <extracomment>The smallest screen a seat works on (the window fits it, nothing clipped). The queues and the map at first (the splitter&apos;s sizes): at 1280 px the panel needs most of the width (queue, filters and case detail); width beyond it goes 3 : 2.</extracomment>
         <translation>智慧城管坐席 — {name}（{roles}）</translation>
     </message>
     <message>
         <source>Database: {where}</source>
+        <extracomment>The splitter as it was while the map showed (kept while the map is hidden).</extracomment>
         <translation>数据库：{where}</translation>
+    </message>
+    <message>
+        <source>About seatdesk</source>
+        <translation>关于智慧城管坐席</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;seatdesk {version}&lt;/b&gt;&lt;br&gt;The seat desk of the digital city management command centre.&lt;br&gt;Every seat shares one database; the database decides who may do what.</source>
+        <translation>&lt;b&gt;智慧城管坐席 {version}&lt;/b&gt;&lt;br&gt;数字化城市管理监督指挥中心的坐席工作台。&lt;br&gt;各坐席共用一个数据库，由数据库决定谁可以做什么。</translation>
     </message>
     <message>
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <source>Find</source>
-        <translation>查找</translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
+        <source>The connection to the database was lost: {cause}. Reconnecting by itself; what you typed is kept.</source>
+        <translation>与数据库的连接已断开：{cause}。正在自动重连，已填写的内容会保留。</translation>
     </message>
     <message>
         <source>● live</source>
@@ -602,18 +623,6 @@
     <message>
         <source>● reconnecting…</source>
         <translation>● 重新连接中…</translation>
-    </message>
-    <message>
-        <source>The connection to the database was lost ({reason}). Reconnecting by itself; what you typed is kept.</source>
-        <translation>与数据库的连接已断开（{reason}）。正在自动重连，已填写的内容会保留。</translation>
-    </message>
-    <message>
-        <source>no answer</source>
-        <translation>无响应</translation>
-    </message>
-    <message>
-        <source>Map</source>
-        <translation>地图</translation>
     </message>
 </context>
 <context>
@@ -1009,6 +1018,89 @@
     <message>
         <source>Shift since {when}</source>
         <translation>本班自 {when} 起</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <extracomment>Keys of special keyboards that standard shortcuts also bind (not listed in the sheet).</extracomment>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Does</source>
+        <translation>功能</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Switch user…</source>
+        <translation>切换用户(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Lock the desk</source>
+        <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Find in the queue</source>
+        <translation>在队列中查找(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Next queue</source>
+        <translation>下一个队列(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Previous queue</source>
+        <translation>上一个队列(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Role &amp;panels</source>
+        <translation>岗位面板(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Show the {role} panel</source>
+        <translation>切换到{role}面板</translation>
+    </message>
+    <message>
+        <source>Show the &amp;map</source>
+        <translation>显示地图(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset the layout</source>
+        <translation>恢复默认布局(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About seatdesk</source>
+        <translation>关于(&amp;A)</translation>
     </message>
 </context>
 </TS>

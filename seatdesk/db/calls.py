@@ -113,6 +113,24 @@ def refusal(
     return None
 
 
+def _name_the_changer(session: Session, error: StaleCase) -> None:
+    """Give a conflict the display name of whoever changed the case (people know their
+    colleagues as 张三, not as zhangsan). The refusal has aborted the caller's
+    transaction, so the name is read on a connection of its own from the same engine,
+    as the same login (every seat may read ``users``); this costs a round trip on the
+    rare conflict only. If it cannot be read the login stays, which is still true."""
+    try:
+        with session.get_bind().engine.connect() as conn:
+            name = conn.execute(
+                _statement("SELECT display_name FROM users WHERE login = :login"),
+                {"login": error.changed_by},
+            ).scalar_one_or_none()
+    except DBAPIError:
+        return
+    if name:
+        error.changed_by_name = str(name)
+
+
 @functools.lru_cache(maxsize=64)
 def _statement(sql: str) -> TextClause:
     """One TextClause per statement text, so its compiled form is cached once."""
@@ -131,6 +149,8 @@ def call(
         return session.execute(_statement(statement), dict(params))
     except DBAPIError as exc:
         error = refusal(exc, action=action)
+        if isinstance(error, StaleCase):
+            _name_the_changer(session, error)
         if error is not None:
             raise error from None
         if getattr(exc.orig, "pgcode", None) is not None and exc.orig is not None:

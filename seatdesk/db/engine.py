@@ -11,6 +11,7 @@ from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from seatdesk import messages
 from seatdesk.errors import ConnectionProblem
 
 
@@ -35,12 +36,16 @@ class ServerAddress:
 
     def where(self) -> str:
         """Where the server is, for people: the host (or socket) and database, no password."""
+        kind = "embedded " if self.embedded else ""
+        return f"{kind}{self.location()}"
+
+    def location(self) -> str:
+        """``host:port/dbname`` (the socket folder for the embedded server), no password."""
         host = self.url.host or self.url.query.get("host") or "localhost"
         if isinstance(host, tuple):
             host = host[0]
         port = f":{self.url.port}" if self.url.port else ""
-        kind = "embedded " if self.embedded else ""
-        return f"{kind}{host}{port}/{self.url.database}"
+        return f"{host}{port}/{self.url.database}"
 
     def display_url(self) -> str:
         return self.url.render_as_string(hide_password=True)
@@ -118,7 +123,7 @@ def _is_connection_failure(exc: DBAPIError) -> bool:
 
 
 def connection_problem(exc: DBAPIError, address: ServerAddress) -> ConnectionProblem:
-    """One sentence for why connecting failed, from libpq's message."""
+    """One sentence for why connecting failed, from libpq's message (kept as ``detail``)."""
     text = str(exc.orig) if exc.orig is not None else str(exc)
     login = address.login or "?"
     where = address.where()
@@ -132,14 +137,37 @@ def connection_problem(exc: DBAPIError, address: ServerAddress) -> ConnectionPro
     m = re.search(r'role "([^"]+)" does not exist', text)
     if m:
         return ConnectionProblem("login_failed", login=m.group(1))
-    if "Connection refused" in text or "No such file or directory" in text:
-        reason = "connection refused (is the server running?)"
-    elif "timeout expired" in text:
-        reason = "no answer within 5 seconds"
-    elif "could not translate host name" in text:
-        reason = "unknown host name"
-    else:
-        # The last line of libpq's message is usually the cause; keep it short.
-        lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-        reason = lines[-1].rstrip(".") if lines else "unknown error"
-    return ConnectionProblem("db_unreachable", where=where, reason=reason)
+    return ConnectionProblem(
+        "db_unreachable", where=where, cause=connection_cause(text), detail=text.strip()
+    )
+
+
+#: The causes of ``connection_cause``; each is the sentence ``connection.<cause>``.
+CAUSES = ("refused", "timeout", "unknown_host", "login", "closed", "other")
+#: libpq's words → the cause a person is told (``connection.<cause>`` in the messages).
+_CAUSES = (
+    (("Connection refused", "No such file or directory"), "refused"),
+    (("timeout expired", "timed out"), "timeout"),
+    (("could not translate host name", "Name or service not known"), "unknown_host"),
+    (("password authentication failed", "not permitted to log in", "no password supplied",
+      "does not exist"), "login"),
+    (("server closed the connection", "terminating connection", "connection already closed",
+      "SSL connection has been closed", "EOF detected", "Connection reset",
+      "could not receive data", "could not send data"), "closed"),
+)
+
+
+def connection_cause(text: str) -> str:
+    """Why a connection failed or was lost, as one of a few named causes (never libpq's
+    English): ``refused``, ``timeout``, ``unknown_host``, ``login``, ``closed`` or
+    ``other``. The desk's reconnect banner and ``connection_problem`` both use it.
+
+    ``text`` is libpq's message, or a ``ConnectionProblem`` already rendered in either
+    language (the desk's task manager passes those on), whose cause is found again."""
+    for markers, cause in _CAUSES:
+        if any(marker in text for marker in markers):
+            return cause
+    for cause in CAUSES:
+        if any(sentence in text for sentence in messages.templates(f"connection.{cause}")):
+            return cause
+    return "other"

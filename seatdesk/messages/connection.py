@@ -31,4 +31,31 @@ CATALOG: dict[str, tuple[str, str]] = {
         "The embedded database server in {path} could not start: {reason}.",
         "内置数据库服务器（{path}）无法启动：{reason}。",
     ),
+    # ---- Why a connection failed or was lost (``seatdesk.db.engine.connection_cause``):
+    # one sentence a seat operator reads in the reconnect banner and the login window;
+    # libpq's own text is kept for the log.
+    "connection.refused": (
+        "the database server is not running or refuses connections",
+        "数据库服务器未运行或拒绝连接",
+    ),
+    "connection.timeout": (
+        "the database server did not answer within 5 seconds",
+        "数据库服务器在 5 秒内没有应答",
+    ),
+    "connection.unknown_host": (
+        "the database server's host name cannot be found",
+        "找不到数据库服务器的主机名",
+    ),
+    "connection.login": (
+        "the database no longer accepts this account",
+        "数据库不再接受此账号登录",
+    ),
+    "connection.closed": (
+        "the database server closed the connection",
+        "数据库服务器断开了连接",
+    ),
+    "connection.other": (
+        "the network or the database server failed",
+        "网络或数据库服务器出现故障",
+    ),
 }

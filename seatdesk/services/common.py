@@ -12,7 +12,7 @@ from typing import NewType
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from seatdesk.db.models import User
+from seatdesk.db.models import CentreSetting, User
 from seatdesk.domain.glossary import Role
 from seatdesk.errors import NotASeatUser, PermissionDenied
 
@@ -61,6 +61,15 @@ def current_actor(session: Session) -> Actor:
         department=row.department_code,
         active=row.active,
     )
+
+
+def centre_name(session: Session) -> str | None:
+    """The centre's name the administrator set (``centre_settings['centre_name']``, a
+    JSON string), or None."""
+    value = session.execute(
+        select(CentreSetting.value).where(CentreSetting.key == "centre_name")
+    ).scalar_one_or_none()
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def require_admin(session: Session, action: object) -> None:

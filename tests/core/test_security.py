@@ -154,8 +154,9 @@ def test_a_dead_server_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConnectionProblem) as err:
         connect(address_from_url("postgresql://someone:pw@127.0.0.1:9/seatdesk"))
     assert err.value.key == "db_unreachable"
-    assert "connection refused" in str(err.value)
+    assert "not running or refuses connections" in str(err.value)
     assert "\n" not in str(err.value)
+    assert "Connection refused" in err.value.detail  # libpq's own words, for the log
 
 
 def test_admin_creates_a_user_who_logs_in_then_is_disabled(

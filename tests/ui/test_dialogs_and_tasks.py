@@ -31,7 +31,7 @@ def test_a_stale_case_says_who_changed_it_and_keeps_what_was_typed(
     owner.as_("acceptor1", lambda s: cases.request_verify(
         s, case_id=case_id, expected_version=owner.version(case_id), collector="采集员 吴海"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "acceptor1" in dialog.message_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "王芳" in dialog.message_label.text(), timeout=10_000)
     assert dialog.isVisible()
     assert dialog.note() == "与上午的报告重复" and dialog.reason.currentIndex() == 2
     # The case was read again: verifying still allows no reject, so OK is off and says so.
@@ -60,7 +60,7 @@ def test_after_a_stale_case_the_same_dialog_can_send_again(window_for, qtbot, ow
     owner.as_("leader1", lambda s: cases.send_back(
         s, case_id=case_id, expected_version=owner.version(case_id), note="信息不全"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "leader1" in dialog.message_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "李强" in dialog.message_label.text(), timeout=10_000)
     qtbot.waitUntil(lambda: dialog.case.version == owner.version(case_id), timeout=10_000)
     assert dialog.ok_button.isEnabled() and dialog.note() == "请核实"
     assert dialog.collector_edit.text() == "采集员 郑丽"

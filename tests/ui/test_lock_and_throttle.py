@@ -43,7 +43,8 @@ def test_five_failed_logins_in_a_row_make_the_dialog_wait(qtbot, server, seeded,
         dialog = LoginDialog(tasks, start=lambda: server, user="inspector1", first_wait_s=2)
         qtbot.addWidget(dialog)
         dialog.show()
-        qtbot.waitUntil(lambda: server.where() in dialog.database_label.text(), timeout=10_000)
+        qtbot.waitUntil(lambda: server.location() in dialog.database_label.toolTip(),
+                        timeout=10_000)
         for attempt in range(1, FREE_ATTEMPTS + 1):
             _try(qtbot, dialog, f"wrong-{attempt}")
             qtbot.waitUntil(lambda a=attempt: dialog.throttle.failures == a, timeout=10_000)

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from PySide6.QtCore import Qt
 
+from seatdesk import messages
 from seatdesk.db.engine import ServerAddress
 from seatdesk.domain.glossary import Role
 from seatdesk.errors import ConnectionProblem
@@ -100,7 +101,7 @@ def test_an_unreachable_database_offers_a_retry(login_dialog, qtbot, server: Ser
     qtbot.waitUntil(dialog.retry_button.isVisible, timeout=10_000)
     assert "db.centre.lan" in dialog.message_label.text()
     qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: server.where() in dialog.database_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: server.location() in dialog.database_label.toolTip(), timeout=10_000)
     assert len(calls) == 2
 
 
@@ -118,10 +119,10 @@ def test_each_role_sees_its_panel(window_for, qtbot, who, panel):
     assert list(window.panels) == [who]
     assert isinstance(window.panels[who], panel)
     assert window.tabs.count() == 1
-    status = window.statusBar()
-    texts = [w.text() for w in status.findChildren(type(window.user_label))]
-    assert any(window._desk.actor.login in t for t in texts)
-    assert any(window._desk.address.where() in t for t in texts)
+    # Who is at the seat: the title, once (tests/ui/test_window.py); the database's
+    # address is the status bar's tooltip.
+    assert window._desk.actor.display_name in window.windowTitle()
+    assert window._desk.address.location() in window.database_label.toolTip()
 
 
 def test_the_status_bar_shows_live_then_reconnecting(window_for, qtbot):
@@ -129,7 +130,10 @@ def test_the_status_bar_shows_live_then_reconnecting(window_for, qtbot):
     assert window.live and not window.banner.isVisible()
     window.listener.sig_connection.emit(False, "server closed the connection")
     qtbot.waitUntil(window.banner.isVisible, timeout=2_000)
-    assert "server closed the connection" in window.banner.text()
+    # One sentence in the person's language; libpq's own words only in the tooltip.
+    assert "server closed" not in window.banner.text()
+    assert messages.t("connection.closed") in window.banner.text()
+    assert window.banner.toolTip() == "server closed the connection"
     window.listener.sig_connection.emit(True, "")
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=2_000)
 

@@ -236,3 +236,10 @@ def test_clear_pick_takes_the_pin_away(qtbot: QtBot, view: MapView) -> None:
     assert js(qtbot, view, "seatdesk.pickPins()") == 1
     view.clear_pick()
     assert js(qtbot, view, "seatdesk.pickPins()") == 0
+
+
+def test_the_scale_is_in_metres_only(qtbot: QtBot, view: MapView) -> None:
+    ready(qtbot, view)
+    lines = js(qtbot, view, "Array.from(document.querySelectorAll("
+               "'.leaflet-control-scale-line')).map(e => e.textContent).join('|')")
+    assert lines and "|" not in lines and lines.endswith(("m", "km")), lines

@@ -234,7 +234,7 @@ class ActionDialog(QDialog):
                     "{who} changed case {number} at {when}. It has been reloaded: "
                     "check it, then confirm again."
                 ).format(
-                    who=error.changed_by,
+                    who=error.who,
                     number=error.number,
                     when=format_time(error.changed_at),
                 )

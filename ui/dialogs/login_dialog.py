@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seatdesk.config import load_settings
 from seatdesk.db.engine import ServerAddress
 from seatdesk.errors import ConnectionProblem
 from ui.desk import Login, log_in, start_database
 from ui.dialogs.parts import message_label
+from ui.labels import database_place
 from ui.tasks import CallOp, TaskManager
 
 #: Refused logins in a row before the dialog makes the person wait.
@@ -221,8 +223,9 @@ class LoginDialog(QDialog):
     def _on_started(self, address: ServerAddress) -> None:
         self._starting = False
         self._address = address
-        where = address.where()
-        self.database_label.setText(self.tr("Database: {where}").format(where=where))
+        text, tooltip = database_place(address, load_settings().centre_name)
+        self.database_label.setText(self.tr("Database: {where}").format(where=text))
+        self.database_label.setToolTip(tooltip)
         if self._want_login:
             self._do_login()
 

@@ -8,11 +8,12 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QFormLayout
+from PySide6.QtWidgets import QFormLayout
 
 from seatdesk.services.actions import ActionInput
 from ui.dialogs.action_dialog import ActionDialog
 from ui.dialogs.deadline_part import DeadlinePart
+from ui.i18n import date_edit
 
 
 class ExtensionDialog(ActionDialog):
@@ -24,9 +25,8 @@ class ExtensionDialog(ActionDialog):
 
 class PostponementDialog(ActionDialog):
     def _add_fields(self, form: QFormLayout) -> None:
-        self.resume_on = QDateEdit(QDate.currentDate().addDays(7))
+        self.resume_on = date_edit(QDate.currentDate().addDays(7))
         self.resume_on.setObjectName("resume_on")
-        self.resume_on.setCalendarPopup(True)
         self.resume_on.setMinimumDate(QDate.currentDate().addDays(1))
         form.addRow(self.tr("Resume on:"), self.resume_on)
 

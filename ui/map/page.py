@@ -100,7 +100,7 @@ def build_page(options: PageOptions) -> str:
         max_zoom=options.max_zoom,
         tiles=None,
         prefer_canvas=True,
-        control_scale=True,
+        control_scale=False,  # metric only: seatdesk_map.js adds the scale
         zoom_snap=0.25,
         zoom_delta=0.5,
     )

@@ -105,6 +105,7 @@
     heatToggle = L.layerGroup();
     overlays[labels.heat || "Case density"] = heatToggle;
     L.control.layers(null, overlays, { collapsed: true }).addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);  // metres only: no "ft" in the Chinese desk
     map.on("overlayadd", function (e) { if (e.layer === heatToggle) { heatOn = true; restyleGrids(); } });
     map.on("overlayremove", function (e) { if (e.layer === heatToggle) { heatOn = false; restyleGrids(); } });
     map.on("zoomend", renderCases);

@@ -105,6 +105,9 @@ class QueuePanel(Panel):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        # The detail's share from the start (3 : 2 by weight), not its scroll area's small
+        # size hint: at 1280 px it would be left 190 px and its values cut.
+        self.splitter.setSizes([600, 400])
         state = user_settings().value(self._settings_key())
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
@@ -134,6 +137,12 @@ class QueuePanel(Panel):
         widget = self.queue_widgets[name]
         self.tabs.setCurrentWidget(widget)
         return widget
+
+    def step_queue(self, step: int) -> None:
+        """Show the next (1) or previous (-1) tab, wrapping around (Ctrl+Tab)."""
+        count = self.tabs.count()
+        if count:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
 
     def open_case(self, case_id: CaseId) -> None:
         """Show a case in the detail, whichever queue it is in (a click on the map)."""
