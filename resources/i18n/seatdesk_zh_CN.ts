@@ -351,10 +351,6 @@
         <translation>正在统计…</translation>
     </message>
     <message>
-        <source>about {n}</source>
-        <translation>约 {n}</translation>
-    </message>
-    <message>
         <source> — loading…</source>
         <translation> — 加载中…</translation>
     </message>

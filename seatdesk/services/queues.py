@@ -507,6 +507,38 @@ def count(session: Session, query: QueueQuery) -> QueueCount:
     return QueueCount(max(estimate, EXACT_COUNT_LIMIT + 1), exact=False)
 
 
+def count_matching(session: Session, query: QueueQuery) -> int:
+    """Exactly how many cases the queue's pages hold, free text included (an export's
+    total): the same shapes ``queue`` searches, in one counting statement."""
+    params = _params(replace(query, after=None))
+    params.pop("limit", None)
+    needle = query.text.strip()
+    if not needle:
+        return _exact_count(session, params)
+    indexed = _indexed_params(needle)
+    digits = search_kind(needle) is SearchKind.NUMBER_OR_PHONE
+    pattern = {"pattern": "%" + _escape_like(needle) + "%"}
+    if query.role is Role.DEPARTMENT and not digits:
+        return _exact_count(session, {**params, **indexed, **pattern})
+    n = _exact_count(session, {**params, **indexed})
+    if n or digits:
+        return n
+    return _exact_count(session, {**params, **pattern})
+
+
+def _exact_count(session: Session, params: dict[str, Any]) -> int:
+    return int(session.connection().execute(_match_count(frozenset(params)), params).scalar_one())
+
+
+@functools.lru_cache(maxsize=64)
+def _match_count(names: frozenset[str]) -> Executable:
+    conditions = _conditions(SortKey.DEADLINE, False, names)
+    match = _match(names)
+    if match is not None:
+        conditions.append(match)
+    return select(func.count()).select_from(select(Case.id).where(*conditions).subquery())
+
+
 @functools.lru_cache(maxsize=64)
 def _count_statement(names: frozenset[str]) -> Executable:
     inner = (

@@ -22,9 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
-    QCoreApplication,
     QEvent,
-    QLocale,
     QModelIndex,
     QObject,
     QSettings,
@@ -54,6 +52,7 @@ from seatdesk.services import queues
 from seatdesk.services.catalogue import CategoryInfo
 from seatdesk.services.common import CaseId, ChangeSet
 from seatdesk.services.queues import CaseRow, QueueCount, QueueQuery, queue_states
+from seatdesk.terms import approximate_count, join
 from ui.desk import Desk
 from ui.labels import label
 from ui.models.case_table_model import CASE_ROW_ROLE, SORT_KEYS, CaseTableModel, Column
@@ -446,7 +445,7 @@ class CaseQueueWidget(QWidget):
     def _show_filter_strip(self) -> None:
         parts = self.active_filters()
         self.filter_strip.setVisible(bool(parts))
-        self.filter_summary.setText(self.tr("Filtered: {filters}").format(filters="；".join(parts)))
+        self.filter_summary.setText(self.tr("Filtered: {filters}").format(filters=join(parts)))
 
     @Slot()
     def _open_current(self) -> None:
@@ -585,15 +584,6 @@ def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
 
 
 def format_count(count: QueueCount) -> str:
-    """A count as a seat reads it: exact, or about so many for an estimate (two
-    significant digits; in 万 when the desk speaks Chinese: "约 12万")."""
-    if count.exact:
-        return str(count.n)
-    n = count.n
-    rounded = round(n, 2 - len(str(n)))
-    if QLocale().language() == QLocale.Language.Chinese and n >= 10_000:
-        wan = rounded / 10_000
-        shown = f"{wan:g}万"
-    else:
-        shown = f"{rounded:,}"
-    return QCoreApplication.translate("CaseQueueWidget", "about {n}").format(n=shown)
+    """A count as a seat reads it: exact, or about so many for an estimate (the words
+    are the core's, as the exports and the CLI say them)."""
+    return str(count.n) if count.exact else approximate_count(count.n)
