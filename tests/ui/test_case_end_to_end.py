@@ -116,8 +116,7 @@ def test_a_phone_call_goes_round_the_whole_loop(window_for, qtbot, owner: Owner,
     timeline = panel.detail.timeline
 
     def details() -> str:
-        return " ".join(timeline.topLevelItem(i).text(4)
-                        for i in range(timeline.topLevelItemCount()))
+        return " ".join(timeline.entry(i).note for i in range(timeline.count()))
 
     qtbot.waitUntil(lambda: "现场情况属实" in details(), timeout=10_000)
     assert "采集员 吴海" in details()
