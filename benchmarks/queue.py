@@ -7,6 +7,10 @@ query hand-written in SQL on a bare psycopg2 connection, logged in as the same d
 seat user (row-level security applies to both). Both must return the same ids.
 
 Target (the queue issue): within 1.5× of the hand-written query and under 50 ms a page.
+The search shapes (a case number's digits anywhere, a reporter's phone, a reporter's
+name, all cases including closed ones) are timed beside the plain SQL a person would
+write for the same result (``LIKE '%3002%' OR …``): there the ratio shows what the
+indexes of migration 0011 and the service's two-step search gain.
 
 Run from the top of the checkout:
 
@@ -68,6 +72,17 @@ LIMIT %(limit)s
 """
 #: The generated column ``coalesce(stage_deadline, '9999-12-31 00:00+00')``.
 DEADLINE_KEY = "c.deadline_sort"
+#: Overdue, then near the deadline, then the rest, each by deadline (two sort keys).
+URGENT_KEY = (
+    "CASE c.deadline_status WHEN 'overdue' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END; "
+    "c.deadline_sort"
+)
+#: What a search of digits matches, by hand: the number anywhere, the phone's
+#: beginning or end.
+DIGITS = (
+    "(c.number LIKE %(infix)s OR c.reporter_phone LIKE %(prefix)s "
+    "OR c.reporter_phone LIKE %(suffix)s)"
+)
 CREATED_KEY = "c.created_at"
 OPEN = "c.state NOT IN ('closed', 'merged', 'rejected', 'voided')"
 
@@ -83,21 +98,25 @@ class Bare:
 
     def sql(self, after: bool) -> str:
         direction = " DESC" if self.descending else ""
+        keys = [k.strip() for k in self.key.split(";")]
         keyset = ""
         if after:
             op = "<" if self.descending else ">"
-            keyset = f"\n  AND ({self.key}, c.id) {op} (%(after_value)s, %(after_id)s)"
+            values = ", ".join(f"%(after_value_{i})s" for i in range(len(keys)))
+            keyset = f"\n  AND ({', '.join(keys)}, c.id) {op} ({values}, %(after_id)s)"
         return SELECT.format(
-            key=self.key,
+            key=", ".join(keys),
             where=self.where,
             keyset=keyset,
-            order=f"{self.key}{direction}, c.id{direction}",
+            order=", ".join(f"{k}{direction}" for k in [*keys, "c.id"]),
         )
 
     def params_for(self, cursor: Cursor | None, limit: int) -> dict[str, Any]:
         params = {**self.params, "limit": limit + 1}
         if cursor is not None:
-            params.update(after_value=cursor.value, after_id=cursor.id)
+            values = cursor.value if isinstance(cursor.value, tuple) else (cursor.value,)
+            params.update({f"after_value_{i}": v for i, v in enumerate(values)})
+            params.update(after_id=cursor.id)
         return params
 
 
@@ -111,9 +130,14 @@ class Shape:
     states: frozenset[str] | None = None
 
 
-def shapes(department: str, number: str) -> list[Shape]:
+def _digits(needle: str) -> dict[str, str]:
+    return {"infix": f"%{needle}%", "prefix": f"{needle}%", "suffix": f"%{needle}"}
+
+
+def shapes(department: str, number: str, sample: dict[str, str]) -> list[Shape]:
     """The queues measured; ``department`` is the busiest department, ``number`` the
-    number of an open case (what a person types into the search box most often)."""
+    number of an open case (what a person types into the search box most often);
+    ``sample`` an open case's phone and reporter and a closed case's phone."""
     dept_login = f"dept_{department.lower()}"
     road = "解放路"  # in one address of nine
     text_filter = (
@@ -183,7 +207,52 @@ def shapes(department: str, number: str) -> list[Shape]:
             "open cases, case number",
             "dispatcher1",
             QueueQuery(text=number, sort=SortKey.DEADLINE),
-            Bare(text_filter, DEADLINE_KEY, params={"pat": f"%{number}%"}),
+            Bare(f"{OPEN} AND {DIGITS}", DEADLINE_KEY, params=_digits(number)),
+        ),
+        Shape(
+            f"open cases, number infix '{number[5:9]}'",
+            "acceptor1",
+            QueueQuery(text=number[5:9], sort=SortKey.DEADLINE),
+            Bare(f"{OPEN} AND {DIGITS}", DEADLINE_KEY, params=_digits(number[5:9])),
+        ),
+        Shape(
+            "open cases, reporter's phone",
+            "acceptor1",
+            QueueQuery(text=sample["phone"], sort=SortKey.DEADLINE),
+            Bare(f"{OPEN} AND {DIGITS}", DEADLINE_KEY, params=_digits(sample["phone"])),
+        ),
+        Shape(
+            f"open cases, reporter '{sample['reporter']}'",
+            "acceptor1",
+            QueueQuery(text=sample["reporter"], sort=SortKey.DEADLINE),
+            Bare(
+                f"{OPEN} AND c.reporter LIKE %(name)s",
+                DEADLINE_KEY,
+                params={"name": sample["reporter"] + "%"},
+            ),
+        ),
+        Shape(
+            "all cases, phone of a closed case",
+            "acceptor1",
+            QueueQuery(
+                text=sample["closed_phone"], include_closed=True, sort=SortKey.NUMBER,
+                descending=True,
+            ),
+            Bare(DIGITS, "c.number", descending=True, params=_digits(sample["closed_phone"])),
+        ),
+        Shape(
+            f"all cases, number infix '{number[5:9]}'",
+            "acceptor1",
+            QueueQuery(
+                text=number[5:9], include_closed=True, sort=SortKey.NUMBER, descending=True
+            ),
+            Bare(DIGITS, "c.number", descending=True, params=_digits(number[5:9])),
+        ),
+        Shape(
+            "dispatcher, most urgent first",
+            "dispatcher1",
+            QueueQuery(role=Role.DISPATCHER, sort=SortKey.URGENT),
+            Bare("c.state IN ('registered', 'returned')", URGENT_KEY),
         ),
     ]
 
@@ -260,7 +329,10 @@ def cursor_by_offset(conn: Any, shape: Shape, page: int, limit: int) -> Cursor |
         cur.execute(sql, params)
         row = cur.fetchone()
     conn.rollback()
-    return Cursor(row[-1], row[0]) if row else None
+    if not row:
+        return None
+    width = len(shape.bare.key.split(";"))
+    return Cursor(row[-1] if width == 1 else tuple(row[-width:]), row[0])
 
 
 def bare_fetch(conn: Any, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -370,6 +442,26 @@ def open_case_number(db: BenchDatabase) -> str:
         )
 
 
+def search_sample(db: BenchDatabase) -> dict[str, str]:
+    """An open case's phone and reporter, and a closed case's phone, from the middle."""
+    with db.owner.connect() as conn:
+        open_row = conn.execute(
+            text(
+                f"SELECT c.reporter_phone, c.reporter FROM cases c WHERE {OPEN} "
+                "AND c.reporter_phone IS NOT NULL AND c.id >= (SELECT max(id) / 3 FROM cases) "
+                "ORDER BY c.id LIMIT 1"
+            )
+        ).one()
+        closed = conn.execute(
+            text(
+                "SELECT c.reporter_phone FROM cases c WHERE c.state = 'closed' "
+                "AND c.reporter_phone IS NOT NULL AND c.id >= (SELECT max(id) / 4 FROM cases) "
+                "ORDER BY c.id LIMIT 1"
+            )
+        ).scalar_one()
+    return {"phone": open_row[0], "reporter": open_row[1], "closed_phone": closed}
+
+
 def _pad(text: str, width: int) -> str:
     """``text`` padded to ``width`` terminal columns (a CJK character takes two)."""
     cols = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -422,7 +514,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     db = prepare_database(args.cases)
     department = busiest_department(db)
-    selected = [s for s in shapes(department, open_case_number(db)) if args.only in s.name]
+    sample = search_sample(db)
+    selected = [
+        s for s in shapes(department, open_case_number(db), sample) if args.only in s.name
+    ]
     say(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     results: list[Result] = []
     explains: list[str] = []

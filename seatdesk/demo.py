@@ -468,8 +468,9 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
         )
         INSERT INTO cases (
             id, number, source, case_type, category_id, filing_condition_id, urgency,
-            description, address, longitude, latitude, grid_code, reporter, state,
-            current_department, stage_started_at, stage_deadline, deadline_status,
+            description, address, longitude, latitude, grid_code, reporter,
+            reporter_phone, state, current_department, stage_started_at, stage_deadline,
+            deadline_status,
             pending_request, resume_on, version, created_at, updated_at,
             stage, stage_limit_unit, stage_limit_minutes, clock_start, allowance_minutes,
             warning_at)
@@ -489,7 +490,20 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
                ch.grid_lat[t.g_idx] + {CELL_LAT} * (0.05 + 0.9 * pg_temp.demo_u(t.i, 8)),
                ch.grid_codes[t.g_idx],
                CASE WHEN ch.sources[t.src_idx] = 'collector'
-                    THEN '采集员' || (1 + t.i % 40) ELSE '市民' END,
+                    THEN '采集员' || (1 + t.i % 40)
+                    -- A citizen leaves a name and a mobile number to be called back.
+                    ELSE (ARRAY['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周',
+                                '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '高', '郑'])
+                             [1 + floor(pg_temp.demo_u(t.i, 10) * 20)::int]
+                         || (ARRAY['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋',
+                                   '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞',
+                                   '平', '刚', '桂英', '建华', '志强', '海燕', '晓东'])
+                             [1 + floor(pg_temp.demo_u(t.i, 11) * 26)::int] END,
+               CASE WHEN ch.sources[t.src_idx] <> 'collector'
+                    THEN '1'
+                         || (ARRAY['3', '5', '8', '9'])[1 + floor(pg_temp.demo_u(t.i, 12) * 4)::int]
+                         || lpad(floor(pg_temp.demo_u(t.i, 13) * 1e9)::bigint::text, 9, '0')
+               END,
                t.state,
                CASE WHEN t.state IN ({after}) THEN ch.cond_depts[t.c_idx] END,
                t.created_at + t.step_len * t.path_len,

@@ -180,3 +180,13 @@ def join(words: Iterable[str], lang: str | None = None) -> str:
     sep = ", " if (lang or messages.language()) == "en" else "、"
     return sep.join(words)
 
+
+
+def approximate_count(n: int, lang: str | None = None) -> str:
+    """An estimated count as a seat reads it, to two significant digits: ``约 12万`` /
+    ``about 120,000``. Exact counts need no words: ``str(n)``."""
+    rounded = round(n, 2 - len(str(n)))
+    if (lang or messages.language()) == "en":
+        return f"about {rounded:,}"
+    shown = f"{rounded / 10_000:g}万" if n >= 10_000 else f"{rounded}"
+    return f"约 {shown}"

@@ -116,3 +116,11 @@ def owner_engine(server: ServerAddress) -> Iterator[Engine]:
 
 def quote_ident(name: str) -> str:
     return sql.Identifier(name).string  # type: ignore[no-any-return]
+
+
+@pytest.fixture(autouse=True)
+def _language_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a test does to ``SEATDESK_LANG`` (the CLI's and the app's ``--lang``
+    write it straight into the environment) is undone after it: the next test reads
+    the language it started with, not English left over from a ``--lang en``."""
+    monkeypatch.setenv("SEATDESK_LANG", os.environ.get("SEATDESK_LANG", "zh"))

@@ -25,7 +25,7 @@ places (an anchor that is not found stops the migration). The downgrade puts bac
 functions of 0007 and 0006 and the note requirement 0007 had; no seat privilege comes
 back (there was none to give).
 
-Revision ID: 0011_evidence
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-02 03:30:00
 """
@@ -41,7 +41,7 @@ from alembic import op
 from seatdesk.db import workflow_table
 from seatdesk.domain.workflow import RESULT_PHOTO_SETTING
 
-revision = "0011_evidence"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None

@@ -16,8 +16,16 @@
         <translation>已处置待核查</translation>
     </message>
     <message>
+        <source>To place</source>
+        <translation>待定位</translation>
+    </message>
+    <message>
         <source>All my cases</source>
         <translation>我的全部案卷</translation>
+    </message>
+    <message>
+        <source>All cases</source>
+        <translation>全部案卷</translation>
     </message>
     <message>
         <source>New case from a call…</source>
@@ -250,9 +258,9 @@
 <context>
     <name>CaseQueueWidget</name>
     <message>
-        <source>Search number, address, description (Ctrl+F)</source>
-        <extracomment>Column widths before the person sets their own (then remembered per user). Coalesces bursts of notifications into one re-read.</extracomment>
-        <translation>搜索编号、地址、描述 (Ctrl+F)</translation>
+        <source>Search number, phone, reporter, address (Ctrl+F)</source>
+        <extracomment>Column widths before the person sets their own (then remembered per user). Coalesces bursts of notifications into one re-read. Coalesces notices into one count of the queue (a count reads more than a page). The strip that says a filter is on.</extracomment>
+        <translation>搜索案卷号、电话、上报人、地址 (Ctrl+F)</translation>
     </message>
     <message>
         <source>All states</source>
@@ -291,12 +299,56 @@
         <translation>超期（红灯）</translation>
     </message>
     <message>
-        <source>, more below</source>
-        <translation>，下方还有更多</translation>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
     </message>
     <message>
-        <source>{n} cases{more}</source>
-        <translation>{n} 件案卷{more}</translation>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <source>Grid {code}</source>
+        <translation>网格 {code}</translation>
+    </message>
+    <message>
+        <source>Search “{text}”</source>
+        <translation>搜索“{text}”</translation>
+    </message>
+    <message>
+        <source>Filtered: {filters}</source>
+        <translation>已筛选：{filters}</translation>
+    </message>
+    <message>
+        <source>{n} found so far, more as you scroll</source>
+        <translation>已找到 {n} 件，向下滚动继续查找</translation>
+    </message>
+    <message>
+        <source>{n} found</source>
+        <translation>找到 {n} 件</translation>
+    </message>
+    <message>
+        <source>{n} cases in all</source>
+        <translation>共 {n} 件</translation>
+    </message>
+    <message>
+        <source>counting…</source>
+        <translation>正在统计…</translation>
     </message>
     <message>
         <source> — loading…</source>
@@ -861,6 +913,10 @@
     <message>
         <source>Exporting the queue to Excel…</source>
         <translation>正在导出队列到Excel…</translation>
+    </message>
+    <message>
+        <source>{title} ({n})</source>
+        <translation>{title}（{n}）</translation>
     </message>
     <message>
         <source>Export to Excel</source>

@@ -20,7 +20,7 @@ from typing import Any
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from seatdesk import messages
@@ -79,16 +79,8 @@ def export_queue(
 
 
 def count_queue(session: Session, query: QueueQuery) -> int:
-    """How many cases the queue holds with its filters (one statement)."""
-    # The queue's own statement and values, unbounded: the count can never disagree
-    # with the pages. (A public count beside ``queues.queue`` would serve as well.)
-    params: dict[str, Any] = queues._params(replace(query, after=None))
-    params["limit"] = None  # LIMIT NULL: every row
-    statement = queues._statement(
-        query.sort, query.descending, frozenset(params), bounded=False
-    )
-    counted = select(func.count()).select_from(statement.subquery())  # type: ignore[attr-defined]
-    return int(session.connection().execute(counted, params).scalar_one())
+    """How many cases the queue holds with its filters, free text included."""
+    return queues.count_matching(session, query)
 
 
 def describe_filters(session: Session, query: QueueQuery) -> str:

@@ -1,14 +1,21 @@
-"""Reading cases: the role queues (keyset-paginated), one case, and its timeline.
+"""Reading cases: the role queues (keyset-paginated), their counts, the free-text
+search, one case, and its timeline.
 
 Queues are paginated by keyset — ``WHERE (sort_key, id) > (:key, :id) ORDER BY sort_key,
 id LIMIT n`` — never by OFFSET, so the 500th page of a million cases costs what the
 first does.
+
+The free-text search (``QueueQuery.text``) looks first where an index can answer
+(migration 0011): four digits or more find case numbers wherever the digits stand in
+the number and phone numbers by their beginning or end; other text finds the reporter's
+name by its beginning. Only when that finds nothing in the queue does it read the
+queue's address and description (and number) with ILIKE, in index-ordered slices.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -16,9 +23,11 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Integer,
     String,
     any_,
     bindparam,
+    func,
     literal_column,
     or_,
     select,
@@ -48,6 +57,8 @@ PAGE_SIZE = 50
 
 
 class SortKey(StrEnum):
+    #: Overdue first, then near the deadline, then the rest; each by deadline.
+    URGENT = "urgent"
     DEADLINE = "deadline"
     CREATED = "created"
     UPDATED = "updated"
@@ -59,7 +70,14 @@ class SortKey(StrEnum):
     SOURCE = "source"
 
 
+#: A case's urgency rank, the leading key of ``SortKey.URGENT`` (the expression of the
+#: index ``ix_cases_open_urgent``, migration 0011, written the same way).
+URGENCY_RANK_SQL = (
+    "(CASE cases.deadline_status WHEN 'overdue' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END)"
+)
+
 _SORT_COLUMNS: dict[SortKey, Any] = {
+    SortKey.URGENT: (literal_column(URGENCY_RANK_SQL, Integer), Case.deadline_sort),
     SortKey.DEADLINE: Case.deadline_sort,
     SortKey.CREATED: Case.created_at,
     SortKey.UPDATED: Case.updated_at,
@@ -74,7 +92,8 @@ _SORT_COLUMNS: dict[SortKey, Any] = {
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
-    """Where the next page starts: the sort value and id of the last row shown."""
+    """Where the next page starts: the sort value and id of the last row shown (a tuple
+    of values for a sort on more than one column)."""
 
     value: Any
     id: int
@@ -93,6 +112,8 @@ class QueueQuery:
     deadline_status: DeadlineStatus | None = None
     text: str = ""
     include_closed: bool = False
+    #: Only the cases without a grid (no location, or outside every grid): to place.
+    unplaced: bool = False
     sort: SortKey = SortKey.DEADLINE
     descending: bool = False
     after: Cursor | None = None
@@ -136,52 +157,174 @@ def queue_states(query: QueueQuery) -> frozenset[State]:
     return frozenset(states)
 
 
+#: Rows a free-text search examines per step, in queue order.
+TEXT_BATCH = 2000
+#: Matches the indexed search gathers before it calls the needle common and reads the
+#: queue in slices instead (a common needle fills a page within a few slices).
+CANDIDATE_CAP = 5000
+#: Case numbers are this long (year + seven digits); 0011 indexes every start of a
+#: needle of at least ``MIN_DIGITS`` digits inside one.
+NUMBER_LENGTH = 11
+MIN_DIGITS = 4
+
+
+class SearchKind(StrEnum):
+    """How a free-text needle was looked for (the status line says so)."""
+
+    NUMBER_OR_PHONE = "number_or_phone"
+    REPORTER = "reporter"
+    TEXT = "text"
+
+
+def search_kind(text: str, *, found_indexed: bool = True) -> SearchKind:
+    needle = text.strip()
+    if needle.isdigit() and len(needle) >= MIN_DIGITS:
+        return SearchKind.NUMBER_OR_PHONE
+    return SearchKind.REPORTER if found_indexed else SearchKind.TEXT
+
+
 def queue(session: Session, query: QueueQuery) -> Page:
     """One page of a queue, sorted by ``query.sort`` then id, from ``query.after`` on."""
     params = _params(query)
-    text_filter = "pattern" in params
-    statement = _statement(query.sort, query.descending, frozenset(params), bounded=False)
-    if not text_filter:
+    needle = query.text.strip()
+    if not needle:
         # Core execution on the session's connection: the ORM's result machinery would
         # cost more than the query itself on a page of fifty rows.
+        statement = _statement(query.sort, query.descending, frozenset(params), bounded=False)
         result = session.connection().execute(statement, params).all()
     else:
-        result = _text_pages(session, query, params)
+        result = _search(session, query, params, needle)
     more = len(result) > query.limit
     result = result[: query.limit]
     rows = [_row(r) for r in result]
-    cursor = Cursor(result[-1][-1], result[-1][0]) if more and result else None
+    cursor = _cursor(query.sort, result[-1]) if more and result else None
     return Page(rows=rows, next=cursor)
 
 
-#: Rows a free-text search examines per step, in queue order.
-TEXT_BATCH = 2000
+def _cursor(sort: SortKey, r: Any) -> Cursor:
+    width = _width(sort)
+    return Cursor(r[-1] if width == 1 else tuple(r[-width:]), r[0])
 
 
-def _text_pages(session: Session, query: QueueQuery, params: dict[str, Any]) -> list[Any]:
-    """A free-text page, found in bounded slices of the queue.
+def _search(
+    session: Session, query: QueueQuery, params: dict[str, Any], needle: str
+) -> list[Any]:
+    """A free-text page: the indexed shapes first, then the queue's text in slices."""
+    indexed = _indexed_params(needle)
+    # A department seat's row-level security puts its policy before any condition
+    # that is not leakproof, so no index can answer LIKE for it: its (small) queue is
+    # read in slices.
+    if query.role is not Role.DEPARTMENT:
+        probe = {"states": params["states"], **indexed, "cap": CANDIDATE_CAP + 1}
+        ids = session.connection().execute(_candidates(frozenset(indexed)), probe).scalars().all()
+        if 0 < len(ids) <= CANDIDATE_CAP:
+            found = {**params, "ids": list(ids)}
+            statement = _statement(query.sort, query.descending, frozenset(found), bounded=False)
+            return list(session.connection().execute(statement, found).all())
+        if ids:  # common: the indexed shapes, read in slices of the queue
+            return _text_pages(session, query, params, indexed)
+        if search_kind(needle) is SearchKind.NUMBER_OR_PHONE:
+            return []
+    elif search_kind(needle) is SearchKind.NUMBER_OR_PHONE:
+        return _text_pages(session, query, params, indexed)
+    pattern = {"pattern": "%" + _escape_like(needle) + "%"}
+    if search_kind(needle) is not SearchKind.NUMBER_OR_PHONE and query.role is Role.DEPARTMENT:
+        pattern.update(indexed)
+    return _text_pages(session, query, params, pattern)
+
+
+def _indexed_params(needle: str) -> dict[str, str]:
+    if needle.isdigit() and len(needle) >= MIN_DIGITS:
+        return {"digits": needle + "%", "digits_reversed": needle[::-1] + "%"}
+    return {"reporter": _escape_like(needle) + "%"}
+
+
+def _match(names: frozenset[str]) -> ColumnElement[bool] | None:
+    """The search condition of the bound names: each shape an index of 0011 answers."""
+    shapes: list[ColumnElement[bool]] = []
+    if "digits" in names:
+        digits: BindParameter[str] = bindparam("digits")
+        last = NUMBER_LENGTH - MIN_DIGITS + 1
+        shapes.append(Case.number.like(digits))
+        shapes += [
+            literal_column(f"substr(cases.number, {k})", String).like(digits)
+            for k in range(2, last + 1)
+        ]
+        shapes.append(Case.reporter_phone.like(digits))
+        shapes.append(
+            literal_column("reverse(cases.reporter_phone)", String).like(
+                bindparam("digits_reversed")
+            )
+        )
+    if "reporter" in names:
+        shapes.append(Case.reporter.like(bindparam("reporter")))
+    if "pattern" in names:
+        pattern: BindParameter[str] = bindparam("pattern")
+        shapes += [
+            Case.number.ilike(pattern, escape="\\"),
+            Case.address.ilike(pattern, escape="\\"),
+            Case.description.ilike(pattern, escape="\\"),
+        ]
+    return or_(*shapes) if shapes else None
+
+
+@functools.lru_cache(maxsize=16)
+def _candidates(names: frozenset[str]) -> Executable:
+    """The ids of a queue's states that the indexed shapes match, at most ``cap``."""
+    match = _match(names)
+    assert match is not None
+    return (
+        select(Case.id)
+        .where(Case.state == any_(bindparam("states", type_=ARRAY(String))), match)
+        .limit(bindparam("cap"))
+    )
+
+
+def _text_pages(
+    session: Session, query: QueueQuery, params: dict[str, Any], match: dict[str, Any]
+) -> list[Any]:
+    """A search page found in bounded slices of the queue.
 
     Seat users are subject to row-level security, under which PostgreSQL does not trust
     column statistics for ILIKE (it is not leakproof): it guesses a handful of matches
     and scans the whole table. Bounding each statement to the next ``TEXT_BATCH`` rows
     of the queue's own index keeps every step an index range scan.
     """
-    plain = {k: v for k, v in params.items() if k != "pattern"}
+    plain = dict(params)
+    params = {**params, **match}
+    width = _width(query.sort)
     end_stmt = _batch_end(query.sort, query.descending, frozenset(plain))
     found: list[Any] = []
     while len(found) <= query.limit:
         end = session.connection().execute(end_stmt, {**plain, "offset": TEXT_BATCH - 1}).first()
         bounds = {**params, "limit": query.limit + 1 - len(found)}
         if end is not None:
-            bounds.update(end_value=end[0], end_id=end[1])
+            bounds.update(_keyset("end", end[:width]))
+            bounds["end_id"] = end[width]
         stmt = _statement(query.sort, query.descending, frozenset(bounds), bounded=end is not None)
         found += session.connection().execute(stmt, bounds).all()
         if end is None:
             break
-        params = {**params, "after_value": end[0], "after_id": end[1]}
-        plain = {**plain, "after_value": end[0], "after_id": end[1]}
+        after = _keyset("after", end[:width])
+        after["after_id"] = end[width]
+        params = {**params, **after}
+        plain = {**plain, **after}
         end_stmt = _batch_end(query.sort, query.descending, frozenset(plain))
     return found
+
+
+def _keyset(prefix: str, values: Any) -> dict[str, Any]:
+    return {f"{prefix}_value_{i}": v for i, v in enumerate(values)}
+
+
+def _width(sort: SortKey) -> int:
+    columns = _SORT_COLUMNS[sort]
+    return len(columns) if isinstance(columns, tuple) else 1
+
+
+def _sort_columns(sort: SortKey) -> tuple[Any, ...]:
+    columns = _SORT_COLUMNS[sort]
+    return columns if isinstance(columns, tuple) else (columns,)
 
 
 def _params(query: QueueQuery) -> dict[str, Any]:
@@ -200,15 +343,11 @@ def _params(query: QueueQuery) -> dict[str, Any]:
         params["source"] = query.source.value
     if query.deadline_status is not None:
         params["deadline_status"] = query.deadline_status.value
-    needle = query.text.strip()
-    if needle and needle.isdigit() and len(needle) >= 4:
-        # A case number or its beginning: a range on the unique index of numbers.
-        params["number_from"] = needle
-        params["number_to"] = needle[:-1] + chr(ord(needle[-1]) + 1)
-    elif needle:
-        params["pattern"] = "%" + _escape_like(needle) + "%"
+    if query.unplaced:
+        params["unplaced"] = True
     if query.after is not None:
-        params["after_value"] = query.after.value
+        values = query.after.value if _width(query.sort) > 1 else (query.after.value,)
+        params.update(_keyset("after", values))
         params["after_id"] = query.after.id
     return params
 
@@ -244,10 +383,18 @@ def _row(r: Any) -> CaseRow:
     )
 
 
+def _key_bound(sort: SortKey, prefix: str) -> tuple[Any, Any]:
+    columns = _sort_columns(sort)
+    key = tuple_(*columns, Case.id)
+    values = [
+        bindparam(f"{prefix}_value_{i}", type_=c.type) for i, c in enumerate(columns)
+    ]
+    return key, tuple_(*values, bindparam(f"{prefix}_id", type_=BigInteger))
+
+
 def _conditions(
     sort: SortKey, descending: bool, names: frozenset[str]
 ) -> list[ColumnElement[bool]]:
-    sort_col = _SORT_COLUMNS[sort]
     conditions: list[ColumnElement[bool]] = [
         Case.state == any_(bindparam("states", type_=ARRAY(String)))
     ]
@@ -260,6 +407,8 @@ def _conditions(
     for name, column in simple.items():
         if name in names:
             conditions.append(column == bindparam(name))
+    if "unplaced" in names:
+        conditions.append(Case.grid_code.is_(None))
     if "category_id" in names:
         conditions.append(
             or_(
@@ -269,21 +418,17 @@ def _conditions(
                 ),
             )
         )
-    if "number_from" in names:
-        conditions.append(Case.number >= bindparam("number_from"))
-        conditions.append(Case.number < bindparam("number_to"))
-    if "after_value" in names:
-        key = tuple_(sort_col, Case.id)
-        bound = tuple_(
-            bindparam("after_value", type_=sort_col.type), bindparam("after_id", type_=BigInteger)
-        )
+    if "ids" in names:
+        conditions.append(Case.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
+    if "after_id" in names:
+        key, bound = _key_bound(sort, "after")
         conditions.append(key < bound if descending else key > bound)
     return conditions
 
 
-def _order(sort: SortKey, descending: bool) -> tuple[Any, Any]:
-    sort_col = _SORT_COLUMNS[sort]
-    return (sort_col.desc(), Case.id.desc()) if descending else (sort_col, Case.id)
+def _order(sort: SortKey, descending: bool) -> list[Any]:
+    columns = [*_sort_columns(sort), Case.id]
+    return [c.desc() for c in columns] if descending else columns
 
 
 @functools.lru_cache(maxsize=512)
@@ -292,25 +437,16 @@ def _statement(
 ) -> Executable:
     """The queue statement for one shape of query, built once and reused with new values
     (SQLAlchemy then skips compiling it too)."""
-    sort_col = _SORT_COLUMNS[sort]
     conditions = _conditions(sort, descending, names)
-    if "pattern" in names:
-        pattern: BindParameter[str] = bindparam("pattern")
-        conditions.append(
-            or_(
-                Case.number.ilike(pattern, escape="\\"),
-                Case.address.ilike(pattern, escape="\\"),
-                Case.description.ilike(pattern, escape="\\"),
-            )
-        )
+    match = _match(names) if "ids" not in names else None
+    if match is not None:
+        conditions.append(match)
     if bounded:
-        key = tuple_(sort_col, Case.id)
-        end = tuple_(
-            bindparam("end_value", type_=sort_col.type), bindparam("end_id", type_=BigInteger)
-        )
+        key, end = _key_bound(sort, "end")
         conditions.append(key >= end if descending else key <= end)
+    columns = _sort_columns(sort)
     return (
-        select(*_COLUMNS, sort_col.label("sort_value"))
+        select(*_COLUMNS, *(c.label(f"sort_value_{i}") for i, c in enumerate(columns)))
         .join(Category, Category.id == Case.category_id)
         .outerjoin(_DEPT, _DEPT.code == Case.current_department)
         .where(*conditions)
@@ -322,9 +458,8 @@ def _statement(
 @functools.lru_cache(maxsize=256)
 def _batch_end(sort: SortKey, descending: bool, names: frozenset[str]) -> Executable:
     """The key of the last row of the next slice of a free-text search."""
-    sort_col = _SORT_COLUMNS[sort]
     return (
-        select(sort_col, Case.id)
+        select(*_sort_columns(sort), Case.id)
         .where(*_conditions(sort, descending, names))
         .order_by(*_order(sort, descending))
         .offset(bindparam("offset"))
@@ -332,8 +467,92 @@ def _batch_end(sort: SortKey, descending: bool, names: frozenset[str]) -> Execut
     )
 
 
+# ---- Counts
+
+
+#: Up to this many cases a queue counts exactly; above, the planner's estimate.
+EXACT_COUNT_LIMIT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCount:
+    """How many cases wait in a queue; ``exact`` is False for an estimate."""
+
+    n: int
+    exact: bool
+
+
+def count(session: Session, query: QueueQuery) -> QueueCount:
+    """The cases of a queue with its filters, free text aside (a tab's count).
+
+    Counted exactly up to ``EXACT_COUNT_LIMIT`` (an index-only range read); a larger
+    queue gets PostgreSQL's estimate of the same statement, which is what a seat needs
+    ("约 12万") at the cost of planning only.
+    """
+    params = _params(replace(query, text="", after=None))
+    params.pop("limit", None)
+    names = frozenset(params)
+    capped = _count_statement(names)
+    n = session.connection().execute(capped, {**params, "cap": EXACT_COUNT_LIMIT + 1}).scalar_one()
+    if n <= EXACT_COUNT_LIMIT:
+        return QueueCount(int(n), exact=True)
+    inner = select(Case.id).where(*_conditions(SortKey.DEADLINE, False, names))
+    compiled = inner.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": False}
+    )
+    plan = session.connection().exec_driver_sql(
+        "EXPLAIN (FORMAT JSON) " + str(compiled), compiled.construct_params(params)
+    ).scalar_one()
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    return QueueCount(max(estimate, EXACT_COUNT_LIMIT + 1), exact=False)
+
+
+def count_matching(session: Session, query: QueueQuery) -> int:
+    """Exactly how many cases the queue's pages hold, free text included (an export's
+    total): the same shapes ``queue`` searches, in one counting statement."""
+    params = _params(replace(query, after=None))
+    params.pop("limit", None)
+    needle = query.text.strip()
+    if not needle:
+        return _exact_count(session, params)
+    indexed = _indexed_params(needle)
+    digits = search_kind(needle) is SearchKind.NUMBER_OR_PHONE
+    pattern = {"pattern": "%" + _escape_like(needle) + "%"}
+    if query.role is Role.DEPARTMENT and not digits:
+        return _exact_count(session, {**params, **indexed, **pattern})
+    n = _exact_count(session, {**params, **indexed})
+    if n or digits:
+        return n
+    return _exact_count(session, {**params, **pattern})
+
+
+def _exact_count(session: Session, params: dict[str, Any]) -> int:
+    return int(session.connection().execute(_match_count(frozenset(params)), params).scalar_one())
+
+
+@functools.lru_cache(maxsize=64)
+def _match_count(names: frozenset[str]) -> Executable:
+    conditions = _conditions(SortKey.DEADLINE, False, names)
+    match = _match(names)
+    if match is not None:
+        conditions.append(match)
+    return select(func.count()).select_from(select(Case.id).where(*conditions).subquery())
+
+
+@functools.lru_cache(maxsize=64)
+def _count_statement(names: frozenset[str]) -> Executable:
+    inner = (
+        select(Case.id)
+        .where(*_conditions(SortKey.DEADLINE, False, names))
+        .limit(bindparam("cap"))
+        .subquery()
+    )
+    return select(func.count()).select_from(inner)
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
 
 
 # ---- One case

@@ -135,3 +135,111 @@ def test_digits_search_case_numbers_by_prefix(desk: Desk) -> None:
     rows = _all_pages(desk, QueueQuery(text=number[:8], include_closed=True, limit=100))
     assert rows and all(r.number.startswith(number[:8]) for r in rows)
     assert number in [r.number for r in rows]
+
+
+# ---- The search shapes of migration 0011, the urgent order, the queue to place, counts
+
+
+def _ids(desk: Desk, query: QueueQuery) -> list[int]:
+    return [r.id for r in _all_pages(desk, query)]
+
+
+def test_a_case_number_is_found_wherever_the_digits_stand(desk: Desk) -> None:
+    case_id = desk.new_case()
+    number = desk.scalar("SELECT number FROM cases WHERE id = :i", i=case_id)
+    assert len(number) == 11
+    for needle in (number, number[:6], number[3:9], number[-5:], number[-4:]):
+        assert case_id in _ids(desk, QueueQuery(text=needle, limit=200)), needle
+
+
+def test_the_reporters_phone_and_name_are_searchable(desk: Desk) -> None:
+    case_id = desk.new_case(reporter="欧阳回访", reporter_phone="13957012468")
+    other = desk.new_case(reporter="司马其他", reporter_phone="13800000000")
+    for needle in ("13957012468", "1395701", "2468", "欧阳回访", "欧阳"):
+        found = _ids(desk, QueueQuery(text=needle, limit=200))
+        assert case_id in found and other not in found, needle
+
+
+def test_a_search_of_all_cases_reaches_closed_rejected_and_voided_cases(desk: Desk) -> None:
+    closed = desk.case_in(State.CLOSED)
+    rejected = desk.case_in(State.REJECTED)
+    desk.session.execute(text(
+        "UPDATE cases SET reporter_phone = '13711112222' WHERE id IN (:a, :b)"
+    ), {"a": closed, "b": rejected})
+    assert not {closed, rejected} & set(_ids(desk, QueueQuery(text="13711112222")))
+    everything = QueueQuery(text="13711112222", include_closed=True)
+    assert {closed, rejected} <= set(_ids(desk, everything))
+
+
+def test_a_common_needle_is_read_in_slices_and_misses_nothing(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seatdesk.services import queues as queue_service
+
+    desk.new_case(reporter_phone="202600001")
+    expected = desk.session.execute(text(
+        "SELECT id FROM cases WHERE number LIKE '%202600001%' "
+        "OR reporter_phone LIKE '202600001%' OR reporter_phone LIKE '%202600001' "
+        "ORDER BY deadline_sort, id"
+    )).scalars().all()
+    assert len(expected) > 20
+    monkeypatch.setattr(queue_service, "CANDIDATE_CAP", 5)  # "common" from six matches
+    monkeypatch.setattr(queue_service, "TEXT_BATCH", 50)
+    query = QueueQuery(text="202600001", include_closed=True, limit=7)
+    assert _ids(desk, query) == expected
+
+
+def test_a_department_seat_searches_its_own_cases_only(desk: Desk) -> None:
+    with desk.as_(Role.DEPARTMENT):
+        own = _all_pages(desk, QueueQuery(role=Role.DEPARTMENT))
+        number = own[0].number
+        found = _all_pages(desk, QueueQuery(role=Role.DEPARTMENT, text=number[-6:]))
+    assert own[0].id in [r.id for r in found]
+    assert {r.department for r in found} == {"SZ"}
+
+
+def test_the_urgent_order_puts_overdue_then_near_deadline_first(desk: Desk) -> None:
+    rows = _all_pages(desk, QueueQuery(sort=SortKey.URGENT, limit=37))
+    rank = {DeadlineStatus.OVERDUE: 0, DeadlineStatus.WARNING: 1, DeadlineStatus.NORMAL: 2}
+    ranks = [rank[r.deadline_status] for r in rows]
+    assert ranks == sorted(ranks) and set(ranks) == {0, 1, 2}
+    for level in (0, 1, 2):
+        deadlines = [r.stage_deadline for r in rows if rank[r.deadline_status] == level]
+        with_deadline = [d for d in deadlines if d is not None]
+        assert with_deadline == sorted(with_deadline)
+    expected = desk.scalar(
+        "SELECT count(*) FROM cases WHERE state NOT IN ('closed', 'merged', 'rejected', "
+        "'voided')"
+    )
+    assert len(rows) == len({r.id for r in rows}) == expected
+    backwards = _all_pages(desk, QueueQuery(sort=SortKey.URGENT, descending=True, limit=41))
+    assert [r.id for r in backwards] == [r.id for r in reversed(rows)]
+
+
+def test_cases_without_a_grid_wait_in_the_queue_to_place(desk: Desk) -> None:
+    outside = desk.new_case(longitude=121.9, latitude=28.9, address="县外某处")
+    nowhere = desk.new_case(longitude=None, latitude=None, address="电话报告，未定位")
+    placed = desk.new_case()
+    rows = _all_pages(desk, QueueQuery(role=Role.ACCEPTOR, unplaced=True))
+    ids = [r.id for r in rows]
+    assert outside in ids and nowhere in ids and placed not in ids
+    assert {r.grid_code for r in rows} == {None}
+
+
+def test_a_queue_counts_exactly_then_estimates(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seatdesk.services import queues as queue_service
+
+    query = QueueQuery(role=Role.DISPATCHER)
+    expected = desk.scalar(
+        "SELECT count(*) FROM cases WHERE state IN ('registered', 'returned')"
+    )
+    assert queue_service.count(desk.session, query) == queue_service.QueueCount(expected, True)
+    # Free text does not change a tab's count; the filters do.
+    assert queue_service.count(desk.session, replace(query, text="解放路")).n == expected
+    overdue = replace(query, deadline_status=DeadlineStatus.OVERDUE)
+    assert queue_service.count(desk.session, overdue).n < expected
+    monkeypatch.setattr(queue_service, "EXACT_COUNT_LIMIT", 10)
+    estimate = queue_service.count(desk.session, query)
+    assert not estimate.exact and estimate.n > 10

@@ -45,13 +45,6 @@ def _settings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _chinese_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts in the app's default language, whatever a test before it chose
-    (``install_translators(app, "en")`` sets ``SEATDESK_LANG`` for the process)."""
-    monkeypatch.setenv("SEATDESK_LANG", "zh")
-
-
-@pytest.fixture(autouse=True)
 def _fresh_settings() -> None:
     """Each test starts with no remembered filters (they would narrow its queues)."""
     from ui.widgets.case_queue import user_settings

@@ -32,8 +32,8 @@ def _open_question(dialog) -> list[DiscardQuestion]:
 def test_ctrl_enter_in_the_note_confirms_the_action(window_for, qtbot, owner: Owner):
     window = window_for(Role.ACCEPTOR, listen=False)
     dialog, case_id = _action_dialog(qtbot, window, owner, Action.REQUEST_VERIFY)
-    assert dialog.collector_edit is not None  # 发起核实 names the collector (evidence)
-    type_text(dialog.collector_edit, "采集员 吴海")
+    assert dialog.collector_edit is not None
+    type_text(dialog.collector_edit, "吴海")
     dialog.note_edit.setFocus()
     type_text(dialog.note_edit, "请核实井盖位置")
     qtbot.keyClick(dialog.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

@@ -53,7 +53,7 @@ class Column(IntEnum):
 SORT_KEYS: dict[Column, SortKey] = {
     Column.NUMBER: SortKey.NUMBER,
     Column.STATE: SortKey.STATE,
-    Column.DEADLINE_STATUS: SortKey.DEADLINE,
+    Column.DEADLINE_STATUS: SortKey.URGENT,
     Column.TIME_LEFT: SortKey.DEADLINE,
     Column.ADDRESS: SortKey.ADDRESS,
     Column.GRID: SortKey.GRID,

@@ -1,5 +1,6 @@
-"""受理员: new reports, verification replies, handled cases to check, and new cases
-from phone calls. Possible duplicates are shown in the pre-register dialog."""
+"""受理员: new reports, verification replies, handled cases to check, the cases to
+place on the map (待定位), all cases (a citizen calling back), and new cases from phone
+calls. Possible duplicates are shown in the pre-register dialog."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ class AcceptorPanel(QueuePanel):
     role = Role.ACCEPTOR
 
     def queues(self) -> list[QueueSpec]:
-        base = QueueQuery(role=Role.ACCEPTOR)
+        base = QueueQuery(role=Role.ACCEPTOR, sort=SortKey.URGENT)
         return [
             QueueSpec(
                 "new",
@@ -25,8 +26,7 @@ class AcceptorPanel(QueuePanel):
                 QueueQuery(
                     role=Role.ACCEPTOR,
                     states=frozenset({State.REPORTED}),
-                    sort=SortKey.NUMBER,
-                    descending=True,
+                    sort=SortKey.URGENT,
                 ),
             ),
             QueueSpec(
@@ -35,7 +35,7 @@ class AcceptorPanel(QueuePanel):
                 QueueQuery(
                     role=Role.ACCEPTOR,
                     states=frozenset({State.VERIFYING, State.VERIFIED, State.UNVERIFIED}),
-                    sort=SortKey.NUMBER,
+                    sort=SortKey.URGENT,
                 ),
             ),
             QueueSpec(
@@ -44,10 +44,23 @@ class AcceptorPanel(QueuePanel):
                 QueueQuery(
                     role=Role.ACCEPTOR,
                     states=frozenset({State.HANDLED, State.CHECKING}),
-                    sort=SortKey.NUMBER,
+                    sort=SortKey.URGENT,
                 ),
             ),
+            QueueSpec(
+                "unplaced",
+                self.tr("To place"),
+                # Open cases without a grid (no location, or outside every grid),
+                # whoever holds them now: the acceptor finds where they are.
+                QueueQuery(unplaced=True, sort=SortKey.URGENT),
+            ),
             QueueSpec("all", self.tr("All my cases"), base),
+            QueueSpec(
+                "everything",
+                self.tr("All cases"),
+                # Closed, rejected and voided too: a citizen calling back about any.
+                QueueQuery(include_closed=True, sort=SortKey.NUMBER, descending=True),
+            ),
         ]
 
     def add_tools(self, toolbar: QToolBar) -> None:

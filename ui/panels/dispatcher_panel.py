@@ -29,18 +29,18 @@ class DispatcherPanel(QueuePanel):
                 "register",
                 self.tr("To dispatch"),
                 QueueQuery(role=Role.DISPATCHER, states=frozenset({State.REGISTERED}),
-                           sort=SortKey.NUMBER),
+                           sort=SortKey.URGENT),
             ),
             QueueSpec(
                 "returned",
                 self.tr("Returned"),
                 QueueQuery(role=Role.DISPATCHER, states=frozenset({State.RETURNED}),
-                           sort=SortKey.NUMBER),
+                           sort=SortKey.URGENT),
             ),
             QueueSpec(
                 "dispatched",
                 self.tr("Dispatched"),
                 # Not the dispatcher's own queue in the workflow table: the follow-up.
-                QueueQuery(states=FOLLOWED, sort=SortKey.DEADLINE),
+                QueueQuery(states=FOLLOWED, sort=SortKey.URGENT),
             ),
         ]

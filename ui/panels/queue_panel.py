@@ -31,13 +31,13 @@ from seatdesk.domain.glossary import Action
 from seatdesk.services import exports
 from seatdesk.services.common import CaseId, ChangeSet
 from seatdesk.services.exports import ExportResult
-from seatdesk.services.queues import CaseDetail, CaseRow, QueueQuery
+from seatdesk.services.queues import CaseDetail, CaseRow, QueueCount, QueueQuery
 from ui.desk import Desk
 from ui.dialogs.registry import open_action_dialog
 from ui.panels.panel import Panel
 from ui.tasks import LongOp
 from ui.widgets.case_detail import CaseDetailWidget
-from ui.widgets.case_queue import CaseQueueWidget, user_settings
+from ui.widgets.case_queue import CaseQueueWidget, format_count, user_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +92,11 @@ class QueuePanel(Panel):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("queues")
+        self._titles: dict[str, str] = {}
         for spec in self.queues():
             widget = CaseQueueWidget(self._desk, f"{self.role.value}.{spec.name}", spec.query)
             self.queue_widgets[spec.name] = widget
+            self._titles[spec.name] = spec.title
             self.tabs.addTab(widget, spec.title)
         for title, extra in self.extra_tabs():
             self.tabs.addTab(extra, title)
@@ -114,9 +116,12 @@ class QueuePanel(Panel):
         layout.addLayout(body, 1)
 
     def _connect(self) -> None:
-        for widget in self.queue_widgets.values():
+        for name, widget in self.queue_widgets.items():
             widget.sig_case_selected.connect(self._on_queue_case_selected)
             widget.sig_case_opened.connect(self._on_queue_case_opened)
+            widget.sig_count_changed.connect(
+                lambda count, name=name: self._on_queue_count_changed(name, count)
+            )
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.splitter.splitterMoved.connect(self._on_splitter_moved)
         self.detail.sig_action_requested.connect(self._on_detail_action_requested)
@@ -187,6 +192,11 @@ class QueuePanel(Panel):
         buttons = list(self.detail.action_buttons.values())
         if buttons:
             buttons[0].setFocus()
+
+    def _on_queue_count_changed(self, name: str, count: QueueCount) -> None:
+        widget = self.queue_widgets[name]
+        title = self.tr("{title} ({n})").format(title=self._titles[name], n=format_count(count))
+        self.tabs.setTabText(self.tabs.indexOf(widget), title)
 
     @Slot(int)
     def _on_tabs_current_changed(self, _index: int) -> None:

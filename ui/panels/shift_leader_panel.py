@@ -26,7 +26,7 @@ class ShiftLeaderPanel(QueuePanel):
                 "register",
                 self.tr("To register"),
                 QueueQuery(role=leader, states=frozenset({State.PRE_REGISTERED}),
-                           sort=SortKey.NUMBER),
+                           sort=SortKey.URGENT),
             ),
             QueueSpec(
                 "close",
@@ -34,13 +34,13 @@ class ShiftLeaderPanel(QueuePanel):
                 QueueQuery(
                     role=leader,
                     states=frozenset({State.CHECK_PASSED, State.CHECK_FAILED}),
-                    sort=SortKey.NUMBER,
+                    sort=SortKey.URGENT,
                 ),
             ),
             QueueSpec(
                 "authorize",
                 self.tr("Requests to authorize"),
-                QueueQuery(role=leader, states=AUTHORIZATION, sort=SortKey.DEADLINE),
+                QueueQuery(role=leader, states=AUTHORIZATION, sort=SortKey.URGENT),
             ),
         ]
 

@@ -1,11 +1,18 @@
 """The case queue every panel uses: a filter bar over a lazily paged table.
 
-Column widths, order and sort, and the filters are remembered per user and per queue
-(QSettings). The queue re-reads itself when ``sig_data_changed`` says cases changed —
-at once when visible, on showing when hidden; its category and department filters
-follow the desk's reference data when an administrator changes it. Ctrl+F (the main
-window's shortcut) focuses the free-text filter; Enter or a double click opens the
-selected case.
+Column widths, order and sort, and the filter choices are remembered per user and per
+queue (QSettings); the free text is not (a search left over from yesterday would hide
+today's work). Choices are stored by value — the state, the category's type and code,
+the department's code — never by their place in a list, so a new department or
+category cannot shift a saved filter onto another. Any active filter shows in a
+coloured strip above the table with one button that clears them all.
+
+The queue re-reads itself when ``sig_data_changed`` says cases changed — at once when
+visible, on showing when hidden — and counts its cases (``sig_count_changed``) at most
+once every ``COUNT_DELAY_MS`` however many notices arrive. Its category and department
+filters follow the desk's reference data when an administrator changes it. Ctrl+F (the
+main window's shortcut) focuses the free-text filter; there, Enter searches at once and
+Down moves to the first row; in the table, Enter or a double click opens the case.
 """
 
 from __future__ import annotations
@@ -13,28 +20,44 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from seatdesk.domain.glossary import DeadlineStatus, Source, State
+from seatdesk.services import queues
+from seatdesk.services.catalogue import CategoryInfo
 from seatdesk.services.common import CaseId, ChangeSet
-from seatdesk.services.queues import CaseRow, QueueQuery, queue_states
+from seatdesk.services.queues import CaseRow, QueueCount, QueueQuery, queue_states
+from seatdesk.terms import approximate_count, join
 from ui.desk import Desk
 from ui.labels import label
 from ui.models.case_table_model import CASE_ROW_ROLE, SORT_KEYS, CaseTableModel, Column
 from ui.reference import ReferenceData
+from ui.tasks import QueryOp
 
 #: Column widths before the person sets their own (then remembered per user).
 DEFAULT_WIDTHS = {
@@ -50,6 +73,10 @@ DEFAULT_WIDTHS = {
 
 #: Coalesces bursts of notifications into one re-read.
 REFRESH_DELAY_MS = 150
+#: Coalesces notices into one count of the queue (a count reads more than a page).
+COUNT_DELAY_MS = 1000
+#: The strip that says a filter is on.
+FILTER_STRIP_STYLE = "QFrame#filter_strip { background: #fff3c4; border: 1px solid #e0b800; }"
 
 
 def user_settings() -> QSettings:
@@ -68,6 +95,9 @@ class CaseQueueWidget(QWidget):
     sig_case_opened = Signal(object)
     """Enter or double click on a row: the ``CaseRow``."""
 
+    sig_count_changed = Signal(object)
+    """The queue was counted: a ``QueueCount`` (its filters, free text aside)."""
+
     def __init__(
         self, desk: Desk, name: str, query: QueueQuery, parent: QWidget | None = None
     ) -> None:
@@ -85,6 +115,13 @@ class CaseQueueWidget(QWidget):
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(300)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._counting = False
+        self._count_again = False
+        self._select_first_on_load = False
+        self.count: QueueCount | None = None
         self._build_ui()
         self._restore()
         self._connect()
@@ -95,8 +132,11 @@ class CaseQueueWidget(QWidget):
         bar = QHBoxLayout()
         self.text_filter = QLineEdit()
         self.text_filter.setObjectName("text_filter")
-        self.text_filter.setPlaceholderText(self.tr("Search number, address, description (Ctrl+F)"))
+        self.text_filter.setPlaceholderText(
+            self.tr("Search number, phone, reporter, address (Ctrl+F)")
+        )
         self.text_filter.setClearButtonEnabled(True)
+        self.text_filter.installEventFilter(self)
         self.state_filter = self._combo(
             self.tr("All states"),
             [(label(s), s) for s in sorted(queue_states(self._base), key=list(State).index)],
@@ -138,6 +178,19 @@ class CaseQueueWidget(QWidget):
         ):
             bar.addWidget(widget, 1)
         layout.addLayout(bar)
+        self.filter_strip = QFrame()
+        self.filter_strip.setObjectName("filter_strip")
+        self.filter_strip.setStyleSheet(FILTER_STRIP_STYLE)
+        strip = QHBoxLayout(self.filter_strip)
+        strip.setContentsMargins(6, 2, 6, 2)
+        self.filter_summary = QLabel()
+        self.filter_summary.setObjectName("filter_summary")
+        self.clear_filters_button = QPushButton(self.tr("Clear filters"))
+        self.clear_filters_button.setObjectName("clear_filters")
+        strip.addWidget(self.filter_summary, 1)
+        strip.addWidget(self.clear_filters_button)
+        self.filter_strip.hide()
+        layout.addWidget(self.filter_strip)
         self.table = QTableView()
         self.table.setObjectName("queue_table")
         self.table.setModel(self.model)
@@ -172,6 +225,9 @@ class CaseQueueWidget(QWidget):
 
     def _connect(self) -> None:
         self.text_filter.textChanged.connect(self._text_timer.start)
+        self.text_filter.returnPressed.connect(self._on_text_filter_return_pressed)
+        self.clear_filters_button.clicked.connect(self.clear_filters)
+        self._count_timer.timeout.connect(self._count)
         self._text_timer.timeout.connect(self._apply_filters)
         self.grid_filter.editingFinished.connect(self._apply_filters)
         for combo in (
@@ -200,6 +256,46 @@ class CaseQueueWidget(QWidget):
 
     # ---- Public API
 
+    def clear_filters(self) -> None:
+        """Every filter back to "all" and no free text: the whole queue."""
+        widgets: list[QObject] = [self.text_filter, self.grid_filter, *self._combos().values()]
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self.text_filter.clear()
+            self.grid_filter.clear()
+            for combo in self._combos().values():
+                combo.setCurrentIndex(0)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self._text_timer.stop()
+        self._apply_filters()
+
+    def active_filters(self) -> list[str]:
+        """The filters in force, as the strip names them ("Category 0102 …")."""
+        parts: list[str] = []
+        names = {
+            "state": self.tr("State"),
+            "category": self.tr("Category"),
+            "department": self.tr("Department"),
+            "source": self.tr("Source"),
+            "deadline_status": self.tr("Deadline"),
+        }
+        for name, combo in self._combos().items():
+            if combo.currentIndex() > 0:
+                parts.append(f"{names[name]} {combo.currentText()}")
+        if self.grid_filter.text().strip():
+            parts.append(self.tr("Grid {code}").format(code=self.grid_filter.text().strip()))
+        if self.text_filter.text().strip():
+            parts.append(self.tr("Search “{text}”").format(text=self.text_filter.text().strip()))
+        return parts
+
+    def recount(self) -> None:
+        """Count the queue soon (coalesced with other requests)."""
+        if not self._count_timer.isActive():
+            self._count_timer.start()
+
     def focus_filter(self) -> None:
         self.text_filter.setFocus()
         self.text_filter.selectAll()
@@ -222,6 +318,17 @@ class CaseQueueWidget(QWidget):
 
     # ---- Qt overrides
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            watched is self.text_filter
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self._focus_first_row()
+            return True
+        return super().eventFilter(watched, event)
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         if self._stale:
@@ -238,7 +345,9 @@ class CaseQueueWidget(QWidget):
         )
         if query != self.model.query():
             self.model.set_query(query)
+            self.recount()
         self._save_filters()
+        self._show_filter_strip()
 
     @Slot(int, Qt.SortOrder)
     def _on_sort_changed(self, column: int, _order: Qt.SortOrder) -> None:
@@ -260,6 +369,7 @@ class CaseQueueWidget(QWidget):
     def _on_data_changed(self, changes: ChangeSet, _initiator: object) -> None:
         if not changes.case_ids and not changes.entities:
             return
+        self.recount()
         if self.isVisible():
             self._refresh_timer.start()
         else:
@@ -285,6 +395,59 @@ class CaseQueueWidget(QWidget):
             self.sig_case_opened.emit(row)
 
     @Slot()
+    def _on_text_filter_return_pressed(self) -> None:
+        self._text_timer.stop()
+        self._apply_filters()
+
+    def _focus_first_row(self) -> None:
+        self._text_timer.stop()
+        self._apply_filters()
+        self.table.setFocus()
+        if self.model.is_busy():
+            self._select_first_on_load = True  # the search's rows are on their way
+        else:
+            self._select_first_row()
+
+    def _select_first_row(self) -> None:
+        self._select_first_on_load = False
+        first = self.model.case_at(0)
+        if first is not None and not self.table.currentIndex().isValid():
+            self.select_case(first.id)
+
+    @Slot()
+    def _count(self) -> None:
+        if self._counting:
+            self._count_again = True
+            return
+        self._counting = True
+        self._count_again = False
+        query = self.model.query()
+        QueryOp(
+            self._desk.tasks,
+            self,
+            op=lambda s: queues.count(s, query),
+            success=self._on_counted,
+            failure=self._on_count_failed,
+        ).run()
+
+    def _on_counted(self, count: QueueCount) -> None:
+        self._counting = False
+        self.count = count
+        self.sig_count_changed.emit(count)
+        self._on_model_loading(self.model.is_busy())
+        if self._count_again:
+            self.recount()
+
+    def _on_count_failed(self, error: BaseException) -> None:
+        self._counting = False
+        self._desk.tasks.sig_error.emit(error)
+
+    def _show_filter_strip(self) -> None:
+        parts = self.active_filters()
+        self.filter_strip.setVisible(bool(parts))
+        self.filter_summary.setText(self.tr("Filtered: {filters}").format(filters=join(parts)))
+
+    @Slot()
     def _open_current(self) -> None:
         row = self.current_case()
         if row is not None:
@@ -302,13 +465,22 @@ class CaseQueueWidget(QWidget):
         if self._selected is not None and not self.select_case(self._selected):
             self._selected = None
         self.table.verticalScrollBar().setValue(self._scroll)
+        if self._select_first_on_load:
+            self._select_first_row()
         self._on_model_loading(False)
 
     @Slot(bool)
     def _on_model_loading(self, loading: bool) -> None:
-        n = self.model.rowCount()
-        more = self.tr(", more below") if self.model.has_more() else ""
-        text = self.tr("{n} cases{more}").format(n=n, more=more)
+        if self.model.query().text:
+            shown = self.model.rowCount()
+            if self.model.has_more():
+                text = self.tr("{n} found so far, more as you scroll").format(n=shown)
+            else:
+                text = self.tr("{n} found").format(n=shown)
+        elif self.count is not None:
+            text = self.tr("{n} cases in all").format(n=format_count(self.count))
+        else:
+            text = self.tr("counting…")
         self.status_label.setText(text + (self.tr(" — loading…") if loading else ""))
 
     # ---- Settings
@@ -322,10 +494,33 @@ class CaseQueueWidget(QWidget):
 
     def _save_filters(self) -> None:
         settings = user_settings()
-        settings.setValue(self._key("text"), self.text_filter.text())
+        settings.remove(self._key("text"))  # never remembered (older versions did)
         settings.setValue(self._key("grid"), self.grid_filter.text())
         for name, combo in self._combos().items():
-            settings.setValue(self._key(name), combo.currentIndex())
+            settings.setValue(self._key(name), self._stored_value(name, combo.currentData()))
+
+    def _stored_value(self, name: str, data: Any) -> str:
+        """A choice as it is stored: its value (a category by type and code)."""
+        if data is None:
+            return ""
+        if name == "category":
+            info = self._category_by_id().get(int(data))
+            return f"{info.case_type.value}:{info.code}" if info else ""
+        return str(data)
+
+    def _data_of(self, name: str, stored: str) -> Any:
+        """The combo box data of a stored choice, or None when it no longer exists."""
+        if not stored:
+            return None
+        if name == "category":
+            for info in self._desk.reference.categories:
+                if f"{info.case_type.value}:{info.code}" == stored:
+                    return info.id
+            return None
+        return stored
+
+    def _category_by_id(self) -> dict[int, CategoryInfo]:
+        return {c.id: c for c in self._desk.reference.categories}
 
     def _restore(self) -> None:
         settings = user_settings()
@@ -338,16 +533,15 @@ class CaseQueueWidget(QWidget):
             if key is not None:
                 descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
                 self._base = replace(self._base, sort=key, descending=descending)
-        self.text_filter.setText(str(settings.value(self._key("text"), "") or ""))
+        settings.remove(self._key("text"))
         self.grid_filter.setText(str(settings.value(self._key("grid"), "") or ""))
         for name, combo in self._combos().items():
-            value = settings.value(self._key(name), 0)
-            try:
-                index = int(str(value))
-            except (TypeError, ValueError):
-                index = 0
-            combo.setCurrentIndex(index if 0 <= index < combo.count() else 0)
+            data = self._data_of(name, str(settings.value(self._key(name), "") or ""))
+            index = combo.findData(data) if data is not None else 0
+            combo.setCurrentIndex(max(index, 0))
         self.model.set_query_silently(self._filtered_query())
+        self._show_filter_strip()
+        self.recount()
 
     def _filtered_query(self) -> QueueQuery:
         # Qt hands StrEnum item data back as plain str: make each the enum again.
@@ -387,3 +581,9 @@ def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
         combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen is not None else 0)
     finally:
         combo.blockSignals(False)
+
+
+def format_count(count: QueueCount) -> str:
+    """A count as a seat reads it: exact, or about so many for an estimate (the words
+    are the core's, as the exports and the CLI say them)."""
+    return str(count.n) if count.exact else approximate_count(count.n)
