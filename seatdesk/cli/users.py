@@ -72,11 +72,7 @@ def user_passwd(as_login: str | None, name: str, password_stdin: bool) -> None:
 @click.pass_obj
 def user_disable(as_login: str | None, name: str) -> None:
     """Disable NAME: the database refuses its logins from now on."""
-    from seatdesk.services import users
-
-    with reported(), transaction(as_login) as session:
-        users.set_active(session, login=name, active=False)
-    console.print(f"user {name} disabled")
+    _set_active(as_login, name, active=False)
 
 
 @user.command("enable")
@@ -84,11 +80,15 @@ def user_disable(as_login: str | None, name: str) -> None:
 @click.pass_obj
 def user_enable(as_login: str | None, name: str) -> None:
     """Enable NAME again."""
+    _set_active(as_login, name, active=True)
+
+
+def _set_active(as_login: str | None, name: str, *, active: bool) -> None:
     from seatdesk.services import users
 
     with reported(), transaction(as_login) as session:
-        users.set_active(session, login=name, active=True)
-    console.print(f"user {name} enabled")
+        users.set_active(session, login=name, active=active)
+    console.print(f"user {name} {'enabled' if active else 'disabled'}")
 
 
 @user.command("roles")

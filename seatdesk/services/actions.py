@@ -62,22 +62,29 @@ def _text(value: str | None, field: ActionField) -> str:
     return value.strip()
 
 
+def _to_collector(service: Callable[..., ChangeSet]) -> ActionCall:
+    """发起核实 or 发起核查: the action names the field collector who goes."""
+    return lambda s, c, v, i: service(
+        s, case_id=c, expected_version=v, collector=_text(i.collector, ActionField.COLLECTOR),
+        note=i.note,
+    )
+
+
+def _collector_reply(service: Callable[..., ChangeSet]) -> ActionCall:
+    """核实 or 核查 pass/fail: the collector's reply with its photos."""
+    return lambda s, c, v, i: service(
+        s, case_id=c, expected_version=v, reply=_text(i.reply, ActionField.REPLY),
+        photos=list(i.photos), note=i.note,
+    )
+
+
 F = ActionField
 A = Action
 
 ACTION_CALLS: Mapping[Action, ActionCall] = {
-    A.REQUEST_VERIFY: lambda s, c, v, i: cases.request_verify(
-        s, case_id=c, expected_version=v, collector=_text(i.collector, F.COLLECTOR),
-        note=i.note,
-    ),
-    A.VERIFY_PASS: lambda s, c, v, i: cases.verify_pass(
-        s, case_id=c, expected_version=v, reply=_text(i.reply, F.REPLY),
-        photos=list(i.photos), note=i.note,
-    ),
-    A.VERIFY_FAIL: lambda s, c, v, i: cases.verify_fail(
-        s, case_id=c, expected_version=v, reply=_text(i.reply, F.REPLY),
-        photos=list(i.photos), note=i.note,
-    ),
+    A.REQUEST_VERIFY: _to_collector(cases.request_verify),
+    A.VERIFY_PASS: _collector_reply(cases.verify_pass),
+    A.VERIFY_FAIL: _collector_reply(cases.verify_fail),
     A.PRE_REGISTER: lambda s, c, v, i: cases.pre_register(
         s, case_id=c, expected_version=v, filing_condition_id=i.filing_condition_id,
         note=i.note,
@@ -100,18 +107,9 @@ ACTION_CALLS: Mapping[Action, ActionCall] = {
     A.REPORT_DONE: lambda s, c, v, i: cases.report_done(
         s, case_id=c, expected_version=v, note=i.note or "", photos=list(i.photos)
     ),
-    A.REQUEST_CHECK: lambda s, c, v, i: cases.request_check(
-        s, case_id=c, expected_version=v, collector=_text(i.collector, F.COLLECTOR),
-        note=i.note,
-    ),
-    A.CHECK_PASS: lambda s, c, v, i: cases.check_pass(
-        s, case_id=c, expected_version=v, reply=_text(i.reply, F.REPLY),
-        photos=list(i.photos), note=i.note,
-    ),
-    A.CHECK_FAIL: lambda s, c, v, i: cases.check_fail(
-        s, case_id=c, expected_version=v, reply=_text(i.reply, F.REPLY),
-        photos=list(i.photos), note=i.note,
-    ),
+    A.REQUEST_CHECK: _to_collector(cases.request_check),
+    A.CHECK_PASS: _collector_reply(cases.check_pass),
+    A.CHECK_FAIL: _collector_reply(cases.check_fail),
     A.CLOSE: lambda s, c, v, i: cases.close(s, case_id=c, expected_version=v, note=i.note),
     A.REWORK: lambda s, c, v, i: cases.rework(
         s, case_id=c, expected_version=v, note=i.note or ""

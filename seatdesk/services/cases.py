@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from seatdesk.db.calls import call
 from seatdesk.db.models import Case
 from seatdesk.domain import workflow
-from seatdesk.domain.deadlines import StageClock
 from seatdesk.domain.glossary import (
     CREATE_ACTION,
     Action,
@@ -31,11 +30,11 @@ from seatdesk.domain.glossary import (
     State,
     Urgency,
 )
-from seatdesk.errors import NotFound, ValidationError
-from seatdesk.services import deadlines as deadline_service
+from seatdesk.errors import ValidationError
 from seatdesk.services import grids
 from seatdesk.services import photos as photo_service
 from seatdesk.services.common import CaseId, ChangeSet
+from seatdesk.services.deadline_preview import preview_deadline as preview_deadline
 from seatdesk.services.photos import Photo
 from seatdesk.terms import field_name
 
@@ -129,10 +128,7 @@ def verify_pass(
     note: str | None = None,
 ) -> ChangeSet:
     """核实属实: the collector's reply, with at least one photo of the scene."""
-    return _act(
-        session, case_id, expected_version, Action.VERIFY_PASS, note=note, photos=photos,
-        args={"reply": reply},
-    )
+    return _reply(session, case_id, expected_version, Action.VERIFY_PASS, reply, photos, note)
 
 
 def verify_fail(
@@ -145,10 +141,7 @@ def verify_fail(
     note: str | None = None,
 ) -> ChangeSet:
     """核实不属实: the collector's reply says why, with at least one photo."""
-    return _act(
-        session, case_id, expected_version, Action.VERIFY_FAIL, note=note, photos=photos,
-        args={"reply": reply},
-    )
+    return _reply(session, case_id, expected_version, Action.VERIFY_FAIL, reply, photos, note)
 
 
 def pre_register(
@@ -326,10 +319,7 @@ def check_pass(
     note: str | None = None,
 ) -> ChangeSet:
     """核查通过: the collector's reply, with at least one photo of the result."""
-    return _act(
-        session, case_id, expected_version, Action.CHECK_PASS, note=note, photos=photos,
-        args={"reply": reply},
-    )
+    return _reply(session, case_id, expected_version, Action.CHECK_PASS, reply, photos, note)
 
 
 def check_fail(
@@ -342,10 +332,7 @@ def check_fail(
     note: str | None = None,
 ) -> ChangeSet:
     """核查未通过: the collector's reply says what is still wrong, with a photo."""
-    return _act(
-        session, case_id, expected_version, Action.CHECK_FAIL, note=note, photos=photos,
-        args={"reply": reply},
-    )
+    return _reply(session, case_id, expected_version, Action.CHECK_FAIL, reply, photos, note)
 
 
 def close(
@@ -439,6 +426,22 @@ def _act(
     return ChangeSet(case_ids=frozenset({case_id}))
 
 
+def _reply(
+    session: Session,
+    case_id: CaseId,
+    expected_version: int,
+    action: Action,
+    reply: str,
+    photos: list[Photo],
+    note: str | None,
+) -> ChangeSet:
+    """A field collector's answer to 核实 or 核查: the reply text and its photos."""
+    return _act(
+        session, case_id, expected_version, action, note=note, photos=photos,
+        args={"reply": reply},
+    )
+
+
 def _check_needs(action: Action, note: str | None, args: dict[str, Any]) -> None:
     """The requirement table's note and arguments, said before the round trip; the
     database checks them again, and alone checks the photos (they may have been attached
@@ -450,91 +453,3 @@ def _check_needs(action: Action, note: str | None, args: dict[str, Any]) -> None
             raise ValidationError(field_name(f), "required")
     if needs.note and not (note or "").strip():
         raise ValidationError("note", "required")
-
-
-# ---- The preview an action's dialog shows (the database decides the real deadline)
-
-
-def _clock_change(
-    session: Session,
-    row: Any,
-    action: Action | str,
-    to_state: State,
-    *,
-    filing_condition_id: int | None = None,
-    resume_on: date | None = None,
-) -> dict[str, Any]:
-    """What a transition would do to the case's stage clock, by the Python reference."""
-    from_state = State(row.state) if row.state is not None else None
-    if workflow.stage_of(to_state) is None:
-        return {"stage": None, **deadline_service.clock_columns(None, None)}
-    new_stage = workflow.starts_new_stage(from_state, to_state)
-    if not new_stage and action not in (Action.APPROVE, Action.RESUME):
-        return {}
-    rules = deadline_service.load_rules(session)
-    now: datetime = session.execute(select(func.now())).scalar_one()
-    if new_stage:
-        stage = workflow.stage_of(to_state)
-        assert stage is not None
-        amount, unit = deadline_service.stage_limit(
-            session, stage, Urgency(row.urgency), filing_condition_id or row.filing_condition_id
-        )
-        fresh = StageClock.start(now, amount, unit, rules.calendar)
-        return {
-            "stage": stage.value,
-            "stage_started_at": now,
-            **deadline_service.clock_columns(fresh, rules),
-        }
-    clock = deadline_service.clock_of(row)
-    if clock is None:
-        return {}
-    if action == Action.APPROVE and from_state is State.EXTENSION_REQUESTED:
-        return deadline_service.clock_columns(clock.extended(), rules)
-    if action == Action.APPROVE and from_state is State.POSTPONEMENT_REQUESTED:
-        resume_on = resume_on or date.fromisoformat(row.pending_request["resume_on"])
-        restart = deadline_service.start_of_day(resume_on, rules.calendar)
-        paused = clock.paused(now, rules.calendar).resumed(restart)
-        return deadline_service.clock_columns(paused, rules)
-    if action == Action.RESUME and now < clock.clock_start:
-        return deadline_service.clock_columns(clock.resumed(now), rules)
-    return {}
-
-
-def preview_deadline(session: Session, case_id: CaseId, action: Action) -> datetime | None:
-    """The deadline ``action`` would set on the case now, for the action's dialog."""
-    row = _read(session, case_id)
-    t = workflow.TRANSITIONS.get((State(row.state), action))
-    if t is None:
-        return None
-    columns = _clock_change(session, row, action, t.next_state)
-    due = columns.get("stage_deadline")
-    return due if isinstance(due, datetime) else None
-
-
-def _read(session: Session, case_id: CaseId) -> Any:
-    row = session.execute(
-        select(
-            Case.id,
-            Case.number,
-            Case.state,
-            Case.version,
-            Case.category_id,
-            Case.filing_condition_id,
-            Case.description,
-            Case.address,
-            Case.longitude,
-            Case.current_department,
-            Case.urgency,
-            Case.stage_deadline,
-            Case.stage_started_at,
-            Case.pending_request,
-            Case.extension_count,
-            Case.stage_limit_unit,
-            Case.stage_limit_minutes,
-            Case.clock_start,
-            Case.allowance_minutes,
-        ).where(Case.id == case_id)
-    ).one_or_none()
-    if row is None:
-        raise NotFound("case", case_id)
-    return row

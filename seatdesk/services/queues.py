@@ -1,5 +1,6 @@
-"""Reading cases: the role queues (keyset-paginated), their counts, the free-text
-search, one case, and its timeline.
+"""Reading cases: the role queues (keyset-paginated), their counts and the free-text
+search. One case and its timeline are read by ``seatdesk.services.case_detail``; its
+names stay importable from here.
 
 Queues are paginated by keyset — ``WHERE (sort_key, id) > (:key, :id) ORDER BY sort_key,
 id LIMIT n`` — never by OFFSET, so the 500th page of a million cases costs what the
@@ -9,14 +10,15 @@ The free-text search (``QueueQuery.text``) looks first where an index can answer
 (migration 0011): four digits or more find case numbers wherever the digits stand in
 the number and phone numbers by their beginning or end; other text finds the reporter's
 name by its beginning. Only when that finds nothing in the queue does it read the
-queue's address and description (and number) with ILIKE, in index-ordered slices.
+queue's address and description (and number) with ILIKE, in index-ordered slices. The
+shapes themselves live in ``seatdesk.services.queue_search``.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -36,22 +38,33 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
-from sqlalchemy.sql.elements import BindParameter
 
-from seatdesk import messages
-from seatdesk.db.models import Case, CaseEvent, Category, Department, User
+from seatdesk.db.models import Case, Category, Department
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import (
     FINAL_STATES,
-    CaseType,
     DeadlineStatus,
     Role,
     Source,
     State,
     Urgency,
 )
-from seatdesk.errors import NotFound
+from seatdesk.services.case_detail import CaseDetail as CaseDetail
+from seatdesk.services.case_detail import TimelineEvent as TimelineEvent
+from seatdesk.services.case_detail import find_case_id as find_case_id
+from seatdesk.services.case_detail import get_case as get_case
+from seatdesk.services.case_detail import timeline as timeline
 from seatdesk.services.common import CaseId
+from seatdesk.services.queue_search import MIN_DIGITS as MIN_DIGITS
+from seatdesk.services.queue_search import NUMBER_LENGTH as NUMBER_LENGTH
+from seatdesk.services.queue_search import SearchKind as SearchKind
+from seatdesk.services.queue_search import (
+    candidates,
+    escape_like,
+    indexed_params,
+    match_condition,
+)
+from seatdesk.services.queue_search import search_kind as search_kind
 
 PAGE_SIZE = 50
 
@@ -162,25 +175,6 @@ TEXT_BATCH = 2000
 #: Matches the indexed search gathers before it calls the needle common and reads the
 #: queue in slices instead (a common needle fills a page within a few slices).
 CANDIDATE_CAP = 5000
-#: Case numbers are this long (year + seven digits); 0011 indexes every start of a
-#: needle of at least ``MIN_DIGITS`` digits inside one.
-NUMBER_LENGTH = 11
-MIN_DIGITS = 4
-
-
-class SearchKind(StrEnum):
-    """How a free-text needle was looked for (the status line says so)."""
-
-    NUMBER_OR_PHONE = "number_or_phone"
-    REPORTER = "reporter"
-    TEXT = "text"
-
-
-def search_kind(text: str, *, found_indexed: bool = True) -> SearchKind:
-    needle = text.strip()
-    if needle.isdigit() and len(needle) >= MIN_DIGITS:
-        return SearchKind.NUMBER_OR_PHONE
-    return SearchKind.REPORTER if found_indexed else SearchKind.TEXT
 
 
 def queue(session: Session, query: QueueQuery) -> Page:
@@ -210,13 +204,13 @@ def _search(
     session: Session, query: QueueQuery, params: dict[str, Any], needle: str
 ) -> list[Any]:
     """A free-text page: the indexed shapes first, then the queue's text in slices."""
-    indexed = _indexed_params(needle)
+    indexed = indexed_params(needle)
     # A department seat's row-level security puts its policy before any condition
     # that is not leakproof, so no index can answer LIKE for it: its (small) queue is
     # read in slices.
     if query.role is not Role.DEPARTMENT:
         probe = {"states": params["states"], **indexed, "cap": CANDIDATE_CAP + 1}
-        ids = session.connection().execute(_candidates(frozenset(indexed)), probe).scalars().all()
+        ids = session.connection().execute(candidates(frozenset(indexed)), probe).scalars().all()
         if 0 < len(ids) <= CANDIDATE_CAP:
             found = {**params, "ids": list(ids)}
             statement = _statement(query.sort, query.descending, frozenset(found), bounded=False)
@@ -227,57 +221,10 @@ def _search(
             return []
     elif search_kind(needle) is SearchKind.NUMBER_OR_PHONE:
         return _text_pages(session, query, params, indexed)
-    pattern = {"pattern": "%" + _escape_like(needle) + "%"}
+    pattern = {"pattern": "%" + escape_like(needle) + "%"}
     if search_kind(needle) is not SearchKind.NUMBER_OR_PHONE and query.role is Role.DEPARTMENT:
         pattern.update(indexed)
     return _text_pages(session, query, params, pattern)
-
-
-def _indexed_params(needle: str) -> dict[str, str]:
-    if needle.isdigit() and len(needle) >= MIN_DIGITS:
-        return {"digits": needle + "%", "digits_reversed": needle[::-1] + "%"}
-    return {"reporter": _escape_like(needle) + "%"}
-
-
-def _match(names: frozenset[str]) -> ColumnElement[bool] | None:
-    """The search condition of the bound names: each shape an index of 0011 answers."""
-    shapes: list[ColumnElement[bool]] = []
-    if "digits" in names:
-        digits: BindParameter[str] = bindparam("digits")
-        last = NUMBER_LENGTH - MIN_DIGITS + 1
-        shapes.append(Case.number.like(digits))
-        shapes += [
-            literal_column(f"substr(cases.number, {k})", String).like(digits)
-            for k in range(2, last + 1)
-        ]
-        shapes.append(Case.reporter_phone.like(digits))
-        shapes.append(
-            literal_column("reverse(cases.reporter_phone)", String).like(
-                bindparam("digits_reversed")
-            )
-        )
-    if "reporter" in names:
-        shapes.append(Case.reporter.like(bindparam("reporter")))
-    if "pattern" in names:
-        pattern: BindParameter[str] = bindparam("pattern")
-        shapes += [
-            Case.number.ilike(pattern, escape="\\"),
-            Case.address.ilike(pattern, escape="\\"),
-            Case.description.ilike(pattern, escape="\\"),
-        ]
-    return or_(*shapes) if shapes else None
-
-
-@functools.lru_cache(maxsize=16)
-def _candidates(names: frozenset[str]) -> Executable:
-    """The ids of a queue's states that the indexed shapes match, at most ``cap``."""
-    match = _match(names)
-    assert match is not None
-    return (
-        select(Case.id)
-        .where(Case.state == any_(bindparam("states", type_=ARRAY(String))), match)
-        .limit(bindparam("cap"))
-    )
 
 
 def _text_pages(
@@ -438,7 +385,7 @@ def _statement(
     """The queue statement for one shape of query, built once and reused with new values
     (SQLAlchemy then skips compiling it too)."""
     conditions = _conditions(sort, descending, names)
-    match = _match(names) if "ids" not in names else None
+    match = match_condition(names) if "ids" not in names else None
     if match is not None:
         conditions.append(match)
     if bounded:
@@ -515,9 +462,9 @@ def count_matching(session: Session, query: QueueQuery) -> int:
     needle = query.text.strip()
     if not needle:
         return _exact_count(session, params)
-    indexed = _indexed_params(needle)
+    indexed = indexed_params(needle)
     digits = search_kind(needle) is SearchKind.NUMBER_OR_PHONE
-    pattern = {"pattern": "%" + _escape_like(needle) + "%"}
+    pattern = {"pattern": "%" + escape_like(needle) + "%"}
     if query.role is Role.DEPARTMENT and not digits:
         return _exact_count(session, {**params, **indexed, **pattern})
     n = _exact_count(session, {**params, **indexed})
@@ -533,7 +480,7 @@ def _exact_count(session: Session, params: dict[str, Any]) -> int:
 @functools.lru_cache(maxsize=64)
 def _match_count(names: frozenset[str]) -> Executable:
     conditions = _conditions(SortKey.DEADLINE, False, names)
-    match = _match(names)
+    match = match_condition(names)
     if match is not None:
         conditions.append(match)
     return select(func.count()).select_from(select(Case.id).where(*conditions).subquery())
@@ -548,159 +495,3 @@ def _count_statement(names: frozenset[str]) -> Executable:
         .subquery()
     )
     return select(func.count()).select_from(inner)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-
-# ---- One case
-
-
-@dataclass(frozen=True, slots=True)
-class CaseDetail:
-    id: CaseId
-    number: str
-    state: State
-    source: Source
-    case_type: CaseType
-    category_id: int
-    category_code: str
-    category_name: str
-    filing_condition_id: int | None
-    urgency: Urgency
-    description: str
-    address: str
-    longitude: float | None
-    latitude: float | None
-    grid_code: str | None
-    reporter: str | None
-    reporter_phone: str | None
-    current_department: str | None
-    stage_started_at: datetime
-    stage_deadline: datetime | None
-    deadline_status: DeadlineStatus
-    pending_request: dict[str, Any] | None
-    resume_on: date | None
-    merged_into: CaseId | None
-    rework_count: int
-    extension_count: int
-    version: int
-    created_at: datetime
-    updated_at: datetime
-
-
-def get_case(session: Session, case_id: CaseId) -> CaseDetail:
-    row = session.execute(
-        select(Case, Category.code, Category.name)
-        .join(Category, Category.id == Case.category_id)
-        .where(Case.id == case_id)
-    ).one_or_none()
-    if row is None:
-        raise NotFound("case", case_id)
-    c: Case = row[0]
-    return CaseDetail(
-        id=CaseId(c.id),
-        number=c.number,
-        state=State(c.state),
-        source=Source(c.source),
-        case_type=CaseType(c.case_type),
-        category_id=c.category_id,
-        category_code=row[1],
-        category_name=row[2],
-        filing_condition_id=c.filing_condition_id,
-        urgency=Urgency(c.urgency),
-        description=c.description,
-        address=c.address,
-        longitude=c.longitude,
-        latitude=c.latitude,
-        grid_code=c.grid_code,
-        reporter=c.reporter,
-        reporter_phone=c.reporter_phone,
-        current_department=c.current_department,
-        stage_started_at=c.stage_started_at,
-        stage_deadline=c.stage_deadline,
-        deadline_status=DeadlineStatus(c.deadline_status),
-        pending_request=c.pending_request,
-        resume_on=c.resume_on,
-        merged_into=CaseId(c.merged_into) if c.merged_into is not None else None,
-        rework_count=c.rework_count,
-        extension_count=c.extension_count,
-        version=c.version,
-        created_at=c.created_at,
-        updated_at=c.updated_at,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEvent:
-    id: int
-    action: str
-    from_state: State | None
-    to_state: State
-    actor: str
-    at: datetime
-    note: str | None
-    data: dict[str, Any] | None
-    actor_name: str | None = None
-    """The actor's display name (None for the system and for a login with no profile)."""
-
-    @property
-    def collector(self) -> str | None:
-        """The field collector a verification or a check was sent to."""
-        return _text_of(self.data, "collector")
-
-    @property
-    def reply(self) -> str | None:
-        """The collector's reply that came back with the verification or the check."""
-        return _text_of(self.data, "reply")
-
-    def details(self) -> str:
-        """What the timeline shows beside the action: collector, reply and note, in the
-        person's language."""
-        parts = []
-        if self.collector:
-            parts.append(messages.t("timeline.collector", name=self.collector))
-        if self.reply:
-            parts.append(messages.t("timeline.reply", reply=self.reply))
-        if self.note:
-            parts.append(self.note)
-        return messages.t("timeline.separator").join(parts)
-
-
-def _text_of(data: dict[str, Any] | None, key: str) -> str | None:
-    value = (data or {}).get(key)
-    return value if isinstance(value, str) and value else None
-
-
-def timeline(session: Session, case_id: CaseId) -> list[TimelineEvent]:
-    """The audit trail of a case, oldest first, with the actors' display names."""
-    rows = session.execute(
-        select(CaseEvent, User.display_name)
-        .outerjoin(User, User.login == CaseEvent.actor)
-        .where(CaseEvent.case_id == case_id)
-        .order_by(CaseEvent.id)
-    ).all()
-    return [
-        TimelineEvent(
-            id=e.id,
-            action=e.action,
-            from_state=State(e.from_state) if e.from_state else None,
-            to_state=State(e.to_state),
-            actor=e.actor,
-            at=e.at,
-            note=e.note,
-            data=e.data,
-            actor_name=name,
-        )
-        for e, name in rows
-    ]
-
-
-def find_case_id(session: Session, number: str) -> CaseId:
-    found = session.execute(select(Case.id).where(Case.number == number)).scalar_one_or_none()
-    if found is None:
-        raise NotFound("case", number)
-    return CaseId(found)
-

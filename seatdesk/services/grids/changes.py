@@ -146,17 +146,7 @@ def _apply(session: Session, plan: ImportPlan) -> None:
 def retire_grid(session: Session, *, code: str, on: date) -> ChangeSet:
     """End ``code`` on ``on`` (the first day it no longer applies), leaving a hole that
     the map and the checks will show until a new grid covers it."""
-    row = session.execute(
-        text("SELECT start_date, end_date FROM grids WHERE code = :c"), {"c": code}
-    ).first()
-    if row is None:
-        raise GridNotChanged("grid.not_found", code=code)
-    if row.end_date is not None:
-        raise GridNotChanged("grid.already_retired", code=code,
-                             end=rules.format_date(row.end_date))
-    if on < row.start_date:
-        raise GridNotChanged("grid.end_before_start", code=code,
-                             start=rules.format_date(row.start_date), end=rules.format_date(on))
+    _grid_to_end(session, code, on, may_end_on_start=True)
     session.execute(text("UPDATE grids SET end_date = :d WHERE code = :c"), {"d": on, "c": code})
     forget_indexes()
     return GRIDS_CHANGED
@@ -176,18 +166,7 @@ def replace_grid(
 
     The new grids go through every import check against the grids active from ``on``.
     """
-    row = session.execute(
-        text("SELECT name, polygon, start_date, end_date FROM grids WHERE code = :c"),
-        {"c": code},
-    ).first()
-    if row is None:
-        raise GridNotChanged("grid.not_found", code=code)
-    if row.end_date is not None:
-        raise GridNotChanged("grid.already_retired", code=code,
-                             end=rules.format_date(row.end_date))
-    if on <= row.start_date:
-        raise GridNotChanged("grid.end_before_start", code=code,
-                             start=rules.format_date(row.start_date), end=rules.format_date(on))
+    row = _grid_to_end(session, code, on, may_end_on_start=False)
     community = rules.community_of(code)
     features: list[dict[str, Any]] = [{
         "type": "Feature",
@@ -207,3 +186,22 @@ def replace_grid(
         session, {"type": "FeatureCollection", "features": features}, tolerance_m2=tolerance_m2
     )
     return list(report.added), report.changes
+
+
+def _grid_to_end(session: Session, code: str, on: date, *, may_end_on_start: bool) -> Any:
+    """The grid ``code`` (name, polygon and dates) if it can end on ``on``: it exists, is
+    not retired, and started before ``on`` (or on it, when ``may_end_on_start``: a retired
+    grid may end the day it starts, a replaced one keeps at least one day of its own)."""
+    row = session.execute(
+        text("SELECT name, polygon, start_date, end_date FROM grids WHERE code = :c"),
+        {"c": code},
+    ).first()
+    if row is None:
+        raise GridNotChanged("grid.not_found", code=code)
+    if row.end_date is not None:
+        raise GridNotChanged("grid.already_retired", code=code,
+                             end=rules.format_date(row.end_date))
+    if on < row.start_date or (on == row.start_date and not may_end_on_start):
+        raise GridNotChanged("grid.end_before_start", code=code,
+                             start=rules.format_date(row.start_date), end=rules.format_date(on))
+    return row
