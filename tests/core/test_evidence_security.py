@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from PIL import Image
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from seatdesk.db.engine import ServerAddress, connect
+from seatdesk.db import migrate
+from seatdesk.db.engine import ServerAddress, connect, make_engine, session_factory
 from seatdesk.demo import DemoResult
+from seatdesk.domain.glossary import Role
 from seatdesk.domain.workflow import RESULT_PHOTO_SETTING
+from seatdesk.services import queues
+from seatdesk.services.queues import QueueQuery
 
 _PHOTO = """
     SELECT seatdesk_add_photos(:i, :step, ARRAY['p.png'], ARRAY[CAST(:data AS bytea)],
@@ -232,3 +237,57 @@ def test_the_evidence_functions_are_hardened(acceptor: Connection) -> None:
         assert definer, name
         assert "search_path=public, pg_temp" in (config or []), name
         assert not public_may, name
+
+
+@pytest.mark.parametrize("needle", ["%", "_", "\\", "%_%", "2%", "%" * 5000])
+def test_search_wildcards_are_plain_characters(
+    server: ServerAddress, seeded: DemoResult, needle: str
+) -> None:
+    # No case text holds these characters: a needle of them finds nothing, for a
+    # department's seat (slices of its queue) as for the centre's (the indexed shapes).
+    for login, role in (("dept_sz", Role.DEPARTMENT), ("acceptor1", Role.ACCEPTOR)):
+        engine = connect(server.for_login(login, seeded.passwords[login]))
+        try:
+            with session_factory(engine)() as s:
+                query = QueueQuery(role=role, text=needle, include_closed=True)
+                assert queues.queue(s, query).rows == []
+                assert queues.count_matching(s, query) == 0
+        finally:
+            engine.dispose()
+
+
+def test_going_down_from_0011_keeps_the_functions_closed(server: ServerAddress) -> None:
+    name = f"seatdesk_down_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(ServerAddress(url=server.url.set(database=name), embedded=False))
+    try:
+        migrate.upgrade(engine)
+        migrate.downgrade(engine, "0010")
+        with engine.connect() as conn:
+            rows = conn.execute(text("""
+                SELECT p.proname, p.prosecdef, p.proconfig,
+                       has_function_privilege('public', p.oid, 'EXECUTE')
+                FROM pg_proc p
+                WHERE p.proname IN ('seatdesk_case_act', 'seatdesk_set_centre_setting')
+            """)).all()
+            notes = conn.execute(text(
+                "SELECT action FROM workflow_actions WHERE note_required "
+                "AND action IN ('verify_fail', 'check_fail') ORDER BY action"
+            )).scalars().all()
+            setting = conn.execute(text(
+                "SELECT count(*) FROM centre_settings WHERE key = :k"
+            ), {"k": RESULT_PHOTO_SETTING}).scalar_one()
+        assert len(rows) == 2
+        for proname, definer, config, public_may in rows:
+            assert definer and not public_may, proname
+            assert "search_path=public, pg_temp" in config, proname
+        assert notes == ["check_fail", "verify_fail"]
+        assert setting == 0
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
