@@ -7,7 +7,9 @@ that may waive that photo, and the arguments the call must carry. ``seatdesk_cas
 reads them for every action:
 
 - a required argument that is missing or blank is refused (SD422, the field named as
-  the messages name it: ``original_id`` → ``original``);
+  the messages name it: ``original_id`` → ``original``); blank is blank by any white
+  space Python's ``str.strip()`` takes off (U+3000 included), for a note too, and a
+  collector or a reply that is not a JSON string is missing;
 - an action that needs a photo is refused unless a photo of its step was attached to
   the case since the case last changed (in practice: in the same transaction, by
   ``seatdesk_add_photos``), unless its setting is off;

@@ -291,3 +291,40 @@ def test_going_down_from_0011_keeps_the_functions_closed(server: ServerAddress) 
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_a_department_adds_photos_of_its_own_step_to_its_own_cases_only(
+    server: ServerAddress, seeded: DemoResult
+) -> None:
+    engine = connect(server.for_login("dept_sz", seeded.passwords["dept_sz"]))
+    try:
+        with engine.connect() as conn:
+            conn.begin()
+            case_id, version = conn.execute(text(
+                "SELECT id, version FROM cases WHERE state = 'handling' ORDER BY id LIMIT 1"
+            )).one()
+            for step in ("verify", "check", "report"):
+                assert "may not add" in _refusal(
+                    conn, _PHOTO, i=case_id, step=step, data=_png(), v=version
+                )
+            # Another department's case does not exist for this seat.
+            other = _other_departments_case(server)
+            assert f"no case {other}" in _refusal(
+                conn, _PHOTO, i=other, step="handling", data=_png(), v=None
+            )
+            conn.rollback()
+    finally:
+        engine.dispose()
+
+
+def _other_departments_case(server: ServerAddress) -> int:
+    """A case in handling at another department than SZ (read as the owner)."""
+    engine = make_engine(server)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(
+                "SELECT id FROM cases WHERE state = 'handling' AND current_department <> 'SZ' "
+                "ORDER BY id LIMIT 1"
+            )).scalar_one())
+    finally:
+        engine.dispose()
