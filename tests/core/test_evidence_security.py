@@ -347,3 +347,28 @@ def test_an_export_writes_a_formula_typed_into_a_case_as_text(desk: Desk, tmp_pa
     assert cells, "the address is in the export"
     assert all(c.data_type == "s" for c in cells)
     assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_a_departments_own_login_exports_its_own_cases_only(
+    server: ServerAddress, seeded: DemoResult, tmp_path: Path
+) -> None:
+    owner = make_engine(server)
+    try:
+        with owner.connect() as conn:
+            own = conn.execute(text(
+                "SELECT count(*) FROM cases WHERE current_department = 'SZ'"
+            )).scalar_one()
+    finally:
+        owner.dispose()
+    engine = connect(server.for_login("dept_sz", seeded.passwords["dept_sz"]))
+    try:
+        with session_factory(engine)() as s:
+            # Asking for another department's cases, as a hand-made query would.
+            elsewhere = exports.export_queue(
+                s, QueueQuery(department="ZFJ", include_closed=True), tmp_path / "zfj.xlsx"
+            )
+            mine = exports.export_queue(s, QueueQuery(include_closed=True), tmp_path / "sz.xlsx")
+    finally:
+        engine.dispose()
+    assert elsewhere.rows == 0
+    assert mine.rows == own > 0
