@@ -7,7 +7,9 @@ that may waive that photo, and the arguments the call must carry. ``seatdesk_cas
 reads them for every action:
 
 - a required argument that is missing or blank is refused (SD422, the field named as
-  the messages name it: ``original_id`` → ``original``);
+  the messages name it: ``original_id`` → ``original``); blank is blank by any white
+  space Python's ``str.strip()`` takes off (U+3000 included), for a note too, and a
+  collector or a reply that is not a JSON string is missing;
 - an action that needs a photo is refused unless a photo of its step was attached to
   the case since the case last changed (in practice: in the same transaction, by
   ``seatdesk_add_photos``), unless its setting is off;
@@ -77,24 +79,48 @@ def _case_act_0007() -> str:
 
 
 _DECLARE = """    v_field text;
+    v_collector text;
+    v_reply text;
 """
+
+#: The characters Python's ``str.strip()`` takes off (the desk's own test of a blank
+#: field), which ``btrim`` alone does not: tabs, line breaks, no-break and ideographic
+#: spaces (U+3000, what a Chinese input method types).
+_SPACE = (r"[\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029"
+          r"\u202f\u205f\u3000]")
+
+
+def _trimmed(expr: str) -> str:
+    """SQL for ``expr`` without the white space at either end, as ``str.strip()``."""
+    return f"regexp_replace({expr}, '^{_SPACE}+|{_SPACE}+$', '', 'g')"
+
+
+#: The arguments that are free text a person types: a JSON string, nothing else.
+_TEXT_ARGS = ("collector", "reply")
 
 _SELECT_NEEDS = """ a.photo_required, a.photo_setting,
            a.photo_step, a.required_args,"""
 
-_CHECK_NEEDS = """
+_CHECK_NEEDS = f"""
 
-    -- What the requirement table (workflow.NEEDS) asks of every action: its arguments,
-    -- and a photo of its step that came with it.
+    -- What the requirement table (workflow.NEEDS) asks of every action: its arguments
+    -- (free text as a JSON string, not blank however it is blank), and a photo of its
+    -- step that came with it.
     FOREACH v_field IN ARRAY t.required_args LOOP
-        IF nullif(btrim(v_args ->> v_field), '') IS NULL THEN
+        IF v_field IN ({", ".join(f"'{a}'" for a in _TEXT_ARGS)})
+           AND jsonb_typeof(v_args -> v_field) IS DISTINCT FROM 'string' THEN
+            PERFORM seatdesk_invalid(v_field, 'required');
+        END IF;
+        IF nullif({_trimmed("v_args ->> v_field")}, '') IS NULL THEN
             PERFORM seatdesk_invalid(regexp_replace(v_field, '_id$', ''), 'required');
         END IF;
     END LOOP;
-    PERFORM seatdesk_check_length('collector', btrim(v_args ->> 'collector'), 100);
-    PERFORM seatdesk_check_length('reply', btrim(v_args ->> 'reply'), 2000);
+    v_collector := {_trimmed("v_args ->> 'collector'")};
+    v_reply := {_trimmed("v_args ->> 'reply'")};
+    PERFORM seatdesk_check_length('collector', v_collector, 100);
+    PERFORM seatdesk_check_length('reply', v_reply, 2000);
     IF t.photo_required
-       AND coalesce((SELECT (s.value #>> '{}')::boolean FROM centre_settings s
+       AND coalesce((SELECT (s.value #>> '{{}}')::boolean FROM centre_settings s
                      WHERE s.key = t.photo_setting), true)
        -- Photos of this round only: attached since the case last changed state.
        AND NOT EXISTS (SELECT 1 FROM attachments p
@@ -105,10 +131,10 @@ _CHECK_NEEDS = """
 
 _RECORD_EVIDENCE = """    -- Who was sent, and what they answered, for the timeline.
     IF 'collector' = ANY (t.required_args) THEN
-        v_data := v_data || jsonb_build_object('collector', btrim(v_args ->> 'collector'));
+        v_data := v_data || jsonb_build_object('collector', v_collector);
     END IF;
     IF 'reply' = ANY (t.required_args) THEN
-        v_data := v_data || jsonb_build_object('reply', btrim(v_args ->> 'reply'));
+        v_data := v_data || jsonb_build_object('reply', v_reply);
     END IF;
 
 """
@@ -116,6 +142,10 @@ _RECORD_EVIDENCE = """    -- Who was sent, and what they answered, for the timel
 
 def _case_act_0011() -> str:
     sql = _case_act_0007()
+    # A note of white space only is no note either (0007 trimmed spaces alone).
+    note_0007 = "v_note text := nullif(btrim(p_note), '');"
+    assert sql.count(note_0007) == 1
+    sql = sql.replace(note_0007, f"v_note text := nullif({_trimmed('p_note')}, '');")
     sql = _put(sql, "    v_department text;\n", _DECLARE)
     sql = _put(sql, "a.note_required,", _SELECT_NEEDS)
     sql = _put(sql, "    PERFORM seatdesk_check_length('note', v_note, 2000);", _CHECK_NEEDS)

@@ -138,6 +138,7 @@ def _write(
         sheet.column_dimensions[letter].width = _WIDTHS.get(column, 12)
     bold = Font(bold=True)
     first = WriteOnlyCell(sheet, value=filters)
+    first.data_type = "s"  # the keyword a person typed is in it
     first.font = bold
     sheet.append([first])
     headers = []
@@ -181,18 +182,32 @@ def _discard(sheet: Any) -> None:
 
 def _values(sheet: Any, row: CaseRow) -> list[Any]:
     return [
-        row.number,
-        term(row.state),
-        term(row.deadline_status),
-        _time(sheet, row.stage_deadline),
-        f"{row.category_code} {row.category_name}",
-        row.address,
-        row.grid_code or "",
-        row.department_name or row.department or "",
-        term(row.source),
-        term(row.urgency),
-        _time(sheet, row.created_at),
+        _text(sheet, value) if isinstance(value, str) else value
+        for value in (
+            row.number,
+            term(row.state),
+            term(row.deadline_status),
+            _time(sheet, row.stage_deadline),
+            f"{row.category_code} {row.category_name}",
+            row.address,
+            row.grid_code or "",
+            row.department_name or row.department or "",
+            term(row.source),
+            term(row.urgency),
+            _time(sheet, row.created_at),
+        )
     ]
+
+
+def _text(sheet: Any, value: str) -> Any:
+    """A text cell, whatever the text: openpyxl writes a string that starts with "=" as
+    a formula, and an address a caller dictated ("=HYPERLINK(...)", DDE) would run in
+    Excel when the export is opened."""
+    if not value.startswith("="):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _time(sheet: Any, when: datetime | None) -> Any:
