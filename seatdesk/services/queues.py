@@ -175,12 +175,15 @@ TEXT_BATCH = 2000
 #: Matches the indexed search gathers before it calls the needle common and reads the
 #: queue in slices instead (a common needle fills a page within a few slices).
 CANDIDATE_CAP = 5000
+#: What a search reads of its text: a number, a phone, a name or an address fits many
+#: times over, and a seat cannot make a page read megabytes of pattern per row.
+MAX_SEARCH_LENGTH = 100
 
 
 def queue(session: Session, query: QueueQuery) -> Page:
     """One page of a queue, sorted by ``query.sort`` then id, from ``query.after`` on."""
     params = _params(query)
-    needle = query.text.strip()
+    needle = query.text.strip()[:MAX_SEARCH_LENGTH].strip()
     if not needle:
         # Core execution on the session's connection: the ORM's result machinery would
         # cost more than the query itself on a page of fifty rows.
@@ -459,7 +462,7 @@ def count_matching(session: Session, query: QueueQuery) -> int:
     total): the same shapes ``queue`` searches, in one counting statement."""
     params = _params(replace(query, after=None))
     params.pop("limit", None)
-    needle = query.text.strip()
+    needle = query.text.strip()[:MAX_SEARCH_LENGTH].strip()
     if not needle:
         return _exact_count(session, params)
     indexed = indexed_params(needle)

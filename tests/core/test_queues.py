@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import Action, DeadlineStatus, Role, Source, State
+from seatdesk.services import queues
 from seatdesk.services.queues import QueueQuery, SortKey, get_case, queue
 from tests.core.conftest import Desk
 
@@ -243,3 +244,13 @@ def test_a_queue_counts_exactly_then_estimates(
     monkeypatch.setattr(queue_service, "EXACT_COUNT_LIMIT", 10)
     estimate = queue_service.count(desk.session, query)
     assert not estimate.exact and estimate.n > 10
+
+
+def test_a_search_reads_at_most_its_first_hundred_characters(desk: Desk) -> None:
+    # A pasted page of text searches by its beginning instead of making every row
+    # match a megabyte-long pattern.
+    case_id = desk.new_case(address="人民路12号")
+    with desk.as_(Role.ACCEPTOR) as s:
+        prefix = "人民路12号" + " " * (queues.MAX_SEARCH_LENGTH - 6) + "z" * 50
+        found = queues.queue(s, QueueQuery(role=Role.ACCEPTOR, text=prefix)).rows
+        assert [r.id for r in found] == [case_id]
