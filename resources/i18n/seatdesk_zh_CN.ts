@@ -115,16 +115,8 @@
         <translation>请选择案卷</translation>
     </message>
     <message>
-        <source>Print case sheet</source>
-        <translation>打印案卷单</translation>
-    </message>
-    <message>
         <source>Print the case sheet (Ctrl+P)</source>
         <translation>打印案卷单（Ctrl+P）</translation>
-    </message>
-    <message>
-        <source>Save as PDF…</source>
-        <translation>另存为PDF…</translation>
     </message>
     <message>
         <source>Save the case sheet as a PDF file</source>
@@ -149,6 +141,14 @@
     <message>
         <source>Save the case sheet as PDF</source>
         <translation>将案卷单另存为PDF</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>PDF…</source>
+        <translation>存PDF…</translation>
     </message>
     <message>
         <source>PDF files (*.pdf)</source>

@@ -126,12 +126,13 @@ class CaseDetailWidget(QWidget):
         top.addWidget(self.title, 1)
         self.print_button = QToolButton()
         self.print_button.setObjectName("print_sheet")
-        self.print_button.setText(self.tr("Print case sheet"))
+        # Short words: the case number and its state keep the header's line at 380 px.
+        self.print_button.setText(self.tr("Print…"))
         self.print_button.setShortcut(QKeySequence.StandardKey.Print)
         self.print_button.setToolTip(self.tr("Print the case sheet (Ctrl+P)"))
         self.pdf_button = QToolButton()
         self.pdf_button.setObjectName("save_sheet_pdf")
-        self.pdf_button.setText(self.tr("Save as PDF…"))
+        self.pdf_button.setText(self.tr("PDF…"))
         self.pdf_button.setToolTip(self.tr("Save the case sheet as a PDF file"))
         for button in (self.print_button, self.pdf_button):
             button.setEnabled(False)

@@ -218,6 +218,10 @@ class CaseQueueWidget(QWidget):
 
     def _combo(self, everything: str, items: list[tuple[str, Any]]) -> QComboBox:
         combo = QComboBox()
+        # Sized by a few characters, not by the longest department name: the filter bar
+        # must leave the map room at 1280 px (the open list still shows whole names).
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(5)
         combo.addItem(everything, None)
         for text, value in items:
             combo.addItem(text, value)
