@@ -20,6 +20,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -154,6 +155,8 @@ def main() -> int:
         wait(lambda p=panel: p.detail.timeline.count() > 0)
         settle(1200)  # the map flies to the selected case
         shoot(window, f"panel_{role.value}")
+        if role is Role.ACCEPTOR:
+            _acceptor_extras(window, panel, queue, wait, shoot)
         if role is Role.SHIFT_LEADER:
             panel.tabs.setCurrentWidget(panel.overview)  # type: ignore[attr-defined]
             wait(lambda p=panel: p.overview.seats_table.rowCount() > 0)  # type: ignore[attr-defined]
@@ -173,6 +176,35 @@ def main() -> int:
     owner.dispose()
     shutil.rmtree(data_dir, ignore_errors=True)
     return 0
+
+
+def _acceptor_extras(window: Any, panel: Any, queue: Any, wait: Any, shoot: Any) -> None:
+    """The new-case form mid-call (ranked category search, coordinates outside every
+    grid), a filtered queue with its strip, and the shortcut sheet (F1)."""
+    dialog = panel.new_case_dialog()
+    dialog.show()
+    dialog.has_location.setChecked(True)
+    dialog.longitude.setValue(121.9)
+    dialog.latitude.setValue(28.9)
+    dialog.description.setPlainText("路灯不亮，晚上行人看不清路面")
+    dialog.address.setText("人民路与解放路交叉口")
+    dialog.category.setFocus()
+    dialog.category.setText("路灯")
+    dialog.category.textEdited.emit("路灯")
+    wait(lambda: dialog.location_note.isVisible() and dialog.category.popup().isVisible())
+    shoot(dialog, "dialog_new_case")
+    dialog.category.popup().hide()
+    dialog.done(0)  # closed without the question; the screenshots' settings are scratch
+    before = queue.count
+    queue.status_filter.setCurrentIndex(queue.status_filter.count() - 1)  # overdue
+    wait(lambda: queue.filter_strip.isVisible() and queue.count != before
+         and queue.model.rowCount() > 0)
+    shoot(window, "queue_filtered")
+    queue.clear_filters()
+    sheet = window.show_shortcuts()
+    wait(lambda: sheet.isVisible())
+    shoot(sheet, "shortcuts")
+    sheet.close()
 
 
 if __name__ == "__main__":
