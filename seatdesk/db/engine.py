@@ -137,9 +137,8 @@ def connection_problem(exc: DBAPIError, address: ServerAddress) -> ConnectionPro
     m = re.search(r'role "([^"]+)" does not exist', text)
     if m:
         return ConnectionProblem("login_failed", login=m.group(1))
-    return ConnectionProblem(
-        "db_unreachable", where=where, cause=connection_cause(text), detail=text.strip()
-    )
+    key = "db_unreachable_here" if address.embedded else "db_unreachable"
+    return ConnectionProblem(key, where=where, cause=connection_cause(text), detail=text.strip())
 
 
 #: The causes of ``connection_cause``; each is the sentence ``connection.<cause>``.

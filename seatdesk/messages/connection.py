@@ -8,6 +8,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Cannot reach the database server at {where}: {reason}.",
         "无法连接数据库服务器 {where}：{reason}。",
     ),
+    # The embedded server: its socket folder is no place a seat knows (it is in the
+    # detail, for a tooltip or the log).
+    "db_unreachable_here": (
+        "Cannot reach the database on this computer: {reason}.",
+        "无法连接本机数据库：{reason}。",
+    ),
     "no_database": (
         "The database {database} does not exist on the server at {where}.",
         "服务器 {where} 上不存在数据库 {database}。",

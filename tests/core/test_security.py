@@ -4,6 +4,7 @@ the append-only audit log. These tests use raw SQL where a hostile client would.
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -157,6 +158,27 @@ def test_a_dead_server_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "not running or refuses connections" in str(err.value)
     assert "\n" not in str(err.value)
     assert "Connection refused" in err.value.detail  # libpq's own words, for the log
+
+
+def test_a_dead_embedded_server_is_named_without_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The seat never chose the socket folder: it reads 本机数据库, the folder stays in the
+    # detail for a tooltip and the log.
+    from sqlalchemy.engine import make_url
+
+    from seatdesk.db.engine import ServerAddress
+
+    monkeypatch.setenv("SEATDESK_LANG", "zh")
+    dead = ServerAddress(
+        url=make_url(f"postgresql+psycopg2://someone@/seatdesk?host={tmp_path}"),
+        embedded=True,
+    )
+    with pytest.raises(ConnectionProblem) as err:
+        connect(dead)
+    assert str(err.value).startswith("无法连接本机数据库：")
+    assert str(tmp_path) not in str(err.value)
+    assert str(tmp_path) in err.value.detail
 
 
 def test_admin_creates_a_user_who_logs_in_then_is_disabled(
