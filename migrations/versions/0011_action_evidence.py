@@ -163,6 +163,14 @@ _SETTING_BRANCH = f"""        ELSIF p_key = '{RESULT_PHOTO_SETTING}' THEN
             IF jsonb_typeof(p_value) <> 'boolean' THEN
                 RAISE EXCEPTION '% is true or false', p_key USING ERRCODE = '22023';
             END IF;
+        ELSIF p_key = 'centre_name' THEN
+            -- What the desk shows for the database instead of its address.
+            IF jsonb_typeof(p_value) <> 'string'
+               OR btrim(p_value #>> '{{}}', E' \\t\\n\\r\\u3000') = ''
+               OR length(p_value #>> '{{}}') > 60 THEN
+                RAISE EXCEPTION 'the centre name is text of 1 to 60 characters'
+                    USING ERRCODE = '22023';
+            END IF;
 """
 
 

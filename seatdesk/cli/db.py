@@ -8,8 +8,9 @@ from rich.table import Table
 from seatdesk import config
 from seatdesk.cli.common import CommandGroup, console, owner, reported
 from seatdesk.db import migrate
-from seatdesk.db.engine import connect, translated_errors
+from seatdesk.db.engine import connect, session_factory, translated_errors
 from seatdesk.db.server import server_address, status
+from seatdesk.services import calendar
 
 
 @click.group(cls=CommandGroup)
@@ -49,6 +50,17 @@ def db_status() -> None:
         table.add_row("revision", f"{current} (head {st.head})")
         table.add_row("connected as", st.login or "?")
         console.print(table)
+
+
+@db.command("centre-name")
+@click.argument("name")
+def db_centre_name(name: str) -> None:
+    """Name the centre: the desk shows NAME for its database instead of the address."""
+    with reported():
+        _, engine = owner()
+        with session_factory(engine).begin() as session:
+            calendar.set_centre_name(session, name)
+        console.print(name.strip())
 
 
 @db.command("check")

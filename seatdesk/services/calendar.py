@@ -131,13 +131,20 @@ def set_office_hours(session: Session, hours: OfficeHours) -> ChangeSet:
 
 def set_setting(session: Session, key: str, value: Any) -> ChangeSet:
     """One centre setting (``timezone``, ``office_hours``, ``warning_share``,
-    ``warning_remainder_minutes``, ``max_extensions``), checked by the database; the
+    ``warning_remainder_minutes``, ``max_extensions``, ``require_result_photo``,
+    ``centre_name``), checked by the database; the
     ones that shape working time recompute the open deadlines."""
     require_admin(session, "centre settings")
     ids = session.execute(
         select(func.seatdesk_set_centre_setting(key, cast(value, JSONB)))
     ).scalar_one()
     return deadline_service.changes_of(ids) | ChangeSet(entities=frozenset({"calendar"}))
+
+
+def set_centre_name(session: Session, name: str) -> ChangeSet:
+    """The name the desk shows for the database (1 to 60 characters), instead of its
+    address."""
+    return set_setting(session, "centre_name", name.strip())
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,3 +128,12 @@ def test_a_mistyped_sub_command_names_the_group_s_commands() -> None:
     assert len(lines) == 1
     commands = "add, disable, enable, list, log, passwd, roles"
     assert f"没有 `xyz` 命令；可用的命令有：{commands}。" in lines[0]
+
+
+def test_a_centre_name_the_database_refuses_is_one_sentence(server: ServerAddress) -> None:
+    # The accepted name is tested with the service (tests/core/test_evidence_security.py):
+    # a name committed here would show in every later desk test's status bar.
+    result = _run("db", "centre-name", "城" * 61, env={"SEATDESK_DATABASE_URL": _url(server)})
+    assert result.returncode != 0
+    assert "1 to 60 characters" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -26,7 +26,7 @@ from seatdesk.db.engine import ServerAddress, connect, make_engine, session_fact
 from seatdesk.demo import DemoResult
 from seatdesk.domain.glossary import Role
 from seatdesk.domain.workflow import RESULT_PHOTO_SETTING
-from seatdesk.services import exports, queues
+from seatdesk.services import calendar, common, exports, queues
 from seatdesk.services.queues import QueueQuery
 from tests.core.conftest import Desk
 
@@ -372,3 +372,32 @@ def test_a_departments_own_login_exports_its_own_cases_only(
         engine.dispose()
     assert elsewhere.rows == 0
     assert mine.rows == own > 0
+
+
+def test_the_admin_names_the_centre_and_a_seat_cannot(
+    server: ServerAddress, seeded: DemoResult
+) -> None:
+    admin = connect(server.for_login("admin1", seeded.passwords["admin1"]))
+    seat = connect(server.for_login("acceptor1", seeded.passwords["acceptor1"]))
+    try:
+        with seat.connect() as conn:
+            conn.begin()
+            assert "permission denied" in _refusal(
+                conn, "SELECT seatdesk_set_centre_setting('centre_name', '\"假中心\"')"
+            )
+            conn.rollback()
+        with admin.connect() as conn:
+            conn.begin()
+            for value in ('""', '"\u3000 "', "12", '"' + "城" * 61 + '"'):
+                assert "1 to 60 characters" in _refusal(
+                    conn, "SELECT seatdesk_set_centre_setting('centre_name', CAST(:v AS jsonb))",
+                    v=value,
+                )
+            conn.rollback()
+        with session_factory(admin).begin() as session:
+            calendar.set_centre_name(session, "  平阳县数字城管指挥中心 ")
+            assert common.centre_name(session) == "平阳县数字城管指挥中心"
+            session.rollback()  # the shared test database keeps no name
+    finally:
+        admin.dispose()
+        seat.dispose()
