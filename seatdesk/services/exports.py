@@ -29,7 +29,7 @@ from seatdesk.domain.glossary import State
 from seatdesk.progress import Cancelled, NoProgress, Progress
 from seatdesk.services import queues
 from seatdesk.services.queues import CaseRow, QueueQuery
-from seatdesk.terms import term
+from seatdesk.terms import join, term
 
 #: Rows read per keyset page.
 EXPORT_PAGE = 1000
@@ -64,7 +64,7 @@ def export_queue(
     path = Path(path)
     query = replace(query, after=None, limit=EXPORT_PAGE)
     progress.status(messages.t("export.counting"))
-    total = count_queue(session, query)
+    total = queues.count_matching(session, query)
     progress.start(total)
     filters = describe_filters(session, query)
     progress.status(messages.t("export.writing", count=total))
@@ -78,11 +78,6 @@ def export_queue(
     return ExportResult(path=path, rows=written, filters=filters)
 
 
-def count_queue(session: Session, query: QueueQuery) -> int:
-    """How many cases the queue holds with its filters, free text included."""
-    return queues.count_matching(session, query)
-
-
 def describe_filters(session: Session, query: QueueQuery) -> str:
     """The filter line of the sheet: every filter the person set, in words."""
     parts: list[str] = []
@@ -90,9 +85,8 @@ def describe_filters(session: Session, query: QueueQuery) -> str:
         parts.append(messages.t("export.filter.role", value=term(query.role)))
     if query.states:
         ordered = sorted(query.states, key=list(State).index)
-        sep = "、" if messages.language() == "zh" else ", "
         parts.append(
-            messages.t("export.filter.states", value=sep.join(term(s) for s in ordered))
+            messages.t("export.filter.states", value=join(term(s) for s in ordered))
         )
     if query.category_id is not None:
         row = session.execute(

@@ -477,24 +477,17 @@ def count_matching(session: Session, query: QueueQuery) -> int:
 
 
 def _exact_count(session: Session, params: dict[str, Any]) -> int:
-    return int(session.connection().execute(_match_count(frozenset(params)), params).scalar_one())
-
-
-@functools.lru_cache(maxsize=64)
-def _match_count(names: frozenset[str]) -> Executable:
-    conditions = _conditions(SortKey.DEADLINE, False, names)
-    match = match_condition(names)
-    if match is not None:
-        conditions.append(match)
-    return select(func.count()).select_from(select(Case.id).where(*conditions).subquery())
+    # LIMIT NULL: the count a tab caps at EXACT_COUNT_LIMIT, uncapped.
+    statement = _count_statement(frozenset(params))
+    return int(session.connection().execute(statement, {**params, "cap": None}).scalar_one())
 
 
 @functools.lru_cache(maxsize=64)
 def _count_statement(names: frozenset[str]) -> Executable:
-    inner = (
-        select(Case.id)
-        .where(*_conditions(SortKey.DEADLINE, False, names))
-        .limit(bindparam("cap"))
-        .subquery()
-    )
+    """The cases of a queue's filters and, when bound, its search shapes, at most ``cap``."""
+    conditions = _conditions(SortKey.DEADLINE, False, names)
+    match = match_condition(names)
+    if match is not None:
+        conditions.append(match)
+    inner = select(Case.id).where(*conditions).limit(bindparam("cap")).subquery()
     return select(func.count()).select_from(inner)

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from seatdesk.domain.glossary import Role, State
 from seatdesk.progress import Cancelled
-from seatdesk.services import exports
+from seatdesk.services import exports, queues
 from seatdesk.services.exports import export_queue
 from seatdesk.services.queues import QueueQuery
 from tests.core.conftest import DEPARTMENT, Desk
@@ -101,7 +101,7 @@ def test_the_filter_line_names_every_filter(desk: Desk) -> None:
                        department=DEPARTMENT, text="井盖")
     with desk.as_(Role.INSPECTOR) as s:
         line = exports.describe_filters(s, query)
-        assert exports.count_queue(s, QueueQuery(text="no such text at all")) == 0
+        assert queues.count_matching(s, QueueQuery(text="no such text at all")) == 0
     for part in ("派遣员队列", "问题类别 0101", "单元网格 330326001001001", "处置部门",
                  "关键字“井盖”"):
         assert part in line
