@@ -263,8 +263,8 @@ def _wipe(session: Session) -> None:
     session.execute(text("ALTER TABLE case_events DISABLE TRIGGER case_events_no_truncate"))
     session.execute(
         text(
-            "TRUNCATE attachments, case_events, cases, case_number_counters "
-            "RESTART IDENTITY"
+            "TRUNCATE complaint_events, complaints, complaint_number_counters, "
+            "attachments, case_events, cases, case_number_counters RESTART IDENTITY"
         )
     )
     session.execute(text("ALTER TABLE case_events ENABLE TRIGGER case_events_no_truncate"))

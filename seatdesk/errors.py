@@ -116,6 +116,19 @@ class StaleCase(SeatdeskError):
         }
 
 
+class StaleComplaint(StaleCase):
+    """Another seat changed the complaint since this one read it; nothing was written.
+
+    A ``StaleCase`` for whoever handles conflicts (reload and try again); ``case_id``
+    holds the complaint's id, also named ``complaint_id``."""
+
+    key = "stale_complaint"
+
+    @property
+    def complaint_id(self) -> int:
+        return self.case_id
+
+
 class NotFound(SeatdeskError):
     key = "not_found"
 

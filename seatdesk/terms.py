@@ -23,9 +23,13 @@ from seatdesk.domain.glossary import (
     ActionField,
     AttachmentStep,
     CaseType,
+    ComplaintChannel,
+    ComplaintState,
     DeadlineStatus,
     RejectReason,
+    ReplyMethod,
     Role,
+    Satisfaction,
     Source,
     Stage,
     State,
@@ -47,6 +51,10 @@ GLOSSARY_ENUMS: tuple[type[Enum], ...] = (
     AttachmentStep,
     RejectReason,
     ActionField,
+    ComplaintChannel,
+    ComplaintState,
+    ReplyMethod,
+    Satisfaction,
 )
 
 #: (member, (English, 中文)).
@@ -116,6 +124,7 @@ _ROWS: tuple[tuple[Enum, tuple[str, str]], ...] = (
     (Source.MEDIA, ("media", "媒体曝光")),
     (Source.WALK_IN, ("visit or call", "来访来电")),
     (Source.INSPECTION, ("leaders' inspection", "领导督查")),
+    (Source.CITY_PLATFORM, ("city platform", "市平台转办")),
     # ---- Kinds, urgency, deadline status
     (CaseType.COMPONENT, ("component", "部件")),
     (CaseType.EVENT, ("event", "事件")),
@@ -147,6 +156,25 @@ _ROWS: tuple[tuple[Enum, tuple[str, str]], ...] = (
     (RejectReason.DUPLICATE, ("duplicate report", "重复上报")),
     (RejectReason.FALSE_REPORT, ("false report", "虚假上报")),
     (RejectReason.INSUFFICIENT_INFORMATION, ("not enough information", "信息不全")),
+    # ---- Complaints (群众投诉)
+    (ComplaintChannel.HOTLINE_12319, ("12319 hotline", "12319热线")),
+    (ComplaintChannel.MAYORS_MAILBOX, ("mayor's mailbox", "市长信箱")),
+    (ComplaintChannel.ONLINE_PLATFORM, ("online platform or forum", "网络平台")),
+    (ComplaintChannel.MEDIA, ("media", "媒体")),
+    (ComplaintChannel.CITY_PLATFORM, ("forwarded by the city platform", "市平台转办")),
+    (ComplaintChannel.WALK_IN, ("walk-in", "来访")),
+    (ComplaintState.NEW, ("new", "新投诉")),
+    (ComplaintState.LINKED, ("in a case", "已立案/关联")),
+    (ComplaintState.FORWARDED, ("forwarded", "已转办")),
+    (ComplaintState.AWAITING_REPLY, ("awaiting reply", "待答复")),
+    (ComplaintState.REPLIED, ("replied", "已答复")),
+    (ComplaintState.CALLED_BACK, ("called back", "已回访")),
+    (ReplyMethod.PHONE, ("phone", "电话")),
+    (ReplyMethod.PLATFORM, ("platform", "平台")),
+    (ReplyMethod.SMS, ("SMS", "短信")),
+    (Satisfaction.SATISFIED, ("satisfied", "满意")),
+    (Satisfaction.BASICALLY_SATISFIED, ("basically satisfied", "基本满意")),
+    (Satisfaction.DISSATISFIED, ("dissatisfied", "不满意")),
 )
 _TERMS: dict[tuple[type[Enum], str], tuple[str, str]] = {
     (type(member), str(member.value)): names for member, names in _ROWS

@@ -29,6 +29,7 @@ from seatdesk.errors import (
     Problem,
     SeatdeskError,
     StaleCase,
+    StaleComplaint,
     ValidationError,
 )
 
@@ -45,8 +46,10 @@ def _roles(values: Any) -> frozenset[Any]:
 
 
 def _stale(d: Mapping[str, Any]) -> SeatdeskError:
-    return StaleCase(
-        case_id=int(d["case_id"]),
+    # A complaint's conflict names the complaint (migration 0013), a case's the case.
+    kind = StaleComplaint if "complaint_id" in d else StaleCase
+    return kind(
+        case_id=int(d["complaint_id"] if "complaint_id" in d else d["case_id"]),
         number=str(d["number"]),
         changed_by=str(d.get("changed_by") or "?"),
         changed_at=datetime.fromisoformat(str(d["changed_at"])),

@@ -1,0 +1,12 @@
+"""Sentences about complaints (群众投诉): stale complaints."""
+
+from __future__ import annotations
+
+#: key: (English, 中文)
+CATALOG: dict[str, tuple[str, str]] = {
+    "stale_complaint": (
+        "Complaint {number} was changed by {changed_by} at {changed_at}; reload it and try "
+        "again.",
+        "投诉 {number} 已被 {changed_by} 于 {changed_at} 修改，请重新载入后再操作。",
+    ),
+}
