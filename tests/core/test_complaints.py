@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
+from seatdesk import notices
 from seatdesk.db import migrate
 from seatdesk.db.engine import ServerAddress, connect, make_engine
 from seatdesk.demo import DemoResult
@@ -253,6 +254,14 @@ def test_the_service_names_the_refusal_of_a_seat_that_may_not_reply(desk: Desk) 
         complaints.reply_complaint(s, complaint_id=complaint_id, expected_version=1,
                                    reply="已处理", how=ReplyMethod.PHONE)
     assert Role.MONITOR in err.value.allowed
+
+
+def test_a_complaint_event_announces_the_complaints(desk: Desk) -> None:
+    assert notices.decode('{"kind":"complaints"}') == notices.Notice(notices.Kind.COMPLAINTS)
+    assert notices.Kind.COMPLAINTS.value == complaints.ENTITY
+    assert desk.scalar(
+        "SELECT count(*) FROM pg_trigger WHERE tgname = 'complaint_events_notice'"
+    ) == 1
 
 
 # ---- the reply deadline, in working time
