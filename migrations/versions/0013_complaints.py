@@ -610,6 +610,15 @@ def upgrade() -> None:
         FOR EACH ROW WHEN (NEW.state = 'closed' AND OLD.state IS DISTINCT FROM 'closed')
         EXECUTE FUNCTION seatdesk_complaints_case_closed()
     """)
+    # The audit log is append-only for every role, the owner included (as case_events).
+    op.execute("""
+        CREATE TRIGGER complaint_events_append_only BEFORE UPDATE OR DELETE ON complaint_events
+        FOR EACH ROW EXECUTE FUNCTION seatdesk_refuse_change()
+    """)
+    op.execute("""
+        CREATE TRIGGER complaint_events_no_truncate BEFORE TRUNCATE ON complaint_events
+        FOR EACH STATEMENT EXECUTE FUNCTION seatdesk_refuse_change()
+    """)
     op.execute("""
         CREATE TRIGGER complaint_events_notice AFTER INSERT ON complaint_events
         FOR EACH STATEMENT EXECUTE FUNCTION seatdesk_notice_entity('complaints')
@@ -619,6 +628,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TRIGGER complaint_events_notice ON complaint_events")
+    op.execute("DROP TRIGGER complaint_events_no_truncate ON complaint_events")
+    op.execute("DROP TRIGGER complaint_events_append_only ON complaint_events")
     op.execute("DROP TRIGGER cases_close_complaints ON cases")
     for fn in [*sorted(PUBLIC_FUNCTIONS), *reversed(PRIVATE_FUNCTIONS)]:
         op.execute(f"DROP FUNCTION {fn}")

@@ -382,6 +382,14 @@ def test_no_seat_writes_the_complaint_tables_itself(
         assert _refusal(conn, sql) == "42501", sql
 
 
+def test_the_complaint_audit_is_append_only_even_for_the_owner(desk: Desk) -> None:
+    complaint_id = _new(desk)
+    for sql in ("UPDATE complaint_events SET actor = 'x' WHERE complaint_id = :i",
+                "DELETE FROM complaint_events WHERE complaint_id = :i"):
+        with pytest.raises(DBAPIError, match="append-only"), desk.session.begin_nested():
+            desk.session.execute(text(sql), {"i": complaint_id})
+
+
 def test_the_complaint_functions_are_hardened(logins: dict[str, Connection]) -> None:
     rows = logins[LOGIN[Role.ADMIN]].execute(text("""
         SELECT p.proname, p.prosecdef, p.proconfig,
