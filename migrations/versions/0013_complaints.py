@@ -493,9 +493,9 @@ DECLARE
     v_text text := seatdesk_complaint_text(p_text);
 BEGIN
     IF v_text IS NULL THEN
-        PERFORM seatdesk_invalid('reply', 'required');
+        PERFORM seatdesk_invalid('reply_text', 'required');
     END IF;
-    PERFORM seatdesk_check_length('reply', v_text, 4000);
+    PERFORM seatdesk_check_length('reply_text', v_text, 4000);
     IF p_how IS NULL OR p_how NOT IN {_in(REPLY_METHODS)} THEN
         PERFORM seatdesk_invalid('reply_method', 'unknown', jsonb_build_object('value', p_how));
     END IF;

@@ -6,11 +6,13 @@ time against the Python reference; and the way down to 0012 and up again."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +20,7 @@ import pytest
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from seatdesk import notices
+from seatdesk import messages, notices
 from seatdesk.db import migrate
 from seatdesk.db.engine import ServerAddress, connect, make_engine
 from seatdesk.demo import DemoResult
@@ -262,6 +264,20 @@ def test_a_complaint_event_announces_the_complaints(desk: Desk) -> None:
     assert desk.scalar(
         "SELECT count(*) FROM pg_trigger WHERE tgname = 'complaint_events_notice'"
     ) == 1
+
+
+def test_every_refusal_of_the_complaint_functions_has_its_words() -> None:
+    source = (Path(migrate.__file__).resolve().parents[2] / "migrations" / "versions"
+              / "0013_complaints.py").read_text(encoding="utf-8")
+    named = set(re.findall(r"seatdesk_invalid\('(\w+)', '(\w+)'", source))
+    named |= {(f, "too_long") for f in re.findall(r"seatdesk_check_length\('(\w+)'", source)}
+    assert ("content", "required") in named and ("external_ref", "duplicate") in named
+    known = messages.keys()
+    for field, problem in named:
+        assert f"field.{field}" in known, field
+        assert f"problem.{problem}" in known, problem
+    error = ValidationError("external_ref", "duplicate", value="SZ-1", complaint_id=7)
+    assert error.values()["problem"]
 
 
 # ---- the reply deadline, in working time
