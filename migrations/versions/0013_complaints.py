@@ -16,8 +16,10 @@ state, validates, bumps the version and writes the audit event with the real log
     seatdesk_callback_complaint(id, version, reached, satisfaction, note)
                                                       monitor, admin   replied → called_back
 
-When a linked case closes, a trigger on ``cases`` moves its linked complaints to
-``awaiting_reply`` and audits it as ``system``.
+When a linked case ends (closed, or refused 不予立案, or voided), a trigger on ``cases``
+moves its linked complaints to ``awaiting_reply`` (the complainant is answered either
+way); when it is merged into another case, they follow it to that case. Both are audited
+as ``system``.
 
 The reply deadline: the centre setting ``complaint_reply_limit``, a JSON object
 ``{"amount": 2, "unit": "working_days"}`` (the units of ``TimeUnit``), default 2
@@ -61,7 +63,8 @@ CHANNELS = ["hotline_12319", "mayors_mailbox", "online_platform", "media", "city
 STATES = ["new", "linked", "forwarded", "awaiting_reply", "replied", "called_back"]
 REPLY_METHODS = ["phone", "platform", "sms"]
 SATISFACTION = ["satisfied", "basically_satisfied", "dissatisfied"]
-EVENT_ACTIONS = ["create", "to_case", "link", "forward", "reply", "callback", "case_closed"]
+EVENT_ACTIONS = ["create", "to_case", "link", "forward", "reply", "callback", "case_ended",
+                 "case_merged"]
 #: channel → the case source of a case opened from it (seatdesk.domain.glossary).
 CASE_SOURCE = {
     "hotline_12319": "hotline_12319",
@@ -544,13 +547,29 @@ BEGIN
     RETURN c.version + 1;
 END $$
 """,
-    # ---- the case closes: its complaints wait for their reply (as the system)
+    # ---- the case ends: its complaints wait for their reply, or follow the case it was
+    # merged into (as the system)
     """
-CREATE FUNCTION seatdesk_complaints_case_closed() RETURNS trigger
+CREATE FUNCTION seatdesk_complaints_case_ended() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     v_now timestamptz := clock_timestamp();
 BEGIN
+    IF NEW.state = 'merged' AND NEW.merged_into IS NOT NULL THEN
+        WITH moved AS (
+            UPDATE complaints SET case_id = NEW.merged_into, version = version + 1,
+                                  updated_at = v_now
+            WHERE case_id = NEW.id AND state = 'linked'
+            RETURNING id, version
+        )
+        INSERT INTO complaint_events (complaint_id, action, from_state, to_state, actor, at,
+                                      data)
+        SELECT id, 'case_merged', 'linked', 'linked', 'system', v_now,
+               jsonb_build_object('version', version, 'case_id', NEW.merged_into,
+                                  'merged_case_id', NEW.id)
+        FROM moved;
+        RETURN NULL;
+    END IF;
     WITH moved AS (
         UPDATE complaints SET state = 'awaiting_reply', version = version + 1,
                               updated_at = v_now
@@ -558,8 +577,8 @@ BEGIN
         RETURNING id, version
     )
     INSERT INTO complaint_events (complaint_id, action, from_state, to_state, actor, at, data)
-    SELECT id, 'case_closed', 'linked', 'awaiting_reply', 'system', v_now,
-           jsonb_build_object('version', version, 'case_id', NEW.id)
+    SELECT id, 'case_ended', 'linked', 'awaiting_reply', 'system', v_now,
+           jsonb_build_object('version', version, 'case_id', NEW.id, 'case_state', NEW.state)
     FROM moved;
     RETURN NULL;
 END $$
@@ -581,7 +600,7 @@ PRIVATE_FUNCTIONS = [
     "seatdesk_complaint_take(bigint, integer, text, text[])",
     "seatdesk_complaint_event(bigint, text, text, text, timestamptz, text, jsonb)",
     "seatdesk_complaint_text(text)",
-    "seatdesk_complaints_case_closed()",
+    "seatdesk_complaints_case_ended()",
 ]
 
 
@@ -606,9 +625,10 @@ def upgrade() -> None:
     op.execute(_policy("complaint_events_department", "complaint_events", ["department"],
                        "complaint_id IN (SELECT id FROM complaints)"))
     op.execute("""
-        CREATE TRIGGER cases_close_complaints AFTER UPDATE OF state ON cases
-        FOR EACH ROW WHEN (NEW.state = 'closed' AND OLD.state IS DISTINCT FROM 'closed')
-        EXECUTE FUNCTION seatdesk_complaints_case_closed()
+        CREATE TRIGGER cases_end_complaints AFTER UPDATE OF state ON cases
+        FOR EACH ROW WHEN (NEW.state IN ('closed', 'merged', 'rejected', 'voided')
+                           AND OLD.state IS DISTINCT FROM NEW.state)
+        EXECUTE FUNCTION seatdesk_complaints_case_ended()
     """)
     # The audit log is append-only for every role, the owner included (as case_events).
     op.execute("""
@@ -630,7 +650,7 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER complaint_events_notice ON complaint_events")
     op.execute("DROP TRIGGER complaint_events_no_truncate ON complaint_events")
     op.execute("DROP TRIGGER complaint_events_append_only ON complaint_events")
-    op.execute("DROP TRIGGER cases_close_complaints ON cases")
+    op.execute("DROP TRIGGER cases_end_complaints ON cases")
     for fn in [*sorted(PUBLIC_FUNCTIONS), *reversed(PRIVATE_FUNCTIONS)]:
         op.execute(f"DROP FUNCTION {fn}")
     op.execute("DROP TABLE complaint_events")
@@ -639,7 +659,15 @@ def downgrade() -> None:
     op.execute(f"DELETE FROM centre_settings WHERE key = '{REPLY_LIMIT_SETTING}'")
     op.execute(_set_setting(with_limit=False))
     op.execute(_create_case(SOURCES_0012))
-    op.execute("UPDATE cases SET source = 'hotline_12319' WHERE source = 'city_platform'")
+    # A case of the city platform has no source at 0012: refuse rather than rewrite it.
+    op.execute("""
+        DO $$ BEGIN
+            IF EXISTS (SELECT 1 FROM cases WHERE source = 'city_platform') THEN
+                RAISE EXCEPTION 'cases from the city platform exist; 0012 has no such source'
+                    USING ERRCODE = '55000';
+            END IF;
+        END $$
+    """)
     op.execute("ALTER TABLE cases DROP CONSTRAINT ck_cases_source")
     op.execute(f"ALTER TABLE cases ADD CONSTRAINT ck_cases_source "
                f"CHECK (source IN {_in(SOURCES_0012)})")

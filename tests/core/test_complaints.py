@@ -26,6 +26,7 @@ from seatdesk.db.engine import ServerAddress, connect, make_engine
 from seatdesk.demo import DemoResult
 from seatdesk.domain import deadlines as reference
 from seatdesk.domain.glossary import (
+    Action,
     AttachmentStep,
     ComplaintChannel,
     ComplaintState,
@@ -140,7 +141,7 @@ def test_a_call_goes_to_a_case_that_closes_and_is_answered_and_called_back(desk:
     assert [(e.action, e.actor) for e in events] == [
         ("create", LOGIN[Role.MONITOR]),
         ("to_case", LOGIN[Role.MONITOR]),
-        ("case_closed", "system"),
+        ("case_ended", "system"),
         ("reply", LOGIN[Role.MONITOR]),
         ("callback", LOGIN[Role.MONITOR]),
     ]
@@ -159,6 +160,29 @@ def test_two_complaints_share_one_case_and_both_wait_for_their_reply(desk: Desk)
     desk.drive(case_id, State.CLOSED)
     assert {c.state for c in complaints.complaints_of_case(desk.session, case_id)} == {
         ComplaintState.AWAITING_REPLY}
+
+
+def test_a_refused_case_still_owes_its_complainant_a_reply(desk: Desk) -> None:
+    complaint_id = _new(desk)
+    case_id = _to_case(desk, complaint_id)
+    desk.perform(Role.ACCEPTOR, Action.REJECT, case_id)
+    complaint = _get(desk, complaint_id)
+    assert complaint.state is ComplaintState.AWAITING_REPLY
+    last = complaints.complaint_events(desk.session, complaint_id)[-1]
+    assert (last.action, last.actor, last.data["case_state"]) == (
+        "case_ended", "system", State.REJECTED)
+
+
+def test_the_complaints_of_a_merged_case_follow_it(desk: Desk) -> None:
+    complaint_id = _new(desk)
+    case_id = _to_case(desk, complaint_id)
+    desk.perform(Role.ACCEPTOR, Action.MERGE, case_id)
+    original = desk.scalar("SELECT merged_into FROM cases WHERE id = :i", i=case_id)
+    complaint = _get(desk, complaint_id)
+    assert (complaint.state, complaint.case_id) == (ComplaintState.LINKED, original)
+    assert complaints.complaint_events(desk.session, complaint_id)[-1].action == "case_merged"
+    desk.drive(original, State.CLOSED)
+    assert _get(desk, complaint_id).state is ComplaintState.AWAITING_REPLY
 
 
 def test_a_complaint_is_not_linked_to_a_closed_case(desk: Desk) -> None:
