@@ -48,6 +48,13 @@ class InvalidTransition(SeatdeskError):
         return {"state": _label(self.state), "action": _label(self.action)}
 
 
+class InvalidComplaintTransition(InvalidTransition):
+    """A complaint's step its state does not allow (``state``: a ``ComplaintState``,
+    ``action``: a ``ComplaintAction``)."""
+
+    key = "invalid_complaint_transition"
+
+
 class PermissionDenied(SeatdeskError):
     key = "permission_denied"
 

@@ -274,7 +274,7 @@ DECLARE
 BEGIN
     IF NOT (me.roles && {_WRITERS_SQL}) THEN
         PERFORM seatdesk_fail('SD403', format('%s may not %s a complaint', me.login, p_action),
-            jsonb_build_object('action', p_action, 'roles', me.roles,
+            jsonb_build_object('subject', 'complaint', 'action', p_action, 'roles', me.roles,
                                'allowed', {_WRITERS_SQL}));
     END IF;
     SELECT * INTO c FROM complaints WHERE id = p_id FOR UPDATE;
@@ -293,7 +293,7 @@ BEGIN
     IF NOT c.state = ANY (p_states) THEN
         PERFORM seatdesk_fail('SD400',
             format('a complaint that is %s cannot be %s', c.state, p_action),
-            jsonb_build_object('state', c.state, 'action', p_action));
+            jsonb_build_object('subject', 'complaint', 'state', c.state, 'action', p_action));
     END IF;
     RETURN c;
 END $$
@@ -337,7 +337,7 @@ DECLARE
 BEGIN
     IF NOT (me.roles && {_WRITERS_SQL}) THEN
         PERFORM seatdesk_fail('SD403', format('%s may not record a complaint', me.login),
-            jsonb_build_object('action', 'create', 'roles', me.roles,
+            jsonb_build_object('subject', 'complaint', 'action', 'create', 'roles', me.roles,
                                'allowed', {_WRITERS_SQL}));
     END IF;
     IF v_channel IS NULL OR v_channel NOT IN {_in(CHANNELS)} THEN

@@ -12,6 +12,7 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import TextClause, text
@@ -19,9 +20,10 @@ from sqlalchemy.engine import Result
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from seatdesk.domain.glossary import Action, Role, State
+from seatdesk.domain.glossary import Action, ComplaintAction, ComplaintState, Role, State
 from seatdesk.errors import (
     DatabaseRefused,
+    InvalidComplaintTransition,
     InvalidTransition,
     NotASeatUser,
     NotFound,
@@ -34,7 +36,7 @@ from seatdesk.errors import (
 )
 
 
-def _enum(kind: type[Action] | type[State] | type[Role], value: Any) -> Any:
+def _enum(kind: type[Enum], value: Any) -> Any:
     try:
         return kind(value)
     except ValueError:
@@ -43,6 +45,11 @@ def _enum(kind: type[Action] | type[State] | type[Role], value: Any) -> Any:
 
 def _roles(values: Any) -> frozenset[Any]:
     return frozenset(_enum(Role, v) for v in (values or []))
+
+
+def _of_complaint(d: Mapping[str, Any]) -> bool:
+    """Does the refusal name a complaint's step (migration 0013) rather than a case's?"""
+    return d.get("subject") == "complaint"
 
 
 def _stale(d: Mapping[str, Any]) -> SeatdeskError:
@@ -60,12 +67,19 @@ def _stale(d: Mapping[str, Any]) -> SeatdeskError:
 _BY_CODE: dict[str, Callable[[Mapping[str, Any]], SeatdeskError]] = {
     "SD401": lambda d: NotASeatUser(str(d.get("login", "?"))),
     "SD403": lambda d: PermissionDenied(
-        action=_enum(Action, d.get("action")),
+        action=_enum(ComplaintAction if _of_complaint(d) else Action, d.get("action")),
         roles=_roles(d.get("roles")),
         allowed=_roles(d.get("allowed")),
     ),
-    "SD400": lambda d: InvalidTransition(
-        state=_enum(State, d.get("state")), action=_enum(Action, d.get("action"))
+    "SD400": lambda d: (
+        InvalidComplaintTransition(
+            state=_enum(ComplaintState, d.get("state")),
+            action=_enum(ComplaintAction, d.get("action")),
+        )
+        if _of_complaint(d)
+        else InvalidTransition(
+            state=_enum(State, d.get("state")), action=_enum(Action, d.get("action"))
+        )
     ),
     "SD404": lambda d: NotFound(str(d.get("what")), d.get("key")),
     "SD409": _stale,

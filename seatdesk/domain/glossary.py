@@ -217,6 +217,19 @@ class ComplaintState(StrEnum):
     CALLED_BACK = "called_back"
 
 
+class ComplaintAction(StrEnum):
+    """A step of a complaint, as its audit event and a refusal name it."""
+
+    CREATE = "create"  # 登记
+    TO_CASE = "to_case"  # 立案
+    LINK = "link"  # 关联案卷
+    FORWARD = "forward"  # 转办
+    REPLY = "reply"  # 答复
+    CALLBACK = "callback"  # 回访
+    CASE_ENDED = "case_ended"  # the system: the linked case ended
+    CASE_MERGED = "case_merged"  # the system: the linked case was merged
+
+
 class ReplyMethod(StrEnum):
     """How the complainant was answered."""
 

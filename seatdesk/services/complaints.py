@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from seatdesk.db.calls import call
 from seatdesk.domain.glossary import (
+    ComplaintAction,
     ComplaintChannel,
     ComplaintState,
     ReplyMethod,
@@ -143,7 +144,7 @@ def create_complaint(session: Session, new: NewComplaint) -> tuple[ComplaintId, 
             session,
             "SELECT seatdesk_create_complaint(CAST(:c AS jsonb))",
             {"c": json.dumps(payload)},
-            action="create_complaint",
+            action=ComplaintAction.CREATE,
         ).scalar_one()
     )
     return complaint_id, _changed(complaint_id)
@@ -173,7 +174,7 @@ def complaint_to_case(
             session,
             "SELECT seatdesk_complaint_to_case(:i, :v, CAST(:c AS jsonb))",
             {"i": complaint_id, "v": expected_version, "c": json.dumps(case)},
-            action="to_case",
+            action=ComplaintAction.TO_CASE,
         ).scalar_one()
     )
     return case_id, _changed(complaint_id, case_id)
@@ -187,7 +188,7 @@ def link_complaint(
         session,
         "SELECT seatdesk_link_complaint(:i, :v, :c)",
         {"i": complaint_id, "v": expected_version, "c": case_id},
-        action="link",
+        action=ComplaintAction.LINK,
     )
     return _changed(complaint_id, case_id)
 
@@ -205,7 +206,7 @@ def forward_complaint(
         session,
         "SELECT seatdesk_forward_complaint(:i, :v, :a, :n)",
         {"i": complaint_id, "v": expected_version, "a": agency, "n": note},
-        action="forward",
+        action=ComplaintAction.FORWARD,
     )
     return _changed(complaint_id)
 
@@ -223,7 +224,7 @@ def reply_complaint(
         session,
         "SELECT seatdesk_reply_complaint(:i, :v, :t, :h)",
         {"i": complaint_id, "v": expected_version, "t": reply, "h": how.value},
-        action="reply",
+        action=ComplaintAction.REPLY,
     )
     return _changed(complaint_id)
 
@@ -248,7 +249,7 @@ def callback_complaint(
             "s": satisfaction.value if satisfaction is not None else None,
             "n": note,
         },
-        action="callback",
+        action=ComplaintAction.CALLBACK,
     )
     return _changed(complaint_id)
 

@@ -5,6 +5,7 @@ time against the Python reference; and the way down to 0012 and up again."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import uuid
@@ -28,6 +29,7 @@ from seatdesk.domain import deadlines as reference
 from seatdesk.domain.glossary import (
     Action,
     AttachmentStep,
+    ComplaintAction,
     ComplaintChannel,
     ComplaintState,
     ReplyMethod,
@@ -37,11 +39,17 @@ from seatdesk.domain.glossary import (
     State,
     TimeUnit,
 )
-from seatdesk.errors import InvalidTransition, PermissionDenied, StaleComplaint, ValidationError
+from seatdesk.errors import (
+    InvalidComplaintTransition,
+    PermissionDenied,
+    StaleComplaint,
+    ValidationError,
+)
 from seatdesk.services import complaints, photos
 from seatdesk.services import deadlines as deadline_service
 from seatdesk.services.complaints import CaseFields, ComplaintId, NewComplaint
 from seatdesk.services.photos import Photo
+from seatdesk.terms import term
 from tests.core.conftest import DEPARTMENT, LOGIN, Desk, png
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -228,9 +236,12 @@ def test_a_stale_version_and_a_wrong_state_are_refused(desk: Desk) -> None:
                                      agency="县交警大队")
     assert stale.value.complaint_id == complaint_id
     assert stale.value.changed_by == LOGIN[Role.MONITOR]
-    with desk.as_(Role.MONITOR) as s, pytest.raises(InvalidTransition):
+    with desk.as_(Role.MONITOR) as s, pytest.raises(InvalidComplaintTransition) as wrong:
         complaints.callback_complaint(s, complaint_id=complaint_id, expected_version=2,
                                       reached=False, satisfaction=None)
+    assert (wrong.value.state, wrong.value.action) == (
+        ComplaintState.FORWARDED, ComplaintAction.CALLBACK)
+    assert term(ComplaintState.FORWARDED) in str(wrong.value)
     assert _get(desk, complaint_id).version == 2
 
 
@@ -280,6 +291,8 @@ def test_the_service_names_the_refusal_of_a_seat_that_may_not_reply(desk: Desk) 
         complaints.reply_complaint(s, complaint_id=complaint_id, expected_version=1,
                                    reply="已处理", how=ReplyMethod.PHONE)
     assert Role.MONITOR in err.value.allowed
+    assert err.value.action is ComplaintAction.REPLY
+    assert term(ComplaintAction.REPLY) in str(err.value)
 
 
 def test_a_complaint_event_announces_the_complaints(desk: Desk) -> None:
@@ -288,6 +301,21 @@ def test_a_complaint_event_announces_the_complaints(desk: Desk) -> None:
     assert desk.scalar(
         "SELECT count(*) FROM pg_trigger WHERE tgname = 'complaint_events_notice'"
     ) == 1
+
+
+def test_the_database_and_the_glossary_name_the_same_values() -> None:
+    path = Path(migrate.__file__).resolve().parents[2] / "migrations" / "versions"
+    spec = importlib.util.spec_from_file_location("seatdesk_0013", path / "0013_complaints.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert [c.value for c in ComplaintChannel] == module.CHANNELS
+    assert [s.value for s in ComplaintState] == module.STATES
+    assert [m.value for m in ReplyMethod] == module.REPLY_METHODS
+    assert [s.value for s in Satisfaction] == module.SATISFACTION
+    assert [a.value for a in ComplaintAction] == module.EVENT_ACTIONS
+    assert [s.value for s in Source] == module.SOURCES
+    assert {c.value: s.value for c, s in complaints.CASE_SOURCE.items()} == module.CASE_SOURCE
 
 
 def test_every_refusal_of_the_complaint_functions_has_its_words() -> None:
