@@ -175,6 +175,7 @@ CREATE TABLE complaints (
     reply_limit_unit text NOT NULL,
     reply_limit_minutes integer NOT NULL,
     reply_due timestamptz NOT NULL,
+    reply_warning_at timestamptz NOT NULL,
     state text NOT NULL DEFAULT 'new'
         CONSTRAINT ck_complaints_state CHECK (state IN {_in(STATES)}),
     case_id bigint REFERENCES cases (id),
@@ -235,7 +236,8 @@ $$
 """,
     f"""
 CREATE FUNCTION seatdesk_complaint_reply_due(
-    p_received timestamptz, OUT unit text, OUT minutes integer, OUT due timestamptz
+    p_received timestamptz, OUT unit text, OUT minutes integer, OUT due timestamptz,
+    OUT warning timestamptz
 ) LANGUAGE plpgsql STABLE AS $$
 DECLARE
     lim jsonb := coalesce(
@@ -245,6 +247,8 @@ BEGIN
     unit := lim ->> 'unit';
     minutes := seatdesk_to_minutes((lim ->> 'amount')::numeric, unit);
     due := seatdesk_add_working(p_received, minutes, unit);
+    -- Yellow as a case's stage clock turns yellow (the centre's warning share).
+    warning := seatdesk_warning_at(p_received, minutes, minutes, 0, unit);
 END $$
 """,
     """
@@ -387,12 +391,12 @@ BEGIN
     INSERT INTO complaints (number, channel, external_ref, received_at, complainant,
                             complainant_phone, content, address, longitude, latitude,
                             category_id, reply_limit_unit, reply_limit_minutes, reply_due,
-                            state, version, created_at, updated_at)
+                            reply_warning_at, state, version, created_at, updated_at)
     VALUES ('N' || clock_timestamp()::text || random()::text, v_channel, v_ref, v_received,
             seatdesk_complaint_text(p_complaint ->> 'complainant'),
             seatdesk_complaint_text(p_complaint ->> 'complainant_phone'), v_content,
             coalesce(seatdesk_complaint_text(p_complaint ->> 'address'), ''), v_lon, v_lat,
-            v_category, v_due.unit, v_due.minutes, v_due.due, 'new', 1, v_now, v_now)
+            v_category, v_due.unit, v_due.minutes, v_due.due, v_due.warning, 'new', 1, v_now, v_now)
     RETURNING id INTO v_id;
     PERFORM seatdesk_complaint_event(v_id, 'create', NULL, 'new', v_now, NULL,
                                      jsonb_build_object('version', 1));

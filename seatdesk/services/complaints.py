@@ -22,6 +22,7 @@ from seatdesk.domain.glossary import (
     ComplaintAction,
     ComplaintChannel,
     ComplaintState,
+    DeadlineStatus,
     ReplyMethod,
     Satisfaction,
     Source,
@@ -88,6 +89,7 @@ class Complaint:
     latitude: float | None
     category_id: int | None
     reply_due: datetime
+    reply_warning_at: datetime
     state: ComplaintState
     case_id: CaseId | None
     forwarded_agency: str | None
@@ -100,6 +102,17 @@ class Complaint:
     callback_note: str | None
     called_back_at: datetime | None
     version: int
+
+    def reply_status(self, now: datetime) -> DeadlineStatus | None:
+        """Red, yellow or normal for a complaint that still owes its reply (new, linked,
+        forwarded or awaiting reply); None once it is replied."""
+        if self.state in (ComplaintState.REPLIED, ComplaintState.CALLED_BACK):
+            return None
+        if now >= self.reply_due:
+            return DeadlineStatus.OVERDUE
+        if now >= self.reply_warning_at:
+            return DeadlineStatus.WARNING
+        return DeadlineStatus.NORMAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +271,8 @@ def callback_complaint(
 
 _COLUMNS = (
     "id, number, channel, external_ref, received_at, complainant, complainant_phone, "
-    "content, address, longitude, latitude, category_id, reply_due, state, case_id, "
+    "content, address, longitude, latitude, category_id, reply_due, reply_warning_at, "
+    "state, case_id, "
     "forwarded_agency, forward_note, reply_text, replied_at, reply_method, "
     "callback_reached, callback_satisfaction, callback_note, called_back_at, version"
 )
@@ -280,6 +294,7 @@ def _complaint(row: Any) -> Complaint:
         latitude=m["latitude"],
         category_id=m["category_id"],
         reply_due=m["reply_due"],
+        reply_warning_at=m["reply_warning_at"],
         state=ComplaintState(m["state"]),
         case_id=CaseId(m["case_id"]) if m["case_id"] is not None else None,
         forwarded_agency=m["forwarded_agency"],

@@ -32,6 +32,7 @@ from seatdesk.domain.glossary import (
     ComplaintAction,
     ComplaintChannel,
     ComplaintState,
+    DeadlineStatus,
     ReplyMethod,
     Role,
     Satisfaction,
@@ -348,6 +349,23 @@ def test_the_reply_deadline_is_two_working_days_by_default(desk: Desk, received:
     expected = reference.deadline(received, Decimal(2), TimeUnit.WORKING_DAYS, calendar)
     assert _get(desk, complaint_id).reply_due == expected
     assert expected - received >= timedelta(days=4)  # the weekend or the holiday
+
+
+def test_the_reply_turns_yellow_then_red_until_it_is_given(desk: Desk) -> None:
+    received = datetime(2026, 11, 27, 16, 0, tzinfo=TZ)
+    complaint = _get(desk, _new(desk, received_at=received))
+    assert received < complaint.reply_warning_at < complaint.reply_due
+    assert complaint.reply_status(received) is DeadlineStatus.NORMAL
+    assert complaint.reply_status(complaint.reply_warning_at) is DeadlineStatus.WARNING
+    assert complaint.reply_status(complaint.reply_due) is DeadlineStatus.OVERDUE
+    with desk.as_(Role.MONITOR) as s:
+        complaints.forward_complaint(s, complaint_id=complaint.id, expected_version=1,
+                                     agency="县市场监管局")
+        complaints.reply_complaint(s, complaint_id=complaint.id, expected_version=2,
+                                   reply="已转办", how=ReplyMethod.PLATFORM)
+    replied = _get(desk, complaint.id)
+    assert replied.reply_status(replied.reply_due) is None
+    assert complaints.complaint_events(desk.session, complaint.id)[-1].data["overdue"] is True
 
 
 def test_the_reply_limit_is_a_centre_setting(desk: Desk) -> None:
