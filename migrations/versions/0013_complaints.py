@@ -388,16 +388,26 @@ BEGIN
         END IF;
     END IF;
     v_due := seatdesk_complaint_reply_due(v_received);
-    INSERT INTO complaints (number, channel, external_ref, received_at, complainant,
+    -- A provisional number from the id; the year's counter is taken last (as for cases).
+    v_id := nextval(pg_get_serial_sequence('complaints', 'id'));
+    BEGIN
+    INSERT INTO complaints (id, number, channel, external_ref, received_at, complainant,
                             complainant_phone, content, address, longitude, latitude,
                             category_id, reply_limit_unit, reply_limit_minutes, reply_due,
                             reply_warning_at, state, version, created_at, updated_at)
-    VALUES ('N' || clock_timestamp()::text || random()::text, v_channel, v_ref, v_received,
+    OVERRIDING SYSTEM VALUE
+    VALUES (v_id, 'N' || v_id, v_channel, v_ref, v_received,
             seatdesk_complaint_text(p_complaint ->> 'complainant'),
             seatdesk_complaint_text(p_complaint ->> 'complainant_phone'), v_content,
             coalesce(seatdesk_complaint_text(p_complaint ->> 'address'), ''), v_lon, v_lat,
-            v_category, v_due.unit, v_due.minutes, v_due.due, v_due.warning, 'new', 1, v_now, v_now)
-    RETURNING id INTO v_id;
+            v_category, v_due.unit, v_due.minutes, v_due.due, v_due.warning, 'new', 1, v_now, v_now);
+    EXCEPTION WHEN unique_violation THEN
+        -- The same reference recorded by another seat at the same moment (its insert
+        -- has committed by now: ours waited for it).
+        SELECT id INTO v_other FROM complaints WHERE channel = v_channel AND external_ref = v_ref;
+        PERFORM seatdesk_invalid('external_ref', 'duplicate',
+            jsonb_build_object('value', v_ref, 'complaint_id', v_other));
+    END;
     PERFORM seatdesk_complaint_event(v_id, 'create', NULL, 'new', v_now, NULL,
                                      jsonb_build_object('version', 1));
     UPDATE complaints SET number = seatdesk_next_complaint_number(v_now) WHERE id = v_id;
