@@ -262,12 +262,18 @@ def _wipe(session: Session) -> None:
     # transaction only, so a failed reset restores it with everything else.
     session.execute(text("ALTER TABLE case_events DISABLE TRIGGER case_events_no_truncate"))
     session.execute(
+        text("ALTER TABLE complaint_events DISABLE TRIGGER complaint_events_no_truncate")
+    )
+    session.execute(
         text(
-            "TRUNCATE attachments, case_events, cases, case_number_counters "
-            "RESTART IDENTITY"
+            "TRUNCATE complaint_events, complaints, complaint_number_counters, "
+            "attachments, case_events, cases, case_number_counters RESTART IDENTITY"
         )
     )
     session.execute(text("ALTER TABLE case_events ENABLE TRIGGER case_events_no_truncate"))
+    session.execute(
+        text("ALTER TABLE complaint_events ENABLE TRIGGER complaint_events_no_truncate")
+    )
     session.execute(text("DELETE FROM grids"))
 
 

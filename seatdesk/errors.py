@@ -48,6 +48,13 @@ class InvalidTransition(SeatdeskError):
         return {"state": _label(self.state), "action": _label(self.action)}
 
 
+class InvalidComplaintTransition(InvalidTransition):
+    """A complaint's step its state does not allow (``state``: a ``ComplaintState``,
+    ``action``: a ``ComplaintAction``)."""
+
+    key = "invalid_complaint_transition"
+
+
 class PermissionDenied(SeatdeskError):
     key = "permission_denied"
 
@@ -114,6 +121,19 @@ class StaleCase(SeatdeskError):
             "changed_by": self.who,
             "changed_at": self.changed_at.strftime("%Y-%m-%d %H:%M:%S"),
         }
+
+
+class StaleComplaint(StaleCase):
+    """Another seat changed the complaint since this one read it; nothing was written.
+
+    A ``StaleCase`` for whoever handles conflicts (reload and try again); ``case_id``
+    holds the complaint's id, also named ``complaint_id``."""
+
+    key = "stale_complaint"
+
+    @property
+    def complaint_id(self) -> int:
+        return self.case_id
 
 
 class NotFound(SeatdeskError):

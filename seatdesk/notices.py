@@ -8,7 +8,9 @@ command line. A notice says only *that* something changed, never what:
 - ``{"kind":"cases","first":F,"last":L}``: audit events with ids F..L were written by
   one statement (every case change writes an event, so this covers every case);
 - ``{"kind":"<entity>"}``: a reference table of that entity changed (grids, users,
-  departments, catalogue, calendar).
+  departments, catalogue, calendar), or a statement wrote complaint events
+  (``complaints``, migration 0013: the desk reloads its complaint queues through
+  row-level security).
 
 Nothing else is in a payload. Any login on the channel may read or fake a notice; it
 learns or causes nothing by it, because a desk never believes a notice: it asks the
@@ -52,6 +54,7 @@ class Kind(StrEnum):
     DEPARTMENTS = "departments"
     CATALOGUE = "catalogue"
     CALENDAR = "calendar"
+    COMPLAINTS = "complaints"  # migration 0013: a statement wrote complaint events
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import TextClause, text
@@ -19,9 +20,10 @@ from sqlalchemy.engine import Result
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from seatdesk.domain.glossary import Action, Role, State
+from seatdesk.domain.glossary import Action, ComplaintAction, ComplaintState, Role, State
 from seatdesk.errors import (
     DatabaseRefused,
+    InvalidComplaintTransition,
     InvalidTransition,
     NotASeatUser,
     NotFound,
@@ -29,11 +31,12 @@ from seatdesk.errors import (
     Problem,
     SeatdeskError,
     StaleCase,
+    StaleComplaint,
     ValidationError,
 )
 
 
-def _enum(kind: type[Action] | type[State] | type[Role], value: Any) -> Any:
+def _enum(kind: type[Enum], value: Any) -> Any:
     try:
         return kind(value)
     except ValueError:
@@ -44,9 +47,16 @@ def _roles(values: Any) -> frozenset[Any]:
     return frozenset(_enum(Role, v) for v in (values or []))
 
 
+def _of_complaint(d: Mapping[str, Any]) -> bool:
+    """Does the refusal name a complaint's step (migration 0013) rather than a case's?"""
+    return d.get("subject") == "complaint"
+
+
 def _stale(d: Mapping[str, Any]) -> SeatdeskError:
-    return StaleCase(
-        case_id=int(d["case_id"]),
+    # A complaint's conflict names the complaint (migration 0013), a case's the case.
+    kind = StaleComplaint if "complaint_id" in d else StaleCase
+    return kind(
+        case_id=int(d["complaint_id"] if "complaint_id" in d else d["case_id"]),
         number=str(d["number"]),
         changed_by=str(d.get("changed_by") or "?"),
         changed_at=datetime.fromisoformat(str(d["changed_at"])),
@@ -57,12 +67,19 @@ def _stale(d: Mapping[str, Any]) -> SeatdeskError:
 _BY_CODE: dict[str, Callable[[Mapping[str, Any]], SeatdeskError]] = {
     "SD401": lambda d: NotASeatUser(str(d.get("login", "?"))),
     "SD403": lambda d: PermissionDenied(
-        action=_enum(Action, d.get("action")),
+        action=_enum(ComplaintAction if _of_complaint(d) else Action, d.get("action")),
         roles=_roles(d.get("roles")),
         allowed=_roles(d.get("allowed")),
     ),
-    "SD400": lambda d: InvalidTransition(
-        state=_enum(State, d.get("state")), action=_enum(Action, d.get("action"))
+    "SD400": lambda d: (
+        InvalidComplaintTransition(
+            state=_enum(ComplaintState, d.get("state")),
+            action=_enum(ComplaintAction, d.get("action")),
+        )
+        if _of_complaint(d)
+        else InvalidTransition(
+            state=_enum(State, d.get("state")), action=_enum(Action, d.get("action"))
+        )
     ),
     "SD404": lambda d: NotFound(str(d.get("what")), d.get("key")),
     "SD409": _stale,

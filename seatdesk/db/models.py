@@ -81,7 +81,15 @@ OPEN_CASE_SQL = f"state NOT IN ({', '.join(repr(s.value) for s in sorted(FINAL_S
 #: Tables defined in SQL by their migrations and read only by the database's own
 #: functions (the workflow table they check, the counters they keep): no models.
 SQL_ONLY_TABLES = frozenset(
-    {"workflow_states", "workflow_actions", "workflow_transitions", "database_roles"}
+    {
+        "workflow_states",
+        "workflow_actions",
+        "workflow_transitions",
+        "database_roles",
+        "complaints",
+        "complaint_events",
+        "complaint_number_counters",
+    }
 )
 
 

@@ -113,6 +113,7 @@ class Source(StrEnum):
     MEDIA = "media"
     WALK_IN = "walk_in"
     INSPECTION = "inspection"
+    CITY_PLATFORM = "city_platform"
 
 
 
@@ -190,3 +191,56 @@ class ActionField(StrEnum):
     FILING_CONDITION = "filing_condition_id"  # 立案条件
     COLLECTOR = "collector"  # 核实/核查的信息采集员
     REPLY = "reply"  # 采集员的答复
+
+
+class ComplaintChannel(StrEnum):
+    """How a complaint (群众投诉) reached the centre; ``COMPLAINT_SOURCE`` in
+    ``seatdesk.domain.complaints`` gives the case source of each."""
+
+    HOTLINE_12319 = "hotline_12319"  # 12319热线
+    MAYORS_MAILBOX = "mayors_mailbox"  # 市长信箱
+    ONLINE_PLATFORM = "online_platform"  # 网络平台/论坛
+    MEDIA = "media"  # 媒体
+    CITY_PLATFORM = "city_platform"  # 市平台转办
+    WALK_IN = "walk_in"  # 来访
+
+
+class ComplaintState(StrEnum):
+    """Where a complaint stands: new, then a case (linked) or another agency's
+    (forwarded); the linked case closed (awaiting_reply); replied; called back."""
+
+    NEW = "new"
+    LINKED = "linked"
+    FORWARDED = "forwarded"
+    AWAITING_REPLY = "awaiting_reply"
+    REPLIED = "replied"
+    CALLED_BACK = "called_back"
+
+
+class ComplaintAction(StrEnum):
+    """A step of a complaint, as its audit event and a refusal name it."""
+
+    CREATE = "create"  # 登记
+    TO_CASE = "to_case"  # 立案
+    LINK = "link"  # 关联案卷
+    FORWARD = "forward"  # 转办
+    REPLY = "reply"  # 答复
+    CALLBACK = "callback"  # 回访
+    CASE_ENDED = "case_ended"  # the system: the linked case ended
+    CASE_MERGED = "case_merged"  # the system: the linked case was merged
+
+
+class ReplyMethod(StrEnum):
+    """How the complainant was answered."""
+
+    PHONE = "phone"
+    PLATFORM = "platform"
+    SMS = "sms"
+
+
+class Satisfaction(StrEnum):
+    """The complainant's verdict at the callback (回访)."""
+
+    SATISFIED = "satisfied"  # 满意
+    BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
+    DISSATISFIED = "dissatisfied"  # 不满意

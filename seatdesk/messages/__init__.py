@@ -20,6 +20,7 @@ from seatdesk.messages import (
     accounts,
     cases,
     cli,
+    complaints,
     connection,
     deadlines,
     exports,
@@ -27,7 +28,7 @@ from seatdesk.messages import (
     grids,
 )
 
-_AREAS = (cases, accounts, connection, deadlines, fields, grids, exports, cli)
+_AREAS = (cases, complaints, accounts, connection, deadlines, fields, grids, exports, cli)
 
 _CATALOG: dict[str, tuple[str, str]] = {}
 for _area in _AREAS:

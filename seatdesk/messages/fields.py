@@ -28,6 +28,20 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.urgency": ("Urgency", "紧急程度"),
     "field.collector": ("Collector", "信息采集员"),
     "field.reply": ("Collector's reply", "采集员答复"),
+    # ---- complaints (migration 0013)
+    "field.channel": ("Channel", "投诉渠道"),
+    "field.content": ("Complaint", "投诉内容"),
+    "field.external_ref": ("External reference", "外部编号"),
+    "field.complainant": ("Complainant", "投诉人"),
+    "field.complainant_phone": ("Complainant's phone", "投诉人电话"),
+    "field.complaint": ("Complaint", "投诉"),
+    "field.received_at": ("Received", "受理时间"),
+    "field.case_id": ("Case", "案卷"),
+    "field.agency": ("Agency", "转办单位"),
+    "field.reply_text": ("Reply", "答复内容"),
+    "field.reply_method": ("Reply by", "答复方式"),
+    "field.reached": ("Reached", "是否联系上"),
+    "field.satisfaction": ("Satisfaction", "满意度"),
     "problem.required": ("is required", "不能为空"),
     "problem.action_photo": (
         "at least one photo must come with this action",
@@ -43,6 +57,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "problem.bad_time": ("{value} is not a plausible time", "{value} 不是合理的时间"),
     "problem.out_of_range": ("{value} is out of range", "{value} 超出范围"),
     "problem.in_past": ("{value} is in the past", "{value} 早于当前时间"),
+    "problem.malformed": ("cannot be read", "无法读取"),
+    "problem.in_future": ("{value} is in the future", "{value} 晚于当前时间"),
+    "problem.duplicate": (
+        "{value} is already complaint {complaint_id}", "{value} 已登记为投诉 {complaint_id}"
+    ),
+    "problem.not_reached": (
+        "a complainant not reached gives no satisfaction", "未联系上投诉人，不能记录满意度"
+    ),
     "problem.not_under": (
         "filing condition {value} does not belong to the chosen category",
         "立案条件 {value} 不属于所选类别",

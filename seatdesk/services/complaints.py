@@ -1,0 +1,352 @@
+"""Complaints (群众投诉): record one, make it a case or link it to one, forward it to
+another agency, reply to the complainant and call them back.
+
+Every write is one call of the database's own function (migration 0013), which checks
+the seat's roles, the complaint's version and state, and audits the step; refusals
+become the named errors of ``seatdesk.errors`` in ``seatdesk.db.calls``. The caller owns
+the transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NewType
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from seatdesk.db.calls import call
+from seatdesk.domain.glossary import (
+    ComplaintAction,
+    ComplaintChannel,
+    ComplaintState,
+    DeadlineStatus,
+    ReplyMethod,
+    Satisfaction,
+    Source,
+    Urgency,
+)
+from seatdesk.services import grids
+from seatdesk.services.common import CaseId, ChangeSet
+
+ComplaintId = NewType("ComplaintId", int)
+
+#: The entity a complaint's change names in a ``ChangeSet`` and in the change notices.
+ENTITY = "complaints"
+
+#: The case source of a case opened from a complaint of each channel (the database's
+#: ``seatdesk_complaint_source`` holds the same table).
+CASE_SOURCE: dict[ComplaintChannel, Source] = {
+    ComplaintChannel.HOTLINE_12319: Source.HOTLINE_12319,
+    ComplaintChannel.MAYORS_MAILBOX: Source.MAYOR_MAILBOX,
+    ComplaintChannel.ONLINE_PLATFORM: Source.ONLINE,
+    ComplaintChannel.MEDIA: Source.MEDIA,
+    ComplaintChannel.CITY_PLATFORM: Source.CITY_PLATFORM,
+    ComplaintChannel.WALK_IN: Source.WALK_IN,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NewComplaint:
+    channel: ComplaintChannel
+    content: str
+    received_at: datetime | None = None  # None: now, by the database's clock
+    external_ref: str | None = None
+    complainant: str | None = None
+    complainant_phone: str | None = None
+    address: str = ""
+    longitude: float | None = None
+    latitude: float | None = None
+    category_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFields:
+    """What the case opened from a complaint takes besides the complaint's own fields
+    (each ``None`` keeps the complaint's)."""
+
+    category_id: int | None = None
+    filing_condition_id: int | None = None
+    urgency: Urgency = Urgency.ORDINARY
+    description: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Complaint:
+    id: ComplaintId
+    number: str
+    channel: ComplaintChannel
+    external_ref: str | None
+    received_at: datetime
+    complainant: str | None
+    complainant_phone: str | None
+    content: str
+    address: str
+    longitude: float | None
+    latitude: float | None
+    category_id: int | None
+    reply_due: datetime
+    reply_warning_at: datetime
+    state: ComplaintState
+    case_id: CaseId | None
+    forwarded_agency: str | None
+    forward_note: str | None
+    reply_text: str | None
+    replied_at: datetime | None
+    reply_method: ReplyMethod | None
+    callback_reached: bool | None
+    callback_satisfaction: Satisfaction | None
+    callback_note: str | None
+    called_back_at: datetime | None
+    version: int
+
+    def reply_status(self, now: datetime) -> DeadlineStatus | None:
+        """Red, yellow or normal for a complaint that still owes its reply (new, linked,
+        forwarded or awaiting reply); None once it is replied."""
+        if self.state in (ComplaintState.REPLIED, ComplaintState.CALLED_BACK):
+            return None
+        if now >= self.reply_due:
+            return DeadlineStatus.OVERDUE
+        if now >= self.reply_warning_at:
+            return DeadlineStatus.WARNING
+        return DeadlineStatus.NORMAL
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintEvent:
+    action: str
+    from_state: ComplaintState | None
+    to_state: ComplaintState
+    actor: str
+    at: datetime
+    note: str | None
+    data: dict[str, Any]
+
+
+def _changed(complaint_id: int, case_id: int | None = None) -> ChangeSet:
+    del complaint_id  # the entity names them all; a panel reloads its queue
+    return ChangeSet(
+        case_ids=frozenset({CaseId(case_id)}) if case_id is not None else frozenset(),
+        entities=frozenset({ENTITY}),
+    )
+
+
+# ---- writes
+
+
+def create_complaint(session: Session, new: NewComplaint) -> tuple[ComplaintId, ChangeSet]:
+    """Record a complaint in state ``new``; the database numbers it and sets its reply
+    deadline from the centre's ``complaint_reply_limit`` in working time."""
+    payload = {
+        "channel": new.channel.value,
+        "content": new.content,
+        "received_at": new.received_at.isoformat() if new.received_at else None,
+        "external_ref": new.external_ref,
+        "complainant": new.complainant,
+        "complainant_phone": new.complainant_phone,
+        "address": new.address,
+        "longitude": new.longitude,
+        "latitude": new.latitude,
+        "category_id": new.category_id,
+    }
+    complaint_id = ComplaintId(
+        call(
+            session,
+            "SELECT seatdesk_create_complaint(CAST(:c AS jsonb))",
+            {"c": json.dumps(payload)},
+            action=ComplaintAction.CREATE,
+        ).scalar_one()
+    )
+    return complaint_id, _changed(complaint_id)
+
+
+def complaint_to_case(
+    session: Session,
+    *,
+    complaint_id: ComplaintId,
+    expected_version: int,
+    fields: CaseFields,
+) -> tuple[CaseId, ChangeSet]:
+    """Open a case from the complaint (source: its channel's) and link them."""
+    case: dict[str, Any] = {"urgency": fields.urgency.value}
+    for key in ("category_id", "filing_condition_id", "description", "address"):
+        value = getattr(fields, key)
+        if value is not None:
+            case[key] = value
+    where = session.execute(
+        text("SELECT longitude, latitude FROM complaints WHERE id = :i"), {"i": complaint_id}
+    ).one_or_none()
+    if where is not None and where.longitude is not None:
+        # As a typed-in case: a location outside every grid waits in the queue to place.
+        case["grid_code"] = grids.locate(session, where.longitude, where.latitude)
+    case_id = CaseId(
+        call(
+            session,
+            "SELECT seatdesk_complaint_to_case(:i, :v, CAST(:c AS jsonb))",
+            {"i": complaint_id, "v": expected_version, "c": json.dumps(case)},
+            action=ComplaintAction.TO_CASE,
+        ).scalar_one()
+    )
+    return case_id, _changed(complaint_id, case_id)
+
+
+def link_complaint(
+    session: Session, *, complaint_id: ComplaintId, expected_version: int, case_id: CaseId
+) -> ChangeSet:
+    """Link the complaint to an open case about the same problem."""
+    call(
+        session,
+        "SELECT seatdesk_link_complaint(:i, :v, :c)",
+        {"i": complaint_id, "v": expected_version, "c": case_id},
+        action=ComplaintAction.LINK,
+    )
+    return _changed(complaint_id, case_id)
+
+
+def forward_complaint(
+    session: Session,
+    *,
+    complaint_id: ComplaintId,
+    expected_version: int,
+    agency: str,
+    note: str | None = None,
+) -> ChangeSet:
+    """Forward (转办) a complaint that is not city-management business to ``agency``."""
+    call(
+        session,
+        "SELECT seatdesk_forward_complaint(:i, :v, :a, :n)",
+        {"i": complaint_id, "v": expected_version, "a": agency, "n": note},
+        action=ComplaintAction.FORWARD,
+    )
+    return _changed(complaint_id)
+
+
+def reply_complaint(
+    session: Session,
+    *,
+    complaint_id: ComplaintId,
+    expected_version: int,
+    reply: str,
+    how: ReplyMethod,
+) -> ChangeSet:
+    """Record the answer given to the complainant."""
+    call(
+        session,
+        "SELECT seatdesk_reply_complaint(:i, :v, :t, :h)",
+        {"i": complaint_id, "v": expected_version, "t": reply, "h": how.value},
+        action=ComplaintAction.REPLY,
+    )
+    return _changed(complaint_id)
+
+
+def callback_complaint(
+    session: Session,
+    *,
+    complaint_id: ComplaintId,
+    expected_version: int,
+    reached: bool,
+    satisfaction: Satisfaction | None,
+    note: str | None = None,
+) -> ChangeSet:
+    """Record the callback (回访): reached or not, and if reached how satisfied."""
+    call(
+        session,
+        "SELECT seatdesk_callback_complaint(:i, :v, :r, :s, :n)",
+        {
+            "i": complaint_id,
+            "v": expected_version,
+            "r": reached,
+            "s": satisfaction.value if satisfaction is not None else None,
+            "n": note,
+        },
+        action=ComplaintAction.CALLBACK,
+    )
+    return _changed(complaint_id)
+
+
+# ---- reads (through row-level security)
+
+_COLUMNS = (
+    "id, number, channel, external_ref, received_at, complainant, complainant_phone, "
+    "content, address, longitude, latitude, category_id, reply_due, reply_warning_at, "
+    "state, case_id, "
+    "forwarded_agency, forward_note, reply_text, replied_at, reply_method, "
+    "callback_reached, callback_satisfaction, callback_note, called_back_at, version"
+)
+
+
+def _complaint(row: Any) -> Complaint:
+    m = row._mapping
+    return Complaint(
+        id=ComplaintId(m["id"]),
+        number=m["number"],
+        channel=ComplaintChannel(m["channel"]),
+        external_ref=m["external_ref"],
+        received_at=m["received_at"],
+        complainant=m["complainant"],
+        complainant_phone=m["complainant_phone"],
+        content=m["content"],
+        address=m["address"],
+        longitude=m["longitude"],
+        latitude=m["latitude"],
+        category_id=m["category_id"],
+        reply_due=m["reply_due"],
+        reply_warning_at=m["reply_warning_at"],
+        state=ComplaintState(m["state"]),
+        case_id=CaseId(m["case_id"]) if m["case_id"] is not None else None,
+        forwarded_agency=m["forwarded_agency"],
+        forward_note=m["forward_note"],
+        reply_text=m["reply_text"],
+        replied_at=m["replied_at"],
+        reply_method=ReplyMethod(m["reply_method"]) if m["reply_method"] else None,
+        callback_reached=m["callback_reached"],
+        callback_satisfaction=(
+            Satisfaction(m["callback_satisfaction"]) if m["callback_satisfaction"] else None
+        ),
+        callback_note=m["callback_note"],
+        called_back_at=m["called_back_at"],
+        version=m["version"],
+    )
+
+
+def get_complaint(session: Session, complaint_id: ComplaintId) -> Complaint | None:
+    """The complaint, or None when it does not exist or the seat may not see it."""
+    row = session.execute(
+        text(f"SELECT {_COLUMNS} FROM complaints WHERE id = :i"), {"i": complaint_id}
+    ).one_or_none()
+    return _complaint(row) if row is not None else None
+
+
+def complaints_of_case(session: Session, case_id: CaseId) -> list[Complaint]:
+    """The complaints linked to a case, oldest first."""
+    rows = session.execute(
+        text(f"SELECT {_COLUMNS} FROM complaints WHERE case_id = :c ORDER BY received_at, id"),
+        {"c": case_id},
+    ).all()
+    return [_complaint(r) for r in rows]
+
+
+def complaint_events(session: Session, complaint_id: ComplaintId) -> list[ComplaintEvent]:
+    """The complaint's audit trail, in order."""
+    rows = session.execute(
+        text(
+            "SELECT action, from_state, to_state, actor, at, note, data FROM complaint_events "
+            "WHERE complaint_id = :i ORDER BY id"
+        ),
+        {"i": complaint_id},
+    ).all()
+    return [
+        ComplaintEvent(
+            action=r.action,
+            from_state=ComplaintState(r.from_state) if r.from_state else None,
+            to_state=ComplaintState(r.to_state),
+            actor=r.actor,
+            at=r.at,
+            note=r.note,
+            data=dict(r.data or {}),
+        )
+        for r in rows
+    ]
