@@ -70,7 +70,7 @@ def _action(d: Mapping[str, Any]) -> Any:
         return _enum(ComplaintAction, value)
     if subject == "personal_data":
         return _enum(PrivacyAction, value)
-    if value in CaseEventAction.__members__.values():
+    if isinstance(value, str) and value in CaseEventAction.__members__.values():
         return CaseEventAction(value)
     return _enum(Action, value)
 

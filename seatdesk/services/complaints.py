@@ -416,6 +416,17 @@ def reveal_contacts(
     }
 
 
+def check_reveal(session: Session, purpose: str) -> None:
+    """Refuse now (``PermissionDenied``, ``ValidationError`` for a blank purpose) what
+    ``reveal_contacts`` would refuse, before any work that would reveal; reads nothing."""
+    call(
+        session,
+        "SELECT count(*) FROM seatdesk_complaint_contacts(CAST('{}' AS bigint[]), :p)",
+        {"p": purpose},
+        action=PrivacyAction.REVEAL_CONTACTS,
+    )
+
+
 def complaints_by_phone(session: Session, phone: str) -> list[EarlierComplaint]:
     """A caller's earlier complaints, newest first (at most 200), by exact match of the
     normalised number (digits only, +86 dropped); monitor and admin only. A number of
@@ -455,12 +466,12 @@ def reopen_for_complaint(
     version."""
     row = call(
         session,
-        "SELECT seatdesk_reopen_for_complaint(:i, :cv, :v, :n), "
-        "(SELECT case_id FROM complaints WHERE id = :i)",
+        "SELECT seatdesk_reopen_for_complaint(:i, :cv, :v, :n) AS version, "
+        "(SELECT case_id FROM complaints WHERE id = :i) AS case_id",
         {"i": complaint_id, "cv": complaint_version, "v": case_version, "n": note},
         action=CaseEventAction.REOPEN_FOR_COMPLAINT,
     ).one()
-    return int(row[0]), _changed(complaint_id, int(row[1]))
+    return int(row.version), _changed(complaint_id, int(row.case_id))
 
 
 def reopenable_complaints(session: Session, case_id: CaseId) -> list[Complaint]:
