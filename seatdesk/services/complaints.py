@@ -338,6 +338,29 @@ def get_complaint(session: Session, complaint_id: ComplaintId) -> Complaint | No
     return _complaint(row) if row is not None else None
 
 
+def complaint_by_number(session: Session, number: str) -> Complaint | None:
+    """The complaint numbered ``number`` (TS2026000001), or None."""
+    row = session.execute(
+        text(f"SELECT {_COLUMNS} FROM complaints WHERE number = :n"), {"n": number.strip()}
+    ).one_or_none()
+    return _complaint(row) if row is not None else None
+
+
+def recent_complaints(
+    session: Session, *, states: Iterable[ComplaintState] = (), limit: int = 50
+) -> list[Complaint]:
+    """The newest complaints the seat may see (of ``states``, all when empty)."""
+    rows = session.execute(
+        text(
+            f"SELECT {_COLUMNS} FROM complaints "
+            "WHERE cardinality(CAST(:s AS text[])) = 0 OR state = ANY (CAST(:s AS text[])) "
+            "ORDER BY received_at DESC, id DESC LIMIT :limit"
+        ),
+        {"s": sorted({ComplaintState(s).value for s in states}), "limit": limit},
+    ).all()
+    return [_complaint(r) for r in rows]
+
+
 def complaints_of_case(session: Session, case_id: CaseId) -> list[Complaint]:
     """The complaints linked to a case, oldest first."""
     rows = session.execute(
