@@ -40,7 +40,7 @@ from seatdesk.errors import (
     StaleComplaint,
     ValidationError,
 )
-from seatdesk.services import complaints
+from seatdesk.services import complaints, queues
 from seatdesk.services.common import CaseId
 from seatdesk.services.complaints import ComplaintId
 from seatdesk.terms import term
@@ -424,3 +424,33 @@ def test_no_seat_reopens_through_the_case_function(desk: Desk) -> None:
     with desk.as_(Role.SHIFT_LEADER) as s, pytest.raises(DBAPIError):
         s.execute(text("SELECT seatdesk_case_act(:i, :v, 'reopen_for_complaint')"),
                   {"i": case_id, "v": desk.version(case_id)})
+
+
+# ---- the case shows its complaints
+
+
+def test_the_case_lists_its_complaints_masked_and_their_steps_in_its_timeline(
+    desk: Desk,
+) -> None:
+    first = _new(desk)
+    second = _new(desk, content="解放路井盖丢了好几天了", complainant="欧阳娜娜",
+                  complainant_phone="13900001111")
+    case_id = CaseId(_to_case(desk, first))
+    with desk.as_(Role.MONITOR) as s:
+        complaints.link_complaint(s, complaint_id=second, expected_version=1, case_id=case_id)
+    desk.drive(case_id, State.HANDLING)
+    with desk.as_(Role.DEPARTMENT) as s:
+        listed = queues.case_complaints(s, case_id)
+        merged = queues.merged_timeline(s, case_id)
+        own = queues.timeline(s, case_id)
+    assert [(c.id, c.complainant, c.complainant_phone) for c in listed] == [
+        (first, "王**", "138****5678"), (second, "欧***", "139****1111")]
+    steps = [e for e in merged if isinstance(e, queues.ComplaintTimelineEvent)]
+    assert [(e.complaint_id, e.action) for e in steps] == [
+        (first, ComplaintAction.CREATE), (second, ComplaintAction.CREATE),
+        (first, ComplaintAction.TO_CASE), (second, ComplaintAction.LINK)]
+    assert [e for e in merged if not isinstance(e, queues.ComplaintTimelineEvent)] == own
+    assert [e.at for e in merged] == sorted(e.at for e in merged)
+    number = _get(desk, second).number
+    assert number in steps[-1].details()
+    assert "王小明" not in str(merged) and "13812345678" not in str(merged)
