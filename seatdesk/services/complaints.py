@@ -35,6 +35,7 @@ from seatdesk.domain.glossary import (
     DeadlineStatus,
     PrivacyAction,
     ReplyMethod,
+    Role,
     Satisfaction,
     Source,
     State,
@@ -473,6 +474,10 @@ def complaints_by_phone(session: Session, phone: str) -> list[EarlierComplaint]:
 
 
 # ---- reopen after a 不满意 callback (migration 0014)
+
+
+#: Who reopens a closed case after a 不满意 callback (the database's function checks it).
+REOPEN_ROLE = Role.SHIFT_LEADER
 
 
 def reopen_for_complaint(
