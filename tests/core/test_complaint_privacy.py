@@ -8,17 +8,18 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from seatdesk import messages
 from seatdesk.db import migrate
-from seatdesk.db.engine import ServerAddress, connect
+from seatdesk.db.engine import ServerAddress, connect, make_engine
 from seatdesk.demo import DemoResult
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import (
@@ -40,7 +41,7 @@ from seatdesk.errors import (
     StaleComplaint,
     ValidationError,
 )
-from seatdesk.services import complaints, queues
+from seatdesk.services import case_sheet, complaints, queues
 from seatdesk.services.common import CaseId
 from seatdesk.services.complaints import ComplaintId
 from seatdesk.terms import term
@@ -454,3 +455,56 @@ def test_the_case_lists_its_complaints_masked_and_their_steps_in_its_timeline(
     number = _get(desk, second).number
     assert number in steps[-1].details()
     assert "王小明" not in str(merged) and "13812345678" not in str(merged)
+
+
+def test_the_case_sheet_names_the_reopen() -> None:
+    assert case_sheet.action_text(CaseEventAction.REOPEN_FOR_COMPLAINT.value) == term(
+        CaseEventAction.REOPEN_FOR_COMPLAINT)
+
+
+# ---- down to 0013 and up again; refused while reads are audited
+
+
+def test_going_down_to_0013_and_up_again(server: ServerAddress) -> None:
+    name = f"seatdesk_down_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(ServerAddress(url=server.url.set(database=name), embedded=False))
+    try:
+        migrate.upgrade(engine)
+        migrate.downgrade(engine, "0013")
+        with engine.connect() as conn:
+            left = conn.execute(text(
+                "SELECT count(*) FROM pg_proc WHERE proname IN ('seatdesk_mask_name', "
+                "'seatdesk_complaint_contacts', 'seatdesk_reopen_for_complaint')")).scalar_one()
+            columns = conn.execute(text(
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'complaints' "
+                "AND column_name IN ('complainant_masked', 'phone_masked')")).scalar_one()
+            to_case = conn.execute(text(
+                "SELECT prosrc FROM pg_proc WHERE proname = 'seatdesk_complaint_to_case'")
+            ).scalar_one()
+        assert (left, columns) == (0, 0)
+        assert "c.complainant_phone" in to_case
+        migrate.upgrade(engine)
+        with engine.begin() as conn:
+            complaint_id = conn.execute(text("""
+                INSERT INTO complaints (number, channel, received_at, complainant,
+                    complainant_phone, content, reply_limit_unit, reply_limit_minutes,
+                    reply_due, reply_warning_at, created_at, updated_at)
+                VALUES ('TS2026999999', 'walk_in', now(), '王小明', '13812345678', 'x',
+                        'working_days', 960, now(), now(), now(), now())
+                RETURNING id""")).scalar_one()
+            conn.execute(text(
+                "INSERT INTO personal_data_reads (complaint_id, actor, at, purpose) "
+                "VALUES (:i, 'monitor1', now(), '回访')"), {"i": complaint_id})
+        with pytest.raises(DBAPIError, match="personal data reads are audited"):
+            migrate.downgrade(engine, "0013")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT phone_masked FROM complaints")).scalar_one() == (
+                "138****5678")
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
