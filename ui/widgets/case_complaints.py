@@ -29,7 +29,7 @@ class CaseComplaintsBox(QGroupBox):
 
     sig_reopen_requested = Signal(object)
     """The shift leader asks to reopen the case for a complaint: carries the
-    ``Complaint`` (called back 不满意) the reopen answers."""
+    ``Complaint`` (called back dissatisfied) the reopen answers."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
