@@ -8,18 +8,21 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from seatdesk import messages
 from seatdesk.db import migrate
-from seatdesk.db.engine import ServerAddress, connect, make_engine
+from seatdesk.db.engine import ServerAddress, connect, make_engine, session_factory
 from seatdesk.demo import DemoResult
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import (
@@ -508,3 +511,46 @@ def test_going_down_to_0013_and_up_again(server: ServerAddress) -> None:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_two_shift_leaders_reopen_at_once_and_exactly_one_wins(
+    server: ServerAddress, seeded: DemoResult, owner_engine: Engine
+) -> None:
+    with Session(owner_engine) as session:  # committed: the seats' own logins see it
+        desk = Desk(session)
+        complaint_id, case_id = _called_back(desk)
+        versions = (_get(desk, complaint_id).version, desk.version(case_id))
+        session.commit()
+    engine = connect(server.for_login("leader1", seeded.passwords["leader1"]))
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def seat() -> None:
+        with session_factory(engine)() as s:
+            try:
+                with s.begin():
+                    barrier.wait()
+                    complaints.reopen_for_complaint(
+                        s, complaint_id=complaint_id, complaint_version=versions[0],
+                        case_version=versions[1], note="不满意，返工")
+                    time.sleep(0.3)  # hold the locks so the other seat really waits
+                outcomes.append("won")
+            except StaleComplaint:
+                outcomes.append("stale")
+
+    try:
+        threads = [threading.Thread(target=seat) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        engine.dispose()
+    assert sorted(outcomes) == ["stale", "won"]
+    with owner_engine.connect() as conn:
+        reopened = conn.execute(text(
+            "SELECT count(*) FROM case_events WHERE case_id = :i AND action = :a"),
+            {"i": case_id, "a": CaseEventAction.REOPEN_FOR_COMPLAINT.value}).scalar_one()
+        state = conn.execute(text("SELECT state FROM cases WHERE id = :i"),
+                             {"i": case_id}).scalar_one()
+    assert (reopened, state) == (1, State.DISPATCHED)
