@@ -265,14 +265,21 @@ def _wipe(session: Session) -> None:
         text("ALTER TABLE complaint_events DISABLE TRIGGER complaint_events_no_truncate")
     )
     session.execute(
+        text("ALTER TABLE personal_data_reads DISABLE TRIGGER personal_data_reads_no_truncate")
+    )
+    session.execute(
         text(
-            "TRUNCATE complaint_events, complaints, complaint_number_counters, "
+            "TRUNCATE personal_data_reads, complaint_events, complaints, "
+            "complaint_number_counters, "
             "attachments, case_events, cases, case_number_counters RESTART IDENTITY"
         )
     )
     session.execute(text("ALTER TABLE case_events ENABLE TRIGGER case_events_no_truncate"))
     session.execute(
         text("ALTER TABLE complaint_events ENABLE TRIGGER complaint_events_no_truncate")
+    )
+    session.execute(
+        text("ALTER TABLE personal_data_reads ENABLE TRIGGER personal_data_reads_no_truncate")
     )
     session.execute(text("DELETE FROM grids"))
 

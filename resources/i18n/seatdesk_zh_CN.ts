@@ -108,6 +108,37 @@
     </message>
 </context>
 <context>
+    <name>CaseComplaintsBox</name>
+    <message>
+        <source>Number</source>
+        <translation>投诉编号</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>受理时间</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Complainant</source>
+        <translation>投诉人</translation>
+    </message>
+    <message>
+        <source>The complainant was called back dissatisfied: send the closed case back to its department to rework</source>
+        <translation>回访结果为不满意：将已结案卷退回处置部门返工</translation>
+    </message>
+    <message>
+        <source>Complaints ({count})</source>
+        <translation>投诉（{count}）</translation>
+    </message>
+</context>
+<context>
     <name>CaseDetailWidget</name>
     <message>
         <source>Select a case</source>
@@ -944,6 +975,29 @@
     <message>
         <source>Choose the reason for refusing the report.</source>
         <translation>请选择不予立案的原因。</translation>
+    </message>
+</context>
+<context>
+    <name>ReopenDialog</name>
+    <message>
+        <source>{action} — case {number}</source>
+        <translation>{action} — 案卷 {number}</translation>
+    </message>
+    <message>
+        <source>Case {case} ({state}) goes back to its department to rework: complaint {complaint} was called back {satisfaction}.</source>
+        <translation>案卷 {case}（{state}）将退回处置部门返工：投诉 {complaint} 回访结果为“{satisfaction}”。</translation>
+    </message>
+    <message>
+        <source>What the complainant is dissatisfied with</source>
+        <translation>投诉人对哪些方面不满意</translation>
+    </message>
+    <message>
+        <source>Note (required):</source>
+        <translation>说明（必填）：</translation>
+    </message>
+    <message>
+        <source>Please write a note: a reopen needs one.</source>
+        <translation>请填写说明：重办须附说明。</translation>
     </message>
 </context>
 <context>

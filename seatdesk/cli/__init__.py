@@ -18,7 +18,7 @@ import os
 
 import click
 
-from seatdesk.cli import db, deadlines, demo, grids, users
+from seatdesk.cli import complaints, db, deadlines, demo, grids, users
 from seatdesk.cli.common import CommandGroup
 
 
@@ -49,5 +49,6 @@ main.add_command(grids.grids)
 main.add_command(deadlines.calendar)
 main.add_command(deadlines.standards)
 main.add_command(deadlines.scheduler)
+main.add_command(complaints.complaints)
 
 __all__ = ["main"]

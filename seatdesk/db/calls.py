@@ -20,7 +20,15 @@ from sqlalchemy.engine import Result
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from seatdesk.domain.glossary import Action, ComplaintAction, ComplaintState, Role, State
+from seatdesk.domain.glossary import (
+    Action,
+    CaseEventAction,
+    ComplaintAction,
+    ComplaintState,
+    PrivacyAction,
+    Role,
+    State,
+)
 from seatdesk.errors import (
     DatabaseRefused,
     InvalidComplaintTransition,
@@ -52,6 +60,21 @@ def _of_complaint(d: Mapping[str, Any]) -> bool:
     return d.get("subject") == "complaint"
 
 
+def _action(d: Mapping[str, Any]) -> Any:
+    """The refused step as the glossary names it: a complaint's (0013), a read of
+    personal data (0014), or a case's (a workflow action, or a case event outside the
+    table such as the reopen after a 不满意 callback, 0014)."""
+    value = d.get("action")
+    subject = d.get("subject")
+    if subject == "complaint":
+        return _enum(ComplaintAction, value)
+    if subject == "personal_data":
+        return _enum(PrivacyAction, value)
+    if isinstance(value, str) and value in CaseEventAction.__members__.values():
+        return CaseEventAction(value)
+    return _enum(Action, value)
+
+
 def _stale(d: Mapping[str, Any]) -> SeatdeskError:
     # A complaint's conflict names the complaint (migration 0013), a case's the case.
     kind = StaleComplaint if "complaint_id" in d else StaleCase
@@ -67,7 +90,7 @@ def _stale(d: Mapping[str, Any]) -> SeatdeskError:
 _BY_CODE: dict[str, Callable[[Mapping[str, Any]], SeatdeskError]] = {
     "SD401": lambda d: NotASeatUser(str(d.get("login", "?"))),
     "SD403": lambda d: PermissionDenied(
-        action=_enum(ComplaintAction if _of_complaint(d) else Action, d.get("action")),
+        action=_action(d),
         roles=_roles(d.get("roles")),
         allowed=_roles(d.get("allowed")),
     ),
@@ -77,9 +100,7 @@ _BY_CODE: dict[str, Callable[[Mapping[str, Any]], SeatdeskError]] = {
             action=_enum(ComplaintAction, d.get("action")),
         )
         if _of_complaint(d)
-        else InvalidTransition(
-            state=_enum(State, d.get("state")), action=_enum(Action, d.get("action"))
-        )
+        else InvalidTransition(state=_enum(State, d.get("state")), action=_action(d))
     ),
     "SD404": lambda d: NotFound(str(d.get("what")), d.get("key")),
     "SD409": _stale,

@@ -228,6 +228,24 @@ class ComplaintAction(StrEnum):
     CALLBACK = "callback"  # 回访
     CASE_ENDED = "case_ended"  # the system: the linked case ended
     CASE_MERGED = "case_merged"  # the system: the linked case was merged
+    REOPEN = "reopen"  # 不满意重办: the shift leader reopened its case (migration 0014)
+
+
+class CaseEventAction(StrEnum):
+    """A case event that is not a step of the workflow table: a closed case reopened to
+    rework (返工) by the shift leader after a 不满意 callback of one of its complaints
+    (``seatdesk_reopen_for_complaint``, migration 0014). ``closed`` stays final in the
+    table; ``seatdesk.domain.workflow.REOPEN`` says where the reopened case goes."""
+
+    REOPEN_FOR_COMPLAINT = "reopen_for_complaint"  # 投诉不满意重办
+
+
+class PrivacyAction(StrEnum):
+    """Reading a complainant's personal data (migration 0014): only the monitor and the
+    admin may, and each reveal is audited in ``personal_data_reads``."""
+
+    REVEAL_CONTACTS = "reveal_contacts"  # 查看投诉人联系方式
+    FIND_BY_PHONE = "find_by_phone"  # 按来电号码查询投诉
 
 
 class ReplyMethod(StrEnum):

@@ -18,6 +18,7 @@ from seatdesk.domain.glossary import (
     Action,
     ActionField,
     AttachmentStep,
+    CaseEventAction,
     Role,
     Stage,
     State,
@@ -102,6 +103,16 @@ _EVERYWHERE: dict[tuple[State, Action], Transition] = {
 
 #: The workflow table. Read-only by convention; never build a second copy of it.
 TRANSITIONS: Mapping[tuple[State, Action], Transition] = {**_MAIN, **_EVERYWHERE}
+
+#: 投诉不满意重办: after a 不满意 callback of one of its complaints, the shift leader may
+#: send a closed case back to its department to rework (返工), audited as
+#: ``CaseEventAction.REOPEN_FOR_COMPLAINT``. Not a row of ``TRANSITIONS``: ``closed``
+#: stays final there (no queue, button or ``seatdesk_case_act`` call reopens a case);
+#: only ``seatdesk_reopen_for_complaint`` (migration 0014) does, when the complaint is
+#: called back dissatisfied. The case enters ``dispatched`` as a rework does, with a new
+#: handling clock.
+REOPEN_FROM: State = S.CLOSED
+REOPEN: Transition = _t(S.DISPATCHED, R.SHIFT_LEADER, in_queue=False)
 
 #: Roles that may open a new case (信息收集): the acceptor types in reports and calls,
 #: the 12319 monitor turns complaints into cases.
@@ -272,6 +283,11 @@ def replay(steps: Iterable[tuple[str, State | None, State]]) -> State:
             continue
         if state is None:
             if from_state is not None or to_state != S.REPORTED:
+                raise InvalidTransition(state=from_state, action=action)
+            state = to_state
+            continue
+        if action == CaseEventAction.REOPEN_FOR_COMPLAINT:
+            if from_state != state or state != REOPEN_FROM or to_state != REOPEN.next_state:
                 raise InvalidTransition(state=from_state, action=action)
             state = to_state
             continue

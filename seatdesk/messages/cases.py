@@ -37,4 +37,5 @@ CATALOG: dict[str, tuple[str, str]] = {
     "timeline.collector": ("collector: {name}", "信息采集员：{name}"),
     "timeline.reply": ("reply: {reply}", "采集员答复：{reply}"),
     "timeline.separator": ("; ", "；"),
+    "timeline.complaint": ("complaint {number}", "投诉 {number}"),
 }

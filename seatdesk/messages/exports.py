@@ -4,6 +4,28 @@
 from __future__ import annotations
 
 CATALOG: dict[str, tuple[str, str]] = {
+    # ---- complaints (群众投诉), masked unless revealed (migration 0014)
+    "export.complaints.sheet_title": ("Complaints", "群众投诉"),
+    "export.complaints.counting": ("Counting the complaints…", "正在统计投诉…"),
+    "export.complaints.writing": ("Exporting {count} complaints…", "正在导出 {count} 件投诉…"),
+    "export.complaints.masked": (
+        "complainants' names and phones masked", "投诉人姓名、电话已脱敏"
+    ),
+    "export.complaints.revealed": (
+        "complainants' names and phones in full, each read recorded (purpose: {purpose})",
+        "含投诉人完整姓名、电话，每条查看均已记录（事由：{purpose}）",
+    ),
+    "export.complaints.header.number": ("Complaint number", "投诉编号"),
+    "export.complaints.header.channel": ("Channel", "投诉渠道"),
+    "export.complaints.header.received_at": ("Received", "受理时间"),
+    "export.complaints.header.complainant": ("Complainant", "投诉人"),
+    "export.complaints.header.complainant_phone": ("Phone", "联系电话"),
+    "export.complaints.header.content": ("Complaint", "投诉内容"),
+    "export.complaints.header.address": ("Address", "地址"),
+    "export.complaints.header.state": ("State", "投诉状态"),
+    "export.complaints.header.reply_due": ("Reply due", "答复时限"),
+    "export.complaints.header.case_number": ("Case", "关联案卷"),
+    "export.complaints.header.satisfaction": ("Callback", "回访满意度"),
     "export.sheet_title": ("Cases", "案卷列表"),
     "export.counting": ("Counting the cases…", "正在统计案卷…"),
     "export.writing": ("Exporting {count} cases…", "正在导出 {count} 件案卷…"),

@@ -42,6 +42,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.reply_method": ("Reply by", "答复方式"),
     "field.reached": ("Reached", "是否联系上"),
     "field.satisfaction": ("Satisfaction", "满意度"),
+    # ---- personal data and reopening (migration 0014)
+    "field.purpose": ("Purpose", "查看事由"),
     "problem.required": ("is required", "不能为空"),
     "problem.action_photo": (
         "at least one photo must come with this action",
@@ -65,6 +67,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "problem.not_reached": (
         "a complainant not reached gives no satisfaction", "未联系上投诉人，不能记录满意度"
     ),
+    "problem.not_dissatisfied": (
+        "the callback was not dissatisfied: only a dissatisfied complainant reopens the case",
+        "回访结果不是不满意，不能重办案卷",
+    ),
+    "problem.too_many_at_once": ("more than {limit} at once", "一次超过 {limit} 条"),
     "problem.not_under": (
         "filing condition {value} does not belong to the chosen category",
         "立案条件 {value} 不属于所选类别",

@@ -1,5 +1,6 @@
 """Reading one case: its detail, its timeline (the audit trail with the actors' names),
-and its id from its number. Re-exported by ``seatdesk.services.queues``.
+its complaints (群众投诉, masked) and their steps merged into the timeline, and its id
+from its number. Re-exported by ``seatdesk.services.queues``.
 """
 
 from __future__ import annotations
@@ -8,14 +9,26 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from seatdesk import messages
 from seatdesk.db.models import Case, CaseEvent, Category, User
-from seatdesk.domain.glossary import CaseType, DeadlineStatus, Source, State, Urgency
+from seatdesk.domain.glossary import (
+    CaseType,
+    ComplaintAction,
+    ComplaintState,
+    DeadlineStatus,
+    Satisfaction,
+    Source,
+    State,
+    Urgency,
+)
 from seatdesk.errors import NotFound
+from seatdesk.services import complaints as complaint_service
 from seatdesk.services.common import CaseId
+from seatdesk.services.complaints import Complaint, ComplaintId
+from seatdesk.terms import term
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,3 +177,87 @@ def find_case_id(session: Session, number: str) -> CaseId:
         raise NotFound("case", number)
     return CaseId(found)
 
+
+
+# ---- The case's complaints (群众投诉), masked, and their steps in its timeline
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintTimelineEvent:
+    """A step of one of the case's complaints, as the case's timeline shows it."""
+
+    id: int
+    complaint_id: ComplaintId
+    complaint_number: str
+    action: ComplaintAction
+    from_state: ComplaintState | None
+    to_state: ComplaintState
+    actor: str
+    at: datetime
+    note: str | None
+    data: dict[str, Any]
+    actor_name: str | None = None
+
+    def details(self) -> str:
+        """The complaint's number, then what the step carried (agency, satisfaction),
+        then its note, in the person's language."""
+        parts = [messages.t("timeline.complaint", number=self.complaint_number)]
+        agency = _text_of(self.data, "agency")
+        if agency:
+            parts.append(agency)
+        satisfaction = _text_of(self.data, "satisfaction")
+        if satisfaction is not None and satisfaction in Satisfaction.__members__.values():
+            parts.append(term(Satisfaction(satisfaction)))
+        if self.note:
+            parts.append(self.note)
+        return messages.t("timeline.separator").join(parts)
+
+
+def case_complaints(session: Session, case_id: CaseId) -> list[Complaint]:
+    """The complaints linked to the case (several may share one), oldest first, with the
+    complainant's name and phone masked whoever reads (the database's masks)."""
+    return complaint_service.complaints_of_case(session, case_id)
+
+
+def complaint_events_of_case(session: Session, case_id: CaseId) -> list[ComplaintTimelineEvent]:
+    """Every step of the case's complaints (from their recording on), oldest first, with
+    the actors' display names."""
+    rows = session.execute(
+        text(
+            "SELECT e.id, e.complaint_id, k.number, e.action, e.from_state, e.to_state, "
+            "e.actor, e.at, e.note, e.data, u.display_name "
+            "FROM complaint_events e JOIN complaints k ON k.id = e.complaint_id "
+            "LEFT JOIN users u ON u.login = e.actor "
+            "WHERE k.case_id = :c ORDER BY e.at, e.id"
+        ),
+        {"c": case_id},
+    ).all()
+    return [
+        ComplaintTimelineEvent(
+            id=r.id,
+            complaint_id=ComplaintId(r.complaint_id),
+            complaint_number=r.number,
+            action=ComplaintAction(r.action),
+            from_state=ComplaintState(r.from_state) if r.from_state else None,
+            to_state=ComplaintState(r.to_state),
+            actor=r.actor,
+            at=r.at,
+            note=r.note,
+            data=dict(r.data or {}),
+            actor_name=r.display_name,
+        )
+        for r in rows
+    ]
+
+
+def merged_timeline(
+    session: Session, case_id: CaseId
+) -> list[TimelineEvent | ComplaintTimelineEvent]:
+    """The case's audit trail and its complaints' steps in one list, by time (a case's
+    event before a complaint's at the same moment). ``timeline`` stays the case's own
+    trail, which replays to its state."""
+    merged: list[TimelineEvent | ComplaintTimelineEvent] = [
+        *timeline(session, case_id), *complaint_events_of_case(session, case_id)
+    ]
+    merged.sort(key=lambda e: (e.at, isinstance(e, ComplaintTimelineEvent), e.id))
+    return merged

@@ -21,6 +21,7 @@ from seatdesk.domain.glossary import (
     RECOMPUTE_ACTION,
     SYSTEM_ACTOR,
     Action,
+    CaseEventAction,
 )
 from seatdesk.services.photos import PhotoInfo
 from seatdesk.services.queues import CaseDetail, TimelineEvent
@@ -42,6 +43,8 @@ def action_text(action: str) -> str:
     """The person's word for a timeline event's action (seat actions and the system's)."""
     if action in Action.__members__.values():
         return term(Action(action))
+    if action in CaseEventAction.__members__.values():
+        return term(CaseEventAction(action))
     key = _SYSTEM_ACTIONS.get(action)
     return messages.t(key) if key else action
 

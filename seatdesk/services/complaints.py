@@ -1,5 +1,13 @@
 """Complaints (群众投诉): record one, make it a case or link it to one, forward it to
-another agency, reply to the complainant and call them back.
+another agency, reply to the complainant and call them back; after a 不满意 callback,
+the shift leader reopens the case (migration 0014).
+
+Personal data (migration 0014): no seat reads a complainant's real name and phone from
+the table; every read here takes the database's masked columns (``Complaint``'s
+``complainant`` and ``complainant_phone`` hold 王** and 138****5678 for every role).
+The monitor and the admin read the real ones with ``reveal_contacts``, which the
+database audits one row per complaint in ``personal_data_reads``, and find a caller's
+earlier complaints with ``complaints_by_phone``.
 
 Every write is one call of the database's own function (migration 0013), which checks
 the seat's roles, the complaint's version and state, and audits the step; refusals
@@ -10,6 +18,7 @@ the transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NewType
@@ -19,13 +28,17 @@ from sqlalchemy.orm import Session
 
 from seatdesk.db.calls import call
 from seatdesk.domain.glossary import (
+    CaseEventAction,
     ComplaintAction,
     ComplaintChannel,
     ComplaintState,
     DeadlineStatus,
+    PrivacyAction,
     ReplyMethod,
+    Role,
     Satisfaction,
     Source,
+    State,
     Urgency,
 )
 from seatdesk.services import grids
@@ -76,6 +89,10 @@ class CaseFields:
 
 @dataclass(frozen=True, slots=True)
 class Complaint:
+    """A complaint as every seat reads it. ``complainant`` and ``complainant_phone`` are
+    the database's MASKED values (``complainant_masked``, ``phone_masked``: 王**,
+    138****5678) whoever reads; the real ones come from ``reveal_contacts`` only."""
+
     id: ComplaintId
     number: str
     channel: ComplaintChannel
@@ -269,8 +286,10 @@ def callback_complaint(
 
 # ---- reads (through row-level security)
 
+#: Never the raw ``complainant`` / ``complainant_phone``: no seat group may read them.
 _COLUMNS = (
-    "id, number, channel, external_ref, received_at, complainant, complainant_phone, "
+    "id, number, channel, external_ref, received_at, "
+    "complainant_masked AS complainant, phone_masked AS complainant_phone, "
     "content, address, longitude, latitude, category_id, reply_due, reply_warning_at, "
     "state, case_id, "
     "forwarded_agency, forward_note, reply_text, replied_at, reply_method, "
@@ -320,6 +339,29 @@ def get_complaint(session: Session, complaint_id: ComplaintId) -> Complaint | No
     return _complaint(row) if row is not None else None
 
 
+def complaint_by_number(session: Session, number: str) -> Complaint | None:
+    """The complaint numbered ``number`` (TS2026000001), or None."""
+    row = session.execute(
+        text(f"SELECT {_COLUMNS} FROM complaints WHERE number = :n"), {"n": number.strip()}
+    ).one_or_none()
+    return _complaint(row) if row is not None else None
+
+
+def recent_complaints(
+    session: Session, *, states: Iterable[ComplaintState] = (), limit: int = 50
+) -> list[Complaint]:
+    """The newest complaints the seat may see (of ``states``, all when empty)."""
+    rows = session.execute(
+        text(
+            f"SELECT {_COLUMNS} FROM complaints "
+            "WHERE cardinality(CAST(:s AS text[])) = 0 OR state = ANY (CAST(:s AS text[])) "
+            "ORDER BY received_at DESC, id DESC LIMIT :limit"
+        ),
+        {"s": sorted({ComplaintState(s).value for s in states}), "limit": limit},
+    ).all()
+    return [_complaint(r) for r in rows]
+
+
 def complaints_of_case(session: Session, case_id: CaseId) -> list[Complaint]:
     """The complaints linked to a case, oldest first."""
     rows = session.execute(
@@ -349,4 +391,128 @@ def complaint_events(session: Session, complaint_id: ComplaintId) -> list[Compla
             data=dict(r.data or {}),
         )
         for r in rows
+    ]
+
+
+# ---- personal data (migration 0014)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDetails:
+    """A complainant's real name and phone, as ``reveal_contacts`` read them."""
+
+    complaint_id: ComplaintId
+    complainant: str | None
+    complainant_phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierComplaint:
+    """A complaint found by its caller's phone: what links it, nothing personal."""
+
+    id: ComplaintId
+    number: str
+    received_at: datetime
+    state: ComplaintState
+    case_id: CaseId | None
+
+
+def reveal_contacts(
+    session: Session, ids: Iterable[ComplaintId], purpose: str
+) -> dict[ComplaintId, ContactDetails]:
+    """The real name and phone of the complaints ``ids`` (monitor and admin only;
+    ``PermissionDenied`` otherwise). The database writes one audit row per complaint
+    read (who, when, which, ``purpose``) in the caller's transaction: commit it. Ids
+    that do not exist are left out."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return {}
+    rows = call(
+        session,
+        "SELECT id, complainant, complainant_phone "
+        "FROM seatdesk_complaint_contacts(CAST(:ids AS bigint[]), :p)",
+        {"ids": wanted, "p": purpose},
+        action=PrivacyAction.REVEAL_CONTACTS,
+    ).all()
+    return {
+        ComplaintId(r.id): ContactDetails(ComplaintId(r.id), r.complainant, r.complainant_phone)
+        for r in rows
+    }
+
+
+def check_reveal(session: Session, purpose: str) -> None:
+    """Refuse now (``PermissionDenied``, ``ValidationError`` for a blank purpose) what
+    ``reveal_contacts`` would refuse, before any work that would reveal; reads nothing."""
+    call(
+        session,
+        "SELECT count(*) FROM seatdesk_complaint_contacts(CAST('{}' AS bigint[]), :p)",
+        {"p": purpose},
+        action=PrivacyAction.REVEAL_CONTACTS,
+    )
+
+
+def complaints_by_phone(session: Session, phone: str) -> list[EarlierComplaint]:
+    """A caller's earlier complaints, newest first (at most 200), by exact match of the
+    normalised number (digits only, +86 dropped); monitor and admin only. A number of
+    fewer than five digits finds nothing."""
+    rows = call(
+        session,
+        "SELECT id, number, received_at, state, case_id FROM seatdesk_complaints_by_phone(:p)",
+        {"p": phone},
+        action=PrivacyAction.FIND_BY_PHONE,
+    ).all()
+    return [
+        EarlierComplaint(
+            id=ComplaintId(r.id),
+            number=r.number,
+            received_at=r.received_at,
+            state=ComplaintState(r.state),
+            case_id=CaseId(r.case_id) if r.case_id is not None else None,
+        )
+        for r in rows
+    ]
+
+
+# ---- reopen after a 不满意 callback (migration 0014)
+
+
+#: Who reopens a closed case after a 不满意 callback (the database's function checks it).
+REOPEN_ROLE = Role.SHIFT_LEADER
+
+
+def reopen_for_complaint(
+    session: Session,
+    *,
+    complaint_id: ComplaintId,
+    complaint_version: int,
+    case_version: int,
+    note: str,
+) -> tuple[int, ChangeSet]:
+    """The shift leader sends the closed case of a complaint called back 不满意 back to
+    its department to rework (audited on the case as ``reopen_for_complaint``, on the
+    complaint as ``reopen``); the complaint is linked again. Returns the case's new
+    version."""
+    row = call(
+        session,
+        "SELECT seatdesk_reopen_for_complaint(:i, :cv, :v, :n) AS version, "
+        "(SELECT case_id FROM complaints WHERE id = :i) AS case_id",
+        {"i": complaint_id, "cv": complaint_version, "v": case_version, "n": note},
+        action=CaseEventAction.REOPEN_FOR_COMPLAINT,
+    ).one()
+    return int(row.version), _changed(complaint_id, int(row.case_id))
+
+
+def reopenable_complaints(session: Session, case_id: CaseId) -> list[Complaint]:
+    """The complaints of a closed case that a 不满意 callback lets the shift leader reopen
+    it for (empty when the case is not closed)."""
+    state = session.execute(
+        text("SELECT state FROM cases WHERE id = :c"), {"c": case_id}
+    ).scalar_one_or_none()
+    if state != State.CLOSED:
+        return []
+    return [
+        c
+        for c in complaints_of_case(session, case_id)
+        if c.state is ComplaintState.CALLED_BACK
+        and c.callback_satisfaction is Satisfaction.DISSATISFIED
     ]

@@ -1,4 +1,5 @@
-"""Queues to Excel: any queue, with the filters the person set, as an .xlsx workbook.
+"""Queues to Excel: any queue, with the filters the person set, as an .xlsx workbook;
+complaints (群众投诉) to Excel or CSV, their complainants masked.
 
 The rows are read with the queue's own keyset pages (``queues.queue``), so the export
 holds exactly the cases the queue shows, through the same row-level security (a
@@ -6,12 +7,20 @@ department's seat exports its own cases only), a page at a time: memory stays fl
 over a million cases. openpyxl's write-only workbook streams them to a temporary file
 beside the target, which replaces the target only once it is complete; a cancel or an
 error leaves no file behind (and an older file of the same name as it was).
+
+``export_complaints`` writes the complaints a seat may see with the database's masked
+name and phone (王**, 138****5678: no seat reads the real ones from the table, migration
+0014). A monitor or an admin who asks for the contacts (``reveal_purpose``) gets the
+real ones through ``complaints.reveal_contacts``, which the database audits one row per
+complaint exported; any other seat is refused before a file is written.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -20,14 +29,14 @@ from typing import Any
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from seatdesk import messages
 from seatdesk.db.models import Category, Department
-from seatdesk.domain.glossary import State
+from seatdesk.domain.glossary import ComplaintChannel, ComplaintState, Satisfaction, State
 from seatdesk.progress import Cancelled, NoProgress, Progress
-from seatdesk.services import queues
+from seatdesk.services import complaints, queues
 from seatdesk.services.queues import CaseRow, QueueQuery
 from seatdesk.terms import join, term
 
@@ -68,14 +77,21 @@ def export_queue(
     progress.start(total)
     filters = describe_filters(session, query)
     progress.status(messages.t("export.writing", count=total))
+    written = _atomically(path, lambda part: _write(session, query, part, filters, progress))
+    return ExportResult(path=path, rows=written, filters=filters)
+
+
+def _atomically(path: Path, write: Callable[[Path], int]) -> int:
+    """Run ``write`` on a temporary file beside ``path`` and put it in place only when
+    it is complete; a cancel or an error leaves no file (and an older one as it was)."""
     part = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
     try:
-        written = _write(session, query, part, filters, progress)
+        written = write(part)
         os.replace(part, path)
     except BaseException:
         part.unlink(missing_ok=True)
         raise
-    return ExportResult(path=path, rows=written, filters=filters)
+    return written
 
 
 def describe_filters(session: Session, query: QueueQuery) -> str:
@@ -211,3 +227,178 @@ def _time(sheet: Any, when: datetime | None) -> Any:
     cell = WriteOnlyCell(sheet, value=when.astimezone().replace(tzinfo=None))
     cell.number_format = _TIME_FORMAT
     return cell
+
+
+# ---- Complaints
+
+
+#: The columns of a complaints export, by their message keys.
+COMPLAINT_COLUMNS = (
+    "number", "channel", "received_at", "complainant", "complainant_phone", "content",
+    "address", "state", "reply_due", "case_number", "satisfaction",
+)
+_COMPLAINT_WIDTHS = {"number": 16, "content": 48, "address": 36, "complainant_phone": 16,
+                     "case_number": 14}
+#: What a CSV cell may not start with: a spreadsheet would take it for a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_complaints(
+    session: Session,
+    path: Path,
+    progress: Progress | None = None,
+    *,
+    states: Iterable[ComplaintState] = (),
+    reveal_purpose: str | None = None,
+) -> ExportResult:
+    """Write the complaints the seat may see (of ``states``, all when empty), oldest
+    first, to ``path``: an .xlsx workbook, or CSV (UTF-8 with a BOM, as Excel reads it)
+    when the name ends in ``.csv``. Name and phone are masked unless ``reveal_purpose``
+    is given (monitor and admin only; each complaint's read is audited). Raises
+    ``Cancelled`` when ``progress.cancelled()`` turns true, leaving no file."""
+    progress = progress or NoProgress()
+    path = Path(path)
+    wanted = sorted({ComplaintState(s).value for s in states})
+    if reveal_purpose is not None:
+        complaints.check_reveal(session, reveal_purpose)
+    progress.status(messages.t("export.complaints.counting"))
+    total = int(session.execute(
+        text("SELECT count(*) FROM complaints "
+             "WHERE cardinality(CAST(:s AS text[])) = 0 OR state = ANY (CAST(:s AS text[]))"),
+        {"s": wanted},
+    ).scalar_one())
+    progress.start(total)
+    filters = _complaint_filters(wanted, reveal_purpose)
+    progress.status(messages.t("export.complaints.writing", count=total))
+    pages = _complaint_pages(session, wanted, reveal_purpose, progress)
+    if path.suffix.lower() == ".csv":
+        written = _atomically(path, lambda part: _write_csv(part, filters, pages))
+    else:
+        written = _atomically(path, lambda part: _write_complaints(part, filters, pages))
+    return ExportResult(path=path, rows=written, filters=filters)
+
+
+def _complaint_filters(states: list[str], reveal_purpose: str | None) -> str:
+    parts = []
+    if states:
+        ordered = [s for s in ComplaintState if s.value in states]
+        parts.append(messages.t("export.filter.states", value=join(term(s) for s in ordered)))
+    parts.append(
+        messages.t("export.complaints.revealed", purpose=reveal_purpose)
+        if reveal_purpose is not None
+        else messages.t("export.complaints.masked")
+    )
+    sep = "；" if messages.language() == "zh" else "; "
+    return messages.t("export.filters", filters=sep.join(parts))
+
+
+_COMPLAINT_PAGE_SQL = """
+    SELECT k.id, k.number, k.channel, k.received_at, k.complainant_masked, k.phone_masked,
+           k.content, k.address, k.state, k.reply_due, c.number AS case_number,
+           k.callback_satisfaction
+    FROM complaints k LEFT JOIN cases c ON c.id = k.case_id
+    WHERE k.id > :after
+      AND (cardinality(CAST(:s AS text[])) = 0 OR k.state = ANY (CAST(:s AS text[])))
+    ORDER BY k.id LIMIT :limit
+"""
+
+
+def _complaint_pages(
+    session: Session, states: list[str], reveal_purpose: str | None, progress: Progress
+) -> Iterable[list[list[Any]]]:
+    """The rows, a keyset page at a time (values as people read them)."""
+    after = 0
+    while True:
+        if progress.cancelled():
+            raise Cancelled()
+        rows = session.execute(
+            text(_COMPLAINT_PAGE_SQL), {"after": after, "s": states, "limit": EXPORT_PAGE}
+        ).all()
+        if not rows:
+            return
+        revealed = (
+            complaints.reveal_contacts(
+                session, [complaints.ComplaintId(r.id) for r in rows], reveal_purpose
+            )
+            if reveal_purpose is not None
+            else {}
+        )
+        page = []
+        for r in rows:
+            real = revealed.get(r.id)
+            page.append([
+                r.number,
+                term(ComplaintChannel(r.channel)),
+                r.received_at,
+                real.complainant if real else r.complainant_masked,
+                real.complainant_phone if real else r.phone_masked,
+                r.content,
+                r.address,
+                term(ComplaintState(r.state)),
+                r.reply_due,
+                r.case_number,
+                term(Satisfaction(r.callback_satisfaction)) if r.callback_satisfaction else None,
+            ])
+        yield page
+        progress.advance(len(rows))
+        after = rows[-1].id
+
+
+def _complaint_headers() -> list[str]:
+    return [messages.t(f"export.complaints.header.{c}") for c in COMPLAINT_COLUMNS]
+
+
+def _write_complaints(part: Path, filters: str, pages: Iterable[list[list[Any]]]) -> int:
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(messages.t("export.complaints.sheet_title"))
+    for i, column in enumerate(COMPLAINT_COLUMNS):
+        letter = openpyxl.utils.get_column_letter(i + 1)
+        sheet.column_dimensions[letter].width = _COMPLAINT_WIDTHS.get(column, 12)
+    bold = Font(bold=True)
+    first = WriteOnlyCell(sheet, value=filters)
+    first.data_type = "s"
+    first.font = bold
+    sheet.append([first])
+    headers = []
+    for header in _complaint_headers():
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        headers.append(cell)
+    sheet.append(headers)
+    written = 0
+    try:
+        for page in pages:
+            for values in page:
+                sheet.append([
+                    _text(sheet, v) if isinstance(v, str)
+                    else _time(sheet, v) if isinstance(v, datetime) else v
+                    for v in values
+                ])
+            written += len(page)
+    except BaseException:
+        _discard(sheet)
+        raise
+    workbook.save(part)
+    return written
+
+
+def _csv_text(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text that would start a formula is kept
+    as text with a leading apostrophe; times local, to the minute."""
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _write_csv(part: Path, filters: str, pages: Iterable[list[list[Any]]]) -> int:
+    written = 0
+    with part.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([_csv_text(filters)])
+        writer.writerow(_complaint_headers())
+        for page in pages:
+            writer.writerows([_csv_text(v) for v in values] for values in page)
+            written += len(page)
+    return written

@@ -50,9 +50,12 @@ from seatdesk.domain.glossary import (
     Urgency,
 )
 from seatdesk.services.case_detail import CaseDetail as CaseDetail
+from seatdesk.services.case_detail import ComplaintTimelineEvent as ComplaintTimelineEvent
 from seatdesk.services.case_detail import TimelineEvent as TimelineEvent
+from seatdesk.services.case_detail import case_complaints as case_complaints
 from seatdesk.services.case_detail import find_case_id as find_case_id
 from seatdesk.services.case_detail import get_case as get_case
+from seatdesk.services.case_detail import merged_timeline as merged_timeline
 from seatdesk.services.case_detail import timeline as timeline
 from seatdesk.services.common import CaseId
 from seatdesk.services.queue_search import MIN_DIGITS as MIN_DIGITS

@@ -1,10 +1,14 @@
-"""One case in full: its fields, photo thumbnails (click to enlarge), the timeline of
-its audit events, and a button per action the workflow table allows this seat.
+"""One case in full: its fields, its complaints (masked), photo thumbnails (click to
+enlarge), the timeline of its audit events and its complaints' steps, and a button per
+action the workflow table allows this seat.
 
 The buttons come from ``seatdesk.domain.workflow.allowed_actions(state, roles)``: the
-UI never decides what is allowed. A button asks the panel to run its action
-(``sig_action_requested``); the panel opens the action's dialog. The detail keeps a
-readable width beside the queue: long fields and the timeline's notes wrap.
+UI never decides what is allowed. The shift leader's reopen of a closed case after a
+不满意 callback (not a row of the table) is offered by the complaints box when the
+core's ``reopenable_complaints`` names a complaint; its dialog opens here. A button
+asks the panel to run its action (``sig_action_requested``); the panel opens the
+action's dialog. The detail keeps a readable width beside the queue: long fields and
+the timeline's notes wrap.
 Ctrl+P prints the case sheet (案卷单); it can be saved as a PDF too.
 """
 
@@ -39,17 +43,22 @@ from seatdesk.domain.glossary import (
     RECOMPUTE_ACTION,
     SYSTEM_ACTOR,
     Action,
+    CaseEventAction,
     State,
 )
+from seatdesk.services import complaints as complaint_service
 from seatdesk.services import photos as photo_service
 from seatdesk.services import queues
 from seatdesk.services.common import CaseId, ChangeSet
+from seatdesk.services.complaints import Complaint
 from seatdesk.services.photos import PhotoInfo
-from seatdesk.services.queues import CaseDetail, TimelineEvent
+from seatdesk.services.queues import CaseDetail, ComplaintTimelineEvent, TimelineEvent
 from ui.desk import Desk
 from ui.dialogs.photo_viewer import PhotoViewer
+from ui.dialogs.reopen_dialog import ReopenDialog
 from ui.labels import format_time, label
 from ui.tasks import QueryOp
+from ui.widgets.case_complaints import CaseComplaintsBox
 from ui.widgets.case_sheet import print_dialog, save_pdf, sheet_document
 from ui.widgets.timeline_view import TimelineView
 
@@ -93,6 +102,9 @@ class _Loaded:
     case: CaseDetail
     timeline: list[TimelineEvent]
     photos: list[PhotoInfo]
+    complaints: list[Complaint]
+    reopenable: list[Complaint]
+    merged: list[TimelineEvent | ComplaintTimelineEvent]
 
 
 class CaseDetailWidget(QWidget):
@@ -110,6 +122,7 @@ class CaseDetailWidget(QWidget):
         self._loaded: _Loaded | None = None
         self.action_buttons: dict[Action, QPushButton] = {}
         self.print_dialog: QPrintDialog | None = None
+        self.reopen_dialog: ReopenDialog | None = None
         self._build_ui()
         self._connect()
 
@@ -151,6 +164,8 @@ class CaseDetailWidget(QWidget):
         self.fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         body_layout.addWidget(fields_box)
+        self.complaints_box = CaseComplaintsBox()
+        body_layout.addWidget(self.complaints_box)
         photos_box = QGroupBox(self.tr("Photos"))
         self.photos_grid = QGridLayout(photos_box)
         self.photos_grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -169,6 +184,9 @@ class CaseDetailWidget(QWidget):
         self._desk.tasks.sig_data_changed.connect(self._on_data_changed)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.pdf_button.clicked.connect(self._on_pdf_button_clicked)
+        self.complaints_box.sig_reopen_requested.connect(
+            self._on_complaints_box_reopen_requested
+        )
 
     # ---- Public API
 
@@ -189,11 +207,20 @@ class CaseDetailWidget(QWidget):
         if case_id is None:
             return
 
+        may_reopen = complaint_service.REOPEN_ROLE in self._desk.actor.roles
+
         def read(session: Session) -> _Loaded:
+            merged = queues.merged_timeline(session, case_id)
             return _Loaded(
                 case=queues.get_case(session, case_id),
-                timeline=queues.timeline(session, case_id),
+                timeline=[e for e in merged if isinstance(e, TimelineEvent)],
                 photos=photo_service.list_photos(session, case_id),
+                complaints=queues.case_complaints(session, case_id),
+                reopenable=(
+                    complaint_service.reopenable_complaints(session, case_id)
+                    if may_reopen else []
+                ),
+                merged=merged,
             )
 
         QueryOp(self._desk.tasks, self, op=read, success=self._on_loaded).run()
@@ -227,7 +254,21 @@ class CaseDetailWidget(QWidget):
         dialog.show()
         return dialog
 
+    def open_reopen_dialog(self, complaint: Complaint) -> ReopenDialog | None:
+        """The shift leader's dialog to reopen the shown case for ``complaint``."""
+        if self.case is None:
+            return None
+        dialog = ReopenDialog(self._desk, self.case, complaint, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.reopen_dialog = dialog
+        dialog.open()
+        return dialog
+
     # ---- Private slots
+
+    @Slot(object)
+    def _on_complaints_box_reopen_requested(self, complaint: Complaint) -> None:
+        self.open_reopen_dialog(complaint)
 
     @Slot(object, object)
     def _on_data_changed(self, changes: ChangeSet, _initiator: object) -> None:
@@ -261,7 +302,8 @@ class CaseDetailWidget(QWidget):
         self._show_fields(loaded.case)
         self._show_actions(loaded.case.state)
         self._show_photos(loaded.photos)
-        self._show_timeline(loaded.timeline)
+        self.complaints_box.set_complaints(loaded.complaints, loaded.reopenable)
+        self._show_timeline(loaded.merged)
         for button in (self.print_button, self.pdf_button):
             button.setEnabled(True)
 
@@ -288,6 +330,7 @@ class CaseDetailWidget(QWidget):
             self.fields.removeRow(0)
         self._show_actions(None)
         self._show_photos([])
+        self.complaints_box.set_complaints([], [])
         self.timeline.clear()
 
     def _show_fields(self, c: CaseDetail) -> None:
@@ -378,9 +421,10 @@ class CaseDetailWidget(QWidget):
     def _open_photo(self, photo: PhotoInfo) -> None:
         PhotoViewer(self._desk, photo, self).open()
 
-    def _show_timeline(self, events: list[TimelineEvent]) -> None:
+    def _show_timeline(self, events: list[TimelineEvent | ComplaintTimelineEvent]) -> None:
         """Each event: time, who (the display name), the action in words, the state it
-        led to, and its note on lines of its own."""
+        led to, and its note on lines of its own; a complaint's step names the
+        complaint and the complaint's state."""
         self.timeline.clear()
         # The events no seat takes: the case's opening, the sweep's flags (by the
         # database itself, actor "system") and recomputed deadlines.
@@ -390,11 +434,18 @@ class CaseDetailWidget(QWidget):
             RECOMPUTE_ACTION: self.tr("Deadline recomputed"),
         }
         for e in events:
+            actor = self.tr("System") if e.actor == SYSTEM_ACTOR else e.actor_name or e.actor
+            if isinstance(e, ComplaintTimelineEvent):
+                self.timeline.add_entry(
+                    format_time(e.at), actor, label(e.action), label(e.to_state), e.details()
+                )
+                continue
             if e.action in Action.__members__.values():
                 action = label(Action(e.action))
+            elif e.action in CaseEventAction.__members__.values():
+                action = label(CaseEventAction(e.action))
             else:
                 action = system_actions.get(e.action, e.action)
-            actor = self.tr("System") if e.actor == SYSTEM_ACTOR else e.actor_name or e.actor
             self.timeline.add_entry(
                 format_time(e.at), actor, action, label(e.to_state), e.details()
             )

@@ -1,0 +1,131 @@
+"""``seatdesk complaints``: the complaints (群众投诉) as a seat login reads them.
+
+The complainant's name and phone are the database's masked ones (王**, 138****5678)
+for every login (migration 0014). ``show --reveal`` and ``export --reveal`` read the
+real ones through the database's audited function: a monitor or an admin login only
+(``--as``), each complaint read recorded with the purpose given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from seatdesk import messages
+from seatdesk.cli.common import (
+    BarProgress,
+    CommandGroup,
+    console,
+    fail,
+    progress_bar,
+    reported,
+    transaction,
+)
+from seatdesk.domain.glossary import ComplaintState
+from seatdesk.terms import term
+
+_STATES = click.Choice([s.value for s in ComplaintState])
+
+
+@click.group(cls=CommandGroup)
+@click.option("--as", "as_login", envvar="SEATDESK_USER", help="Seat login to act as.")
+@click.pass_context
+def complaints(ctx: click.Context, as_login: str | None) -> None:
+    """Complaints (群众投诉), the complainants masked. Run as a seat login (--as,
+    SEATDESK_USER; password from SEATDESK_PASSWORD or a prompt)."""
+    ctx.obj = as_login
+
+
+def _time(value: object) -> str:
+    from datetime import datetime
+
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else ""
+
+
+@complaints.command("list")
+@click.option("--state", "states", multiple=True, type=_STATES, help="State (repeatable).")
+@click.option("--limit", default=50, show_default=True, help="How many, newest first.")
+@click.pass_obj
+def complaints_list(as_login: str | None, states: tuple[str, ...], limit: int) -> None:
+    """The newest complaints, name and phone masked."""
+    from seatdesk.services import complaints as service
+
+    with reported(), transaction(as_login) as session:
+        rows = service.recent_complaints(
+            session, states=[ComplaintState(s) for s in states], limit=limit
+        )
+    if not rows:
+        console.print(messages.t("cli.complaints.none"))
+        return
+    table = Table()
+    for key in ("number", "channel", "received", "state", "complainant", "phone", "case"):
+        table.add_column(messages.t(f"cli.complaints.{key}"))
+    for c in rows:
+        table.add_row(c.number, term(c.channel), _time(c.received_at), term(c.state),
+                      c.complainant or "", c.complainant_phone or "",
+                      str(c.case_id) if c.case_id is not None else "")
+    console.print(table)
+
+
+@complaints.command("show")
+@click.argument("number")
+@click.option("--reveal", is_flag=True,
+              help="The real name and phone (monitor or admin; the read is recorded).")
+@click.option("--purpose", help="Why they are read, recorded with the read.")
+@click.pass_obj
+def complaints_show(as_login: str | None, number: str, reveal: bool,
+                    purpose: str | None) -> None:
+    """One complaint by its NUMBER."""
+    from seatdesk.services import complaints as service
+
+    with reported(), transaction(as_login) as session:
+        found = service.complaint_by_number(session, number)
+        if found is None:
+            fail(messages.t("cli.complaints.not_found", number=number), 1)
+        name, phone = found.complainant, found.complainant_phone
+        if reveal:
+            real = service.reveal_contacts(
+                session, [found.id], purpose or messages.t("cli.complaints.reveal_purpose")
+            )[found.id]
+            name, phone = real.complainant, real.complainant_phone
+    table = Table(show_header=False)
+    table.add_column()
+    table.add_column()
+    for key, value in (
+        ("number", found.number),
+        ("channel", term(found.channel)),
+        ("received", _time(found.received_at)),
+        ("state", term(found.state)),
+        ("complainant", name or ""),
+        ("phone", phone or ""),
+        ("content", found.content),
+        ("address", found.address),
+        ("reply_due", _time(found.reply_due)),
+        ("case", str(found.case_id) if found.case_id is not None else ""),
+        ("callback", term(found.callback_satisfaction)),
+    ):
+        table.add_row(messages.t(f"cli.complaints.{key}"), value)
+    console.print(table)
+    console.print(messages.t("cli.complaints.revealed" if reveal else "cli.complaints.masked"))
+
+
+@complaints.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--state", "states", multiple=True, type=_STATES, help="State (repeatable).")
+@click.option("--reveal", is_flag=True,
+              help="The real names and phones (monitor or admin; every read is recorded).")
+@click.option("--purpose", help="Why they are read, recorded with each read (with --reveal).")
+@click.pass_obj
+def complaints_export(as_login: str | None, path: Path, states: tuple[str, ...], reveal: bool,
+                      purpose: str | None) -> None:
+    """Write the complaints to PATH (.xlsx, or .csv), name and phone masked."""
+    from seatdesk.services import exports
+
+    with reported(), progress_bar() as bar, transaction(as_login) as session:
+        result = exports.export_complaints(
+            session, path, BarProgress(bar), states=[ComplaintState(s) for s in states],
+            reveal_purpose=(purpose or messages.t("cli.complaints.reveal_purpose"))
+            if reveal else None,
+        )
+    console.print(messages.t("cli.complaints.exported", rows=result.rows, path=result.path))
