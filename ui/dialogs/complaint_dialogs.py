@@ -34,8 +34,8 @@ from sqlalchemy.orm import Session
 from seatdesk.domain.glossary import ReplyMethod, Satisfaction, Urgency
 from seatdesk.errors import StaleCase
 from seatdesk.services import catalogue, complaint_queues, complaints
-from seatdesk.services.catalogue import FilingConditionInfo
 from seatdesk.services.case_detail import find_case_id
+from seatdesk.services.catalogue import FilingConditionInfo
 from seatdesk.services.common import CaseId, ChangeSet
 from seatdesk.services.complaint_queues import NearbyCase
 from seatdesk.services.complaints import CaseFields, Complaint
