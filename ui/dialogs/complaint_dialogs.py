@@ -55,7 +55,7 @@ def note_edit(height: int = 70) -> QPlainTextEdit:
 
 def nearby_text(case: NearbyCase) -> str:
     """A nearby case as a list shows it: number, state, distance, address."""
-    return "{number}  {state}  {m} m  {address}".format(
+    return "{number}  {state}  {m} m\n{address}".format(
         number=case.number, state=label(case.state), m=round(case.distance_m),
         address=case.address or " ".join(case.description.split())[:30],
     )
@@ -255,6 +255,7 @@ class LinkDialog(ComplaintStepDialog):
         self.form.addRow(self.tr("Case:"), self.case_number)
         self.nearby = QListWidget()
         self.nearby.setObjectName("nearby_cases")
+        self.nearby.setWordWrap(True)
         self.nearby.setMinimumHeight(120)
         self.form.addRow(self.tr("Open cases nearby:"), self.nearby)
         self.nearby.currentItemChanged.connect(self._on_nearby_current_changed)

@@ -60,6 +60,16 @@ CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 LOOKUP_DELAY_MS = 400
 
 
+def _list(name: str) -> QListWidget:
+    """A list of cases or complaints whose lines wrap within the side column."""
+    listing = QListWidget()
+    listing.setObjectName(name)
+    listing.setWordWrap(True)
+    listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    listing.setSpacing(2)
+    return listing
+
+
 class PhoneComplaintDialog(QDialog):
     """A complaint from a phone call, with the cases it may belong to beside it."""
 
@@ -95,6 +105,7 @@ class PhoneComplaintDialog(QDialog):
         self.content.setObjectName("content")
         self.content.setTabChangesFocus(True)
         self.content.setMinimumHeight(90)
+        self.content.setMaximumHeight(130)
         self.content.setPlaceholderText(self.tr("What the caller says is wrong, and where"))
         form.addRow(self.tr("Content:"), self.content)
         self.address = QLineEdit()
@@ -136,14 +147,16 @@ class PhoneComplaintDialog(QDialog):
         for u in Urgency:
             self.urgency.addItem(label(u), u)
         form.addRow(self.tr("Urgency:"), self.urgency)
+        column = QVBoxLayout()
+        column.addLayout(form)
+        column.addStretch(1)
         left = QWidget()
-        left.setLayout(form)
+        left.setLayout(column)
         body.addWidget(left, 3)
         side = QVBoxLayout()
         nearby_box = QGroupBox(self.tr("Open cases nearby, same category"))
         nearby_layout = QVBoxLayout(nearby_box)
-        self.nearby = QListWidget()
-        self.nearby.setObjectName("nearby_cases")
+        self.nearby = _list("nearby_cases")
         self.nearby_note = QLabel(self.tr("Give a place and a category to see them."))
         self.nearby_note.setStyleSheet("color: gray;")
         self.nearby_note.setWordWrap(True)
@@ -152,8 +165,7 @@ class PhoneComplaintDialog(QDialog):
         side.addWidget(nearby_box, 1)
         earlier_box = QGroupBox(self.tr("This caller's earlier complaints"))
         earlier_layout = QVBoxLayout(earlier_box)
-        self.earlier = QListWidget()
-        self.earlier.setObjectName("earlier_complaints")
+        self.earlier = _list("earlier_complaints")
         self.earlier_note = QLabel(self.tr("Give the caller's phone to see them."))
         self.earlier_note.setStyleSheet("color: gray;")
         self.earlier_note.setWordWrap(True)
@@ -429,7 +441,7 @@ class PhoneComplaintDialog(QDialog):
             where = self.tr("case {number} ({state})").format(
                 number=complaint.case_number, state=label(complaint.case_state)
             )
-        return "{when}  {number}  {state}  {where}\n{content}".format(
+        return "{when}  {number}  {state}\n{where}  {content}".format(
             when=format_time(complaint.received_at), number=complaint.number,
             state=label(complaint.state), where=where,
             content=" ".join(complaint.content.split())[:40],

@@ -46,9 +46,9 @@ class ComplaintColumn(IntEnum):
     STATE = 1
     REPLY_STATUS = 2
     TIME_LEFT = 3
-    CHANNEL = 4
-    RECEIVED = 5
-    CONTENT = 6
+    CONTENT = 4
+    CHANNEL = 5
+    RECEIVED = 6
     CASE = 7
 
 

@@ -248,6 +248,8 @@ class ComplaintDetailWidget(QWidget):
         }
         for key, text in texts.items():
             self.values[key].setText(text)
+            # What does not apply yet (no reply, no callback) takes no line.
+            self.fields.setRowVisible(self.values[key], bool(text))
         _lit(self.values["reply_status"], status)
         p = self.progress
         self.case_box.setVisible(p is not None)

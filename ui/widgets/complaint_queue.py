@@ -38,13 +38,13 @@ from ui.tasks import QueryOp
 from ui.widgets.case_queue import COUNT_DELAY_MS, REFRESH_DELAY_MS, format_count
 
 DEFAULT_WIDTHS = {
-    ComplaintColumn.NUMBER: 120,
-    ComplaintColumn.STATE: 90,
+    ComplaintColumn.NUMBER: 115,
+    ComplaintColumn.STATE: 80,
     ComplaintColumn.REPLY_STATUS: 90,
-    ComplaintColumn.TIME_LEFT: 90,
-    ComplaintColumn.CHANNEL: 100,
-    ComplaintColumn.RECEIVED: 130,
-    ComplaintColumn.CONTENT: 260,
+    ComplaintColumn.TIME_LEFT: 85,
+    ComplaintColumn.CONTENT: 240,
+    ComplaintColumn.CHANNEL: 90,
+    ComplaintColumn.RECEIVED: 125,
 }
 
 
