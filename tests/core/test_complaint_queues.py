@@ -9,6 +9,7 @@ import uuid
 from dataclasses import asdict
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from seatdesk.domain.glossary import (
@@ -214,3 +215,32 @@ def test_the_progress_of_a_dispatched_case_names_its_department_and_deadline(
     assert progress.stage_deadline is not None
     assert progress.deadline_status is DeadlineStatus.NORMAL
     assert asdict(progress)["number"].startswith("20")
+
+
+@pytest.mark.parametrize(
+    ("queue", "index"),
+    [
+        (ComplaintQueue.NEW, "ix_complaints_state"),
+        (ComplaintQueue.AWAITING_REPLY, "ix_complaints_awaiting"),
+        (ComplaintQueue.CALLBACK, "ix_complaints_callback"),
+        (ComplaintQueue.ALL, "ix_complaints_received"),
+    ],
+)
+def test_each_queue_is_read_in_the_order_of_an_index(
+    desk: Desk, queue: ComplaintQueue, index: str
+) -> None:
+    """A page is an index range, not a sort of the whole table (a small test table
+    would be scanned otherwise: sequential scans are priced out for the plan)."""
+    complaint_id = _new(desk)
+    # The first page, and a page after a row (every sort key here is a time).
+    after = cq.ComplaintCursor(desk.now(), complaint_id)
+    with desk.as_(Role.MONITOR) as s:
+        s.execute(text("SET LOCAL enable_seqscan = off"))
+        s.execute(text("SET LOCAL enable_sort = off"))
+        for query in (ComplaintQuery(queue=queue), ComplaintQuery(queue=queue, after=after)):
+            sql, params = cq.page_statement(query)
+            plan = "\n".join(
+                r[0] for r in s.execute(text("EXPLAIN " + sql), params).all()
+            )
+            assert index in plan, plan
+            assert "Sort" not in plan.split(index)[0], plan
