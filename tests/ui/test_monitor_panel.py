@@ -380,3 +380,15 @@ def test_esc_on_a_typed_form_asks_before_discarding(desk_for, qtbot: QtBot) -> N
     question = dialog.findChildren(DiscardQuestion)[0]
     question.discard_button.click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+
+
+def test_the_shortcut_sheet_lists_the_monitors_keys(window_for, qtbot: QtBot) -> None:
+    window = window_for(Role.MONITOR, listen=False)
+    panel = _panel(window)
+    sheet = window.show_shortcuts()
+    keys = {e.keys for e in sheet.entries}
+    texts = {e.text for e in sheet.entries}
+    assert {"Ctrl+N", "Ctrl+Shift+R", "Ctrl+Shift+L", "Ctrl+Shift+F", "Ctrl+Shift+Y",
+            "Ctrl+Shift+B"} <= keys
+    assert panel.detail.step_actions[complaints.ComplaintAction.REPLY].text() in texts
+    sheet.close()

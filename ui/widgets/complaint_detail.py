@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -75,6 +76,7 @@ class ComplaintDetailWidget(QWidget):
         self.complaint: Complaint | None = None
         self.progress: CaseProgress | None = None
         self.step_buttons: dict[ComplaintAction, QPushButton] = {}
+        self.step_actions: dict[ComplaintAction, QAction] = {}
         self._build_ui()
         desk.tasks.sig_data_changed.connect(self._on_data_changed)
 
@@ -97,12 +99,21 @@ class ComplaintDetailWidget(QWidget):
             ComplaintAction.CALLBACK: self.tr("Call back"),
         }
         for i, (step, (keys, _states)) in enumerate(STEPS.items()):
+            # An action per step (its shortcut works anywhere in the window, and the
+            # shortcut sheet lists it); the button beside the complaint triggers it.
+            action = QAction(names[step], self)
+            action.setObjectName(f"step_{step.value}_action")
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setEnabled(False)
+            action.triggered.connect(lambda _=False, s=step: self._request(s))
+            self.addAction(action)
+            self.step_actions[step] = action
             button = QPushButton(names[step])
             button.setObjectName(f"step_{step.value}")
-            button.setShortcut(keys)
             button.setToolTip(f"{names[step]} ({keys})")
             button.setEnabled(False)
-            button.clicked.connect(lambda _=False, s=step: self._request(s))
+            button.clicked.connect(action.trigger)
             self.step_buttons[step] = button
             buttons.addWidget(button, i // 3, i % 3)
         outer.addLayout(buttons)
@@ -199,8 +210,8 @@ class ComplaintDetailWidget(QWidget):
         self.complaint = loaded.complaint if loaded else None
         self.progress = loaded.progress if loaded else None
         c = self.complaint
-        for button in self.step_buttons.values():
-            button.setEnabled(False)
+        for step in STEPS:
+            self._enable(step, False)
         if c is None:
             self.title.setText(self.tr("Select a complaint"))
             for value in self.values.values():
@@ -209,7 +220,7 @@ class ComplaintDetailWidget(QWidget):
             return
         self.title.setText(f"{c.number}  {label(c.state)}")
         for step, (_keys, states) in STEPS.items():
-            self.step_buttons[step].setEnabled(c.state in states)
+            self._enable(step, c.state in states)
         category = next(
             (f"{x.code} {x.name}" for x in self._desk.reference.categories
              if x.id == c.category_id), "",
@@ -265,6 +276,10 @@ class ComplaintDetailWidget(QWidget):
             for key, text in case_texts.items():
                 self.values[key].setText(text)
             _lit(self.values["case_status"], p.deadline_status if p.stage_deadline else None)
+
+    def _enable(self, step: ComplaintAction, enabled: bool) -> None:
+        self.step_buttons[step].setEnabled(enabled)
+        self.step_actions[step].setEnabled(enabled)
 
     def _request(self, step: ComplaintAction) -> None:
         if self.complaint is not None:
