@@ -9,11 +9,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
+
+import ui.map  # noqa: F401 - QtWebEngine before the QApplication, sandbox off as root
 
 from seatdesk.db.engine import session_factory
 from seatdesk.domain.glossary import (
@@ -392,3 +395,26 @@ def test_the_shortcut_sheet_lists_the_monitors_keys(window_for, qtbot: QtBot) ->
             "Ctrl+Shift+B"} <= keys
     assert panel.detail.step_actions[complaints.ComplaintAction.REPLY].text() in texts
     sheet.close()
+
+
+def test_a_point_picked_on_the_map_places_the_call_and_finds_the_case_there(
+    window_for, qtbot: QtBot, owner: Owner
+) -> None:
+    where = _spot()
+    case_id = owner.new_case(longitude=where[0], latitude=where[1])
+    window = window_for(Role.MONITOR, listen=False)
+    panel = _panel(window)
+    dialog = panel.phone_dialog()
+    dialog.show()
+    _activate(qtbot, dialog)
+    _choose_category(qtbot, dialog)
+    assert window.map_pane is not None and dialog.pick_button.isEnabled()
+    qtbot.mouseClick(dialog.pick_button, Qt.MouseButton.LeftButton)
+    window.map_pane.view.sig_point_picked.emit(where[0], where[1])  # the page's click
+    assert dialog.has_location.isChecked()
+    assert dialog.longitude.value() == pytest.approx(where[0])
+    assert dialog.latitude.value() == pytest.approx(where[1])
+    qtbot.waitUntil(lambda: dialog.nearby.count() > 0, timeout=10_000)
+    assert dialog.nearby.item(0).data(CASE_ID_ROLE) == case_id
+    assert "0 m" in dialog.nearby.item(0).text()
+    dialog.done(0)
