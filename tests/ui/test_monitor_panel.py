@@ -17,7 +17,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 import ui.map  # noqa: F401 - QtWebEngine before the QApplication, sandbox off as root
-
 from seatdesk.db.engine import session_factory
 from seatdesk.domain.glossary import (
     Action,
