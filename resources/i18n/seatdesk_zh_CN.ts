@@ -1091,7 +1091,7 @@
     <name>PhoneComplaintDialog</name>
     <message>
         <source>Record a complaint from a call</source>
-        <extracomment>The data role of a list item&apos;s case id. How long after the last change the nearby cases and earlier complaints are read (ms). What the form recorded: the complaint, and the case it was linked to or opened.</extracomment>
+        <extracomment>The data role of a list item&apos;s case id. How long after the last change the nearby cases and earlier complaints are read (ms). A phone number as it is kept: digits, a leading + for an international one. What the form recorded: the complaint, and the case it was linked to or opened.</extracomment>
         <translation>登记来电投诉</translation>
     </message>
     <message>
@@ -1197,6 +1197,10 @@
     <message>
         <source>Write what the caller complains about.</source>
         <translation>请填写投诉内容。</translation>
+    </message>
+    <message>
+        <source>{phone} is not a phone number.</source>
+        <translation>“{phone}”不是电话号码。</translation>
     </message>
     <message>
         <source>Give an address or coordinates.</source>

@@ -285,8 +285,10 @@ def test_a_call_about_an_open_case_nearby_is_linked_not_duplicated(
     assert (first["state"], first["case_id"]) == ("linked", case_id)
     qtbot.waitUntil(lambda: _state_is(panel, ComplaintState.LINKED), timeout=10_000)
 
-    # The same caller again: the earlier complaint's open case is offered (Ctrl+L).
-    again = _phone_form(qtbot, panel, "井盖还没修好", phone, _spot())
+    # The same caller again, the number read out with dashes: the earlier complaint's
+    # open case is offered (Ctrl+L).
+    spoken = f"{phone[:3]}-{phone[3:7]}-{phone[7:]}"
+    again = _phone_form(qtbot, panel, "井盖还没修好", spoken, _spot())
     qtbot.waitUntil(lambda: again.earlier.count() == 1, timeout=10_000)
     assert again.earlier.item(0).data(CASE_ID_ROLE) == case_id
     again.earlier.setFocus()
@@ -374,6 +376,10 @@ def test_esc_on_a_typed_form_asks_before_discarding(desk_for, qtbot: QtBot) -> N
     dialog = panel.phone_dialog()
     dialog.show()
     type_text(dialog.content, "有内容")
+    type_text(dialog.address, "人民路")
+    qtbot.keyClicks(dialog.phone, "138abc")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "138abc" in dialog.message_label.text() and dialog.created is None
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     from ui.dialogs.parts import DiscardQuestion
 

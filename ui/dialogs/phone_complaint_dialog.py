@@ -13,6 +13,7 @@ once (the urgency is the case's). Esc on a form with typed text asks first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,20 @@ if TYPE_CHECKING:
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: How long after the last change the nearby cases and earlier complaints are read (ms).
 LOOKUP_DELAY_MS = 400
+
+
+#: A phone number as it is kept: digits, a leading + for an international one.
+PHONE = re.compile(r"\+?\d{5,20}")
+
+
+#: What a number is read out with: white space, dashes, brackets (full-width too).
+_READ_OUT = re.compile(r"[\s\-()" + chr(0xFF08) + chr(0xFF09) + "]")
+
+
+def _phone(text: str) -> str:
+    """The number as it is kept and looked up, without the spaces, dashes and brackets
+    a caller's number is read out with ("138-1234 5678" is 13812345678)."""
+    return _READ_OUT.sub("", text.strip())
 
 
 def _list(name: str) -> QListWidget:
@@ -265,7 +280,7 @@ class PhoneComplaintDialog(QDialog):
         category = self.category.chosen()
         located = self.has_location.isChecked()
         lon, lat = self.longitude.value(), self.latitude.value()
-        phone = self.phone.text().strip()
+        phone = _phone(self.phone.text())
         self._lookups += 1
         ticket = self._lookups
 
@@ -360,6 +375,9 @@ class PhoneComplaintDialog(QDialog):
     def _problem(self) -> str | None:
         if not self.content.toPlainText().strip():
             return self.tr("Write what the caller complains about.")
+        phone = self.phone.text().strip()
+        if phone and not PHONE.fullmatch(_phone(phone)):
+            return self.tr("{phone} is not a phone number.").format(phone=phone)
         if not self.address.text().strip() and not self.has_location.isChecked():
             return self.tr("Give an address or coordinates.")
         return None
@@ -371,7 +389,7 @@ class PhoneComplaintDialog(QDialog):
             channel=ComplaintChannel(self.channel.currentData()),
             content=self.content.toPlainText().strip(),
             complainant=self.complainant.text().strip() or None,
-            complainant_phone=self.phone.text().strip() or None,
+            complainant_phone=_phone(self.phone.text()) or None,
             address=self.address.text().strip(),
             longitude=self.longitude.value() if located else None,
             latitude=self.latitude.value() if located else None,
