@@ -35,6 +35,7 @@ from tests.core.conftest import LOGIN
 from tests.core.conftest import Desk as CoreDesk
 from tests.ui.conftest import Owner, png
 from tests.ui.driving import act, open_case, type_text, visible_dialog
+from tests.ui.test_window import chinese  # noqa: F401 - the fixture
 from ui.dialogs.complaint_dialogs import (
     CallbackDialog,
     ForwardDialog,
@@ -42,7 +43,7 @@ from ui.dialogs.complaint_dialogs import (
     ToCaseDialog,
 )
 from ui.dialogs.phone_complaint_dialog import CASE_ID_ROLE, PhoneComplaintDialog
-from ui.main_window import MainWindow
+from ui.main_window import MIN_HEIGHT, MIN_WIDTH, MainWindow
 from ui.panels.monitor_panel import MonitorPanel
 
 MONITOR = LOGIN[Role.MONITOR]
@@ -423,3 +424,21 @@ def test_a_point_picked_on_the_map_places_the_call_and_finds_the_case_there(
     assert dialog.nearby.item(0).data(CASE_ID_ROLE) == case_id
     assert "0 m" in dialog.nearby.item(0).text()
     dialog.done(0)
+
+
+def test_the_monitor_window_works_at_1280_by_720(
+    window_for, qtbot: QtBot, chinese  # noqa: F811 - the fixture
+) -> None:
+    window = window_for(Role.MONITOR, listen=False)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= MIN_WIDTH and hint.height() <= MIN_HEIGHT, hint
+    window.resize(MIN_WIDTH, MIN_HEIGHT)
+    qtbot.waitUntil(lambda: window.width() == MIN_WIDTH, timeout=5_000)
+    panel = _panel(window)
+    # Nothing clipped: each part gets at least the room it asks for, every tab shows.
+    for part in (panel.tabs, panel.detail, window.map_pane):
+        assert part.width() >= part.minimumSizeHint().width(), part
+    bar = panel.tabs.tabBar()
+    assert bar.tabRect(bar.count() - 1).right() <= bar.width()
+    buttons = list(panel.detail.step_buttons.values())
+    assert all(b.width() >= b.minimumSizeHint().width() for b in buttons)
