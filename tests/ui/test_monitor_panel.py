@@ -47,6 +47,8 @@ from ui.main_window import MIN_HEIGHT, MIN_WIDTH, MainWindow
 from ui.panels.monitor_panel import MonitorPanel
 
 MONITOR = LOGIN[Role.MONITOR]
+#: Another seat that works complaints (an administrator may).
+OTHER_SEAT = LOGIN[Role.ADMIN]
 
 
 def _spot() -> tuple[float, float]:
@@ -341,7 +343,7 @@ def test_counts_and_rows_follow_another_seats_changes(
     assert f"({before})" in panel.tabs.tabText(index)
 
     # Another seat records a complaint: the row and the count arrive by themselves.
-    complaint_id = owner.as_(MONITOR, lambda s: complaints.create_complaint(s, NewComplaint(
+    complaint_id = owner.as_(OTHER_SEAT, lambda s: complaints.create_complaint(s, NewComplaint(
         channel=ComplaintChannel.ONLINE_PLATFORM, content="论坛反映：公园路灯不亮",
         address="平阳县昆阳镇公园路"))[0])
     qtbot.waitUntil(lambda: new.model.row_of(complaint_id) >= 0, timeout=10_000)
@@ -349,7 +351,7 @@ def test_counts_and_rows_follow_another_seats_changes(
     _select(qtbot, panel, ComplaintQueue.NEW, complaint_id)
 
     # Another seat forwards it: it leaves the queue, the detail follows.
-    owner.as_(MONITOR, lambda s: complaints.forward_complaint(
+    owner.as_(OTHER_SEAT, lambda s: complaints.forward_complaint(
         s, complaint_id=complaint_id, expected_version=1, agency="县供电公司"))
     qtbot.waitUntil(lambda: new.model.row_of(complaint_id) < 0, timeout=10_000)
     qtbot.waitUntil(lambda: _state_is(panel, ComplaintState.FORWARDED), timeout=10_000)
@@ -359,7 +361,7 @@ def test_counts_and_rows_follow_another_seats_changes(
     complaint = panel.detail.complaint
     assert complaint is not None
     reply = panel.run_step(complaint, complaints.ComplaintAction.REPLY)
-    owner.as_(MONITOR, lambda s: complaints.reply_complaint(
+    owner.as_(OTHER_SEAT, lambda s: complaints.reply_complaint(
         s, complaint_id=complaint_id, expected_version=complaint.version, reply="已电话告知",
         how=complaints.ReplyMethod.PHONE))
     type_text(reply.reply, "答复内容")
