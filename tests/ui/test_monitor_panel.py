@@ -444,3 +444,38 @@ def test_the_monitor_window_works_at_1280_by_720(
     assert bar.tabRect(bar.count() - 1).right() <= bar.width()
     buttons = list(panel.detail.step_buttons.values())
     assert all(b.width() >= b.minimumSizeHint().width() for b in buttons)
+
+
+def test_a_case_clicked_on_the_map_shows_its_complaint(
+    window_for, qtbot: QtBot, owner: Owner
+) -> None:
+    case_id = owner.new_case()
+
+    def linked(s: Any) -> ComplaintId:
+        complaint_id, _ = complaints.create_complaint(s, NewComplaint(
+            channel=ComplaintChannel.HOTLINE_12319, content="井盖缺失", address="人民路12号"))
+        complaints.link_complaint(s, complaint_id=complaint_id, expected_version=1,
+                                  case_id=case_id)
+        return complaint_id
+
+    complaint_id = owner.as_(OTHER_SEAT, linked)
+    window = window_for(Role.MONITOR, listen=False)
+    panel = _panel(window)
+    window.map_pane.sig_case_clicked.emit(int(case_id))  # the page's click
+    qtbot.waitUntil(
+        lambda: panel.detail.complaint is not None and panel.detail.complaint.id == complaint_id,
+        timeout=10_000,
+    )
+    qtbot.waitUntil(lambda: panel.detail.progress is not None, timeout=10_000)
+
+
+def test_the_queues_remember_their_columns_per_user(desk_for, qtbot: QtBot) -> None:
+    desk = desk_for(MONITOR)
+    first = MonitorPanel(desk)
+    qtbot.addWidget(first)
+    table = first.queue_widgets[ComplaintQueue.ALL].table
+    table.horizontalHeader().resizeSection(0, 177)
+    second = MonitorPanel(desk)
+    qtbot.addWidget(second)
+    assert second.queue_widgets[ComplaintQueue.ALL].table.columnWidth(0) == 177
+    assert second.queue_widgets[ComplaintQueue.NEW].table.columnWidth(0) != 177

@@ -3,7 +3,8 @@
 Queues as tabs with their counts — 新投诉 (new), 待答复 (the case ended or the
 complaint was forwarded, not yet answered; the nearest reply deadline first, red and
 yellow), 待回访 (answered, not yet called back), 全部 (all, searchable) — and the
-selected complaint beside them with its case's progress. Ctrl+N records a complaint
+selected complaint beside them with its case's progress (a case clicked on the map
+shows its complaint). Ctrl+N records a complaint
 from a call (``PhoneComplaintDialog``); the detail's buttons (and their shortcuts) turn
 it into a case, link it, forward it, reply and call back. Everything follows the change
 notices: another seat's step shows here without a refresh.
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from seatdesk.domain.glossary import ComplaintAction, Role
+from seatdesk.services import complaints
+from seatdesk.services.common import CaseId
 from seatdesk.services.complaint_queues import ComplaintQuery, ComplaintQueue, ComplaintRow
 from seatdesk.services.complaints import Complaint, ComplaintId
 from seatdesk.services.queues import QueueCount
@@ -37,6 +40,7 @@ from ui.dialogs.complaint_dialogs import (
 )
 from ui.dialogs.phone_complaint_dialog import PhoneComplaintDialog
 from ui.panels.panel import Panel
+from ui.tasks import QueryOp
 from ui.widgets.case_queue import format_count, user_settings
 from ui.widgets.complaint_detail import ComplaintDetailWidget
 from ui.widgets.complaint_queue import ComplaintQueueWidget
@@ -138,6 +142,15 @@ class MonitorPanel(Panel):
         if queue is not None:
             queue.focus_filter()
 
+    def open_case(self, case_id: CaseId) -> None:
+        """A case clicked on the map: its (first) complaint in the detail, if it has one."""
+        QueryOp(
+            self._desk.tasks,
+            self,
+            op=lambda s: complaints.complaints_of_case(s, case_id),
+            success=self._on_case_complaints,
+        ).run()
+
     def show_complaint(self, complaint_id: ComplaintId | None) -> None:
         self.detail.show_complaint(complaint_id)
 
@@ -156,6 +169,10 @@ class MonitorPanel(Panel):
         return dialog
 
     # ---- Private slots
+
+    def _on_case_complaints(self, found: list[Complaint]) -> None:
+        if found:
+            self.detail.show_complaint(found[0].id)
 
     @Slot()
     def _on_new_complaint_triggered(self) -> None:

@@ -1,4 +1,5 @@
 """One complaint queue of the monitor panel: a search field over a lazily paged table.
+Its column widths and order are remembered per user and per queue.
 
 It behaves as the case queues do (``ui.widgets.case_queue``): it re-reads itself when
 ``sig_data_changed`` says something changed — at once when visible, on showing when
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +36,12 @@ from ui.models.complaint_table_model import (
     ComplaintTableModel,
 )
 from ui.tasks import QueryOp
-from ui.widgets.case_queue import COUNT_DELAY_MS, REFRESH_DELAY_MS, format_count
+from ui.widgets.case_queue import (
+    COUNT_DELAY_MS,
+    REFRESH_DELAY_MS,
+    format_count,
+    user_settings,
+)
 
 DEFAULT_WIDTHS = {
     ComplaintColumn.NUMBER: 115,
@@ -61,6 +67,7 @@ class ComplaintQueueWidget(QWidget):
     def __init__(self, desk: Desk, query: ComplaintQuery, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
+        self._name = query.queue.value
         self._stale = True
         self._selected: ComplaintId | None = None
         self._counting = False
@@ -102,8 +109,12 @@ class ComplaintQueueWidget(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionsMovable(True)
         for column, width in DEFAULT_WIDTHS.items():
             self.table.setColumnWidth(column, width)
+        state = user_settings().value(self._header_key())
+        if isinstance(state, QByteArray):
+            header.restoreState(state)  # the person's own widths and order
         layout.addWidget(self.table, 1)
         self.status_label = QLabel()
         self.status_label.setStyleSheet("color: gray;")
@@ -117,6 +128,8 @@ class ComplaintQueueWidget(QWidget):
         self._count_timer.timeout.connect(self._count)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.table.doubleClicked.connect(self._on_double_clicked)
+        self.table.horizontalHeader().sectionResized.connect(self._save_header)
+        self.table.horizontalHeader().sectionMoved.connect(self._save_header)
         self.model.sig_loaded.connect(self._on_loaded)
         self.model.sig_loading.connect(self._show_status)
         self._desk.tasks.sig_data_changed.connect(self._on_data_changed)
@@ -242,6 +255,15 @@ class ComplaintQueueWidget(QWidget):
     def _on_count_failed(self, error: BaseException) -> None:
         self._counting = False
         self._desk.tasks.sig_error.emit(error)
+
+    @Slot()
+    def _save_header(self) -> None:
+        user_settings().setValue(
+            self._header_key(), self.table.horizontalHeader().saveState()
+        )
+
+    def _header_key(self) -> str:
+        return f"complaint_queues/{self._desk.actor.login}/{self._name}/header"
 
     @Slot(bool)
     def _show_status(self, loading: bool) -> None:
