@@ -1091,7 +1091,7 @@
     <name>PhoneComplaintDialog</name>
     <message>
         <source>Record a complaint from a call</source>
-        <extracomment>The data role of a list item&apos;s case id. How long after the last change the nearby cases and earlier complaints are read (ms). A phone number as it is kept: digits, a leading + for an international one. What the form recorded: the complaint, and the case it was linked to or opened.</extracomment>
+        <extracomment>The data role of a list item&apos;s case id. How long after the last change the nearby cases and earlier complaints are read (ms). A phone number as it is kept: digits, a leading + for an international one. What a number is read out with: white space, dashes, brackets (full-width too). What the form recorded: the complaint, and the case it was linked to or opened.</extracomment>
         <translation>登记来电投诉</translation>
     </message>
     <message>
@@ -1145,6 +1145,10 @@
     <message>
         <source>Category:</source>
         <translation>问题类别：</translation>
+    </message>
+    <message>
+        <source>The urgency of the case opened from the complaint</source>
+        <translation>由投诉转成的案卷的紧急程度</translation>
     </message>
     <message>
         <source>Urgency:</source>

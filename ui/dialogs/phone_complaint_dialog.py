@@ -161,6 +161,7 @@ class PhoneComplaintDialog(QDialog):
         self.urgency.setObjectName("urgency")
         for u in Urgency:
             self.urgency.addItem(label(u), u)
+        self.urgency.setToolTip(self.tr("The urgency of the case opened from the complaint"))
         form.addRow(self.tr("Urgency:"), self.urgency)
         column = QVBoxLayout()
         column.addLayout(form)
