@@ -1091,7 +1091,7 @@
     <name>PhoneComplaintDialog</name>
     <message>
         <source>Record a complaint from a call</source>
-        <extracomment>The data role of a list item&apos;s case id. How long after the last change the nearby cases and earlier complaints are read (ms). A phone number as it is kept: digits, a leading + for an international one. What a number is read out with: white space, dashes, brackets (full-width too). What the form recorded: the complaint, and the case it was linked to or opened.</extracomment>
+        <extracomment>The data role of a list item&apos;s case id. How long after the last change the nearby cases and earlier complaints are read (ms). The draft&apos;s name among the user&apos;s drafts, and how long after a change it is written. A phone number as it is kept: digits, a leading + for an international one. What a number is read out with: white space, dashes, brackets (full-width too). What the form recorded: the complaint, and the case it was linked to or opened.</extracomment>
         <translation>登记来电投诉</translation>
     </message>
     <message>
@@ -1209,6 +1209,10 @@
     <message>
         <source>Give an address or coordinates.</source>
         <translation>请填写地址或坐标。</translation>
+    </message>
+    <message>
+        <source>Draft restored: this form holds what was typed before it closed (saved {when}).</source>
+        <translation>已恢复草稿：表单保留了关闭前填写的内容（保存于 {when}）。</translation>
     </message>
     <message>
         <source>No open case of this category nearby.</source>

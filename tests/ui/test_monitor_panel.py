@@ -479,3 +479,28 @@ def test_the_queues_remember_their_columns_per_user(desk_for, qtbot: QtBot) -> N
     qtbot.addWidget(second)
     assert second.queue_widgets[ComplaintQueue.ALL].table.columnWidth(0) == 177
     assert second.queue_widgets[ComplaintQueue.NEW].table.columnWidth(0) != 177
+
+
+def test_a_form_closed_by_a_crash_opens_again_with_its_draft(desk_for, qtbot: QtBot) -> None:
+    from ui.dialogs.drafts import load_draft
+    from ui.dialogs.parts import DiscardQuestion
+    from ui.dialogs.phone_complaint_dialog import DRAFT
+
+    panel = MonitorPanel(desk_for(MONITOR))
+    qtbot.addWidget(panel)
+    dialog = panel.phone_dialog()
+    dialog.show()
+    type_text(dialog.content, "垃圾清运车漏液")
+    qtbot.keyClicks(dialog.phone, "13911112222")
+    qtbot.waitUntil(lambda: load_draft(MONITOR, DRAFT) is not None, timeout=5_000)
+    dialog.done(0)  # as the window going down with the process
+    again = panel.phone_dialog()
+    again.show()
+    assert again.content.toPlainText() == "垃圾清运车漏液"
+    assert again.phone.text() == "13911112222"
+    assert again.draft_note.isVisible()
+    qtbot.keyClick(again, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: bool(again.findChildren(DiscardQuestion)), timeout=5_000)
+    again.findChildren(DiscardQuestion)[0].discard_button.click()
+    qtbot.waitUntil(lambda: not again.isVisible(), timeout=5_000)
+    assert load_draft(MONITOR, DRAFT) is None

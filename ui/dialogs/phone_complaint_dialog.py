@@ -8,7 +8,9 @@ phone number, this caller's earlier complaints: Enter on one of them, or Ctrl+L,
 the complaint linked to that case (关联到此案卷) instead of opening a duplicate.
 
 Ctrl+Enter records the complaint; "Record and open a case" turns it into a case at
-once (the urgency is the case's). Esc on a form with typed text asks first.
+once (the urgency is the case's). Esc on a form with typed text asks first. What is
+typed is kept as the user's draft (``ui.dialogs.drafts``) until the complaint is
+recorded or the person discards it: a form closed by a crash opens again with it.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from seatdesk.services.complaint_queues import EarlierComplaint, NearbyCase
 from seatdesk.services.complaints import CaseFields, ComplaintId, NewComplaint
 from ui.desk import Desk
 from ui.dialogs.complaint_dialogs import nearby_text
+from ui.dialogs.drafts import clear_draft, load_draft, save_draft
 from ui.dialogs.new_case_dialog import DEFAULT_LAT, DEFAULT_LON
 from ui.dialogs.parts import install_confirm_shortcut, message_label, reject_unless_kept
 from ui.labels import format_time, label
@@ -59,6 +62,9 @@ if TYPE_CHECKING:
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: How long after the last change the nearby cases and earlier complaints are read (ms).
 LOOKUP_DELAY_MS = 400
+#: The draft's name among the user's drafts, and how long after a change it is written.
+DRAFT = "phone_complaint"
+DRAFT_DELAY_MS = 400
 
 
 #: A phone number as it is kept: digits, a leading + for an international one.
@@ -101,12 +107,19 @@ class PhoneComplaintDialog(QDialog):
         self.created: ComplaintId | None = None
         self.case_id: CaseId | None = None
         self._build_ui()
+        self._restore_draft()
         self._connect()
 
     def _build_ui(self) -> None:
         self.setWindowTitle(self.tr("Record a complaint from a call"))
         self.setMinimumWidth(980)
         outer = QVBoxLayout(self)
+        self.draft_note = QLabel()
+        self.draft_note.setObjectName("draft_note")
+        self.draft_note.setWordWrap(True)
+        self.draft_note.setStyleSheet("color: #1565c0;")
+        self.draft_note.hide()
+        outer.addWidget(self.draft_note)
         body = QHBoxLayout()
         outer.addLayout(body, 1)
         form = QFormLayout()
@@ -217,6 +230,9 @@ class PhoneComplaintDialog(QDialog):
         self._lookup_timer = QTimer(self)
         self._lookup_timer.setSingleShot(True)
         self._lookup_timer.setInterval(LOOKUP_DELAY_MS)
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
         self.content.setFocus()
 
     def _coordinate(self, value: float, low: float, high: float) -> QDoubleSpinBox:
@@ -249,6 +265,15 @@ class PhoneComplaintDialog(QDialog):
         ):
             signal.connect(self._lookup_timer.start)
         self._lookup_timer.timeout.connect(self.look_up)
+        self._draft_timer.timeout.connect(self.save_draft)
+        for line in (self.address, self.phone, self.complainant, self.category):
+            line.textChanged.connect(self._draft_timer.start)
+        self.content.textChanged.connect(self._draft_timer.start)
+        for combo in (self.channel, self.urgency):
+            combo.currentIndexChanged.connect(self._draft_timer.start)
+        self.has_location.toggled.connect(self._draft_timer.start)
+        self.longitude.valueChanged.connect(self._draft_timer.start)
+        self.latitude.valueChanged.connect(self._draft_timer.start)
         for listing in (self.nearby, self.earlier):
             listing.currentItemChanged.connect(self._on_choice_changed)
             listing.itemActivated.connect(lambda _item: self.link_to_chosen())
@@ -273,6 +298,30 @@ class PhoneComplaintDialog(QDialog):
         return None
 
     _last_choice: QListWidgetItem | None = None
+
+    @Slot()
+    def save_draft(self) -> None:
+        """Write the draft now (it is written a moment after each change anyway); a
+        form without content keeps none."""
+        self._draft_timer.stop()
+        if self.created is not None:
+            return
+        login = self._desk.actor.login
+        if self.has_content():
+            save_draft(login, DRAFT, {
+                "channel": str(self.channel.currentData()),
+                "content": self.content.toPlainText(),
+                "address": self.address.text(),
+                "has_location": self.has_location.isChecked(),
+                "longitude": self.longitude.value(),
+                "latitude": self.latitude.value(),
+                "phone": self.phone.text(),
+                "complainant": self.complainant.text(),
+                "category": self.category.text(),
+                "urgency": str(self.urgency.currentData()),
+            })
+        else:
+            clear_draft(login, DRAFT)
 
     @Slot()
     def look_up(self) -> None:
@@ -330,13 +379,14 @@ class PhoneComplaintDialog(QDialog):
     # ---- Qt overrides
 
     def reject(self) -> None:
-        reject_unless_kept(self, self.has_content(), super().reject)
+        reject_unless_kept(self, self.has_content(), self._discard)
 
     def accept(self) -> None:
         self._send(None)
 
     def done(self, result: int) -> None:
         self._lookup_timer.stop()
+        self._draft_timer.stop()
         if self._map is not None:
             self._map.clear_pick()
         self._picking = False
@@ -397,9 +447,51 @@ class PhoneComplaintDialog(QDialog):
             category_id=category.id if category is not None else None,
         )
 
+    def _discard(self) -> None:
+        """The person chose to throw the form away: its draft goes too."""
+        clear_draft(self._desk.actor.login, DRAFT)
+        super().reject()
+
+    def _restore_draft(self) -> None:
+        """Fill the form from the user's draft, if one was kept, and say so (before the
+        signals are connected: restoring is not a change)."""
+        draft = load_draft(self._desk.actor.login, DRAFT)
+        if not draft:
+            return
+
+        def text(key: str) -> str:
+            value = draft.get(key)
+            return value if isinstance(value, str) else ""
+
+        def number(key: str, default: float) -> float:
+            value = draft.get(key)
+            return float(value) if isinstance(value, int | float) else default
+
+        for combo, key in ((self.channel, "channel"), (self.urgency, "urgency")):
+            index = combo.findData(text(key))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        self.content.setPlainText(text("content"))
+        self.address.setText(text("address"))
+        located = draft.get("has_location") is True
+        self.has_location.setChecked(located)
+        self.longitude.setEnabled(located)
+        self.latitude.setEnabled(located)
+        self.longitude.setValue(number("longitude", DEFAULT_LON))
+        self.latitude.setValue(number("latitude", DEFAULT_LAT))
+        self.phone.setText(text("phone"))
+        self.complainant.setText(text("complainant"))
+        self.category.setText(text("category"))
+        self.draft_note.setText(self.tr(
+            "Draft restored: this form holds what was typed before it closed (saved {when})."
+        ).format(when=text("saved_at").replace("T", " ")))
+        self.draft_note.show()
+        self._lookup_timer.start()  # the nearby cases, as if just typed
+
     def _on_sent(self, result: tuple[ComplaintId, CaseId | None, ChangeSet]) -> None:
         self._sending = False
         self.created, self.case_id = result[0], result[1]
+        clear_draft(self._desk.actor.login, DRAFT)
         super().accept()
 
     def _on_failed(self, error: BaseException) -> None:
