@@ -42,6 +42,10 @@ def main() -> int:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--cases", type=int, default=3000)
+    parser.add_argument(
+        "--only", choices=("all", "cases", "monitor"), default="all",
+        help="the case panels, the 12319 monitor panel, or both",
+    )
     args = parser.parse_args()
     rerun = _rerun_under_xvfb()
     if rerun is not None:
@@ -119,15 +123,23 @@ def main() -> int:
             Role.DISPATCHER: ("register", case_in(("registered",))),
         }
 
-    login_dialog = LoginDialog(TaskManager(), start=lambda: address, user="acceptor1")
-    login_dialog.show()
-    wait(lambda: address.location() in login_dialog.database_label.toolTip())
-    shoot(login_dialog, "login")
-    login_dialog.close()
-
     windows = []
-    for role, login in ((Role.ACCEPTOR, "acceptor1"), (Role.SHIFT_LEADER, "leader1"),
-                        (Role.DISPATCHER, "dispatcher1")):
+    if args.only in ("all", "monitor"):
+        windows.append(
+            _monitor_shots(owner, address, demo.passwords["monitor1"], wait, settle, shoot)
+        )
+    seats = [(Role.ACCEPTOR, "acceptor1"), (Role.SHIFT_LEADER, "leader1"),
+             (Role.DISPATCHER, "dispatcher1")]
+    if args.only == "monitor":
+        seats = []
+    else:
+        login_dialog = LoginDialog(TaskManager(), start=lambda: address, user="acceptor1")
+        login_dialog.show()
+        wait(lambda: address.location() in login_dialog.database_label.toolTip())
+        shoot(login_dialog, "login")
+        login_dialog.close()
+
+    for role, login in seats:
         desk = open_desk(log_in(address, login, demo.passwords[login]))
         window = MainWindow(desk)
         drawn: list[str] = []
@@ -176,6 +188,101 @@ def main() -> int:
     owner.dispose()
     shutil.rmtree(data_dir, ignore_errors=True)
     return 0
+
+
+def _monitor_shots(
+    owner: Any, address: Any, password: str, wait: Any, settle: Any, shoot: Any
+) -> Any:
+    """The 12319 monitor panel with complaints in every queue (one linked to a
+    dispatched case, its progress beside the queue) and the phone form mid-call, with
+    the open cases nearby and the caller's earlier complaints."""
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from seatdesk.db.engine import session_factory
+    from seatdesk.domain.glossary import ComplaintChannel, ReplyMethod, Role
+    from seatdesk.services import complaints
+    from seatdesk.services.complaint_queues import ComplaintQueue
+    from seatdesk.services.complaints import NewComplaint
+    from ui.desk import log_in, open_desk
+    from ui.main_window import MainWindow
+
+    with session_factory(owner).begin() as s:
+        case = s.execute(text(
+            "SELECT id, number, longitude, latitude, category_id, address FROM cases "
+            "WHERE state = 'dispatched' AND longitude IS NOT NULL ORDER BY number LIMIT 1"
+        )).one()
+        s.execute(text('SET LOCAL ROLE "monitor1"'))
+        s.execute(text("SELECT set_config('seatdesk.act_as', 'monitor1', true)"))
+        now = s.execute(text("SELECT now()")).scalar_one()
+        caller = "13857712345"
+
+        def new(content: str, days_ago: float = 0, **fields: Any) -> Any:
+            values: dict[str, Any] = {
+                "channel": ComplaintChannel.HOTLINE_12319, "content": content,
+                "received_at": now - timedelta(days=days_ago), "address": case.address,
+                "complainant_phone": "139" + str(abs(hash(content)))[:8],
+                "complainant": "市民",
+            }
+            values.update(fields)
+            complaint_id, _ = complaints.create_complaint(s, NewComplaint(**values))
+            return complaint_id
+
+        linked = new("门口井盖松动，车辆经过响声很大，请尽快处理", 1, complainant_phone=caller,
+                     complainant="王先生", longitude=case.longitude, latitude=case.latitude,
+                     category_id=case.category_id)
+        complaints.link_complaint(s, complaint_id=linked, expected_version=1,
+                                  case_id=case.id)
+        new("人行道上共享单车乱停放，影响通行", 0.1)
+        new("夜间施工噪音扰民，晚上十一点还在作业", 1.5,
+            channel=ComplaintChannel.MAYORS_MAILBOX)
+        new("小区垃圾桶满溢无人清运，气味难闻", 0.5, channel=ComplaintChannel.ONLINE_PLATFORM)
+        for content, days, agency in (("路口红绿灯故障，早高峰拥堵", 6, "县交警大队"),
+                                      ("自来水管爆裂，路面积水", 2.2, "县自来水公司"),
+                                      ("小区电梯停运三天", 0.3, "县市场监督管理局")):
+            forwarded = new(content, days)
+            complaints.forward_complaint(s, complaint_id=forwarded, expected_version=1,
+                                         agency=agency, note="非城管职责，已转办")
+        replied = new("公园路灯不亮已修复", 4)
+        complaints.forward_complaint(s, complaint_id=replied, expected_version=1,
+                                     agency="县供电公司")
+        complaints.reply_complaint(s, complaint_id=replied, expected_version=2,
+                                   reply="已转供电公司修复，感谢监督", how=ReplyMethod.PHONE)
+
+    desk = open_desk(log_in(address, "monitor1", password))
+    window = MainWindow(desk)
+    window.resize(1280, 720)
+    window.show()
+    wait(lambda: window.live)
+    panel = window.show_panel(Role.MONITOR)
+    awaiting = panel.show_queue(ComplaintQueue.AWAITING_REPLY)
+    wait(lambda: awaiting.model.rowCount() >= 3)
+    everything = panel.show_queue(ComplaintQueue.ALL)
+    wait(lambda: everything.model.row_of(linked) >= 0)
+    everything.select(linked)
+    wait(lambda: panel.detail.progress is not None)
+    settle(1500)  # the map flies to the case
+    shoot(window, "panel_monitor")
+
+    dialog = panel.phone_dialog()
+    dialog.show()
+    dialog.content.setPlainText("解放路口井盖又响了，上次打过电话还没修好")
+    dialog.address.setText(case.address)
+    dialog.has_location.setChecked(True)
+    dialog.longitude.setValue(case.longitude + 0.0003)
+    dialog.latitude.setValue(case.latitude)
+    dialog.phone.setText(caller)
+    dialog.complainant.setText("王先生")
+    chosen = next(c for c in desk.reference.categories if c.id == case.category_id)
+    dialog.category.choose(chosen)
+    dialog.look_up()
+    wait(lambda: dialog.nearby.count() > 0 and dialog.earlier.count() > 0)
+    dialog.nearby.setCurrentRow(0)
+    dialog.nearby.setFocus()
+    shoot(dialog, "dialog_phone_complaint")
+    dialog.done(0)
+    return window
 
 
 def _acceptor_extras(window: Any, panel: Any, queue: Any, wait: Any, shoot: Any) -> None:

@@ -108,6 +108,49 @@
     </message>
 </context>
 <context>
+    <name>CallbackDialog</name>
+    <message>
+        <source>Call the complainant back</source>
+        <translation>回访投诉人</translation>
+    </message>
+    <message>
+        <source>Record callback</source>
+        <translation>记录回访</translation>
+    </message>
+    <message>
+        <source>Complainant:</source>
+        <translation>投诉人：</translation>
+    </message>
+    <message>
+        <source>Reached</source>
+        <translation>已接通</translation>
+    </message>
+    <message>
+        <source>Not reached</source>
+        <translation>未接通</translation>
+    </message>
+    <message>
+        <source>Call:</source>
+        <translation>回访电话：</translation>
+    </message>
+    <message>
+        <source>— choose —</source>
+        <translation>— 请选择 —</translation>
+    </message>
+    <message>
+        <source>Satisfaction:</source>
+        <translation>满意度：</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>说明：</translation>
+    </message>
+    <message>
+        <source>Choose how satisfied the complainant is.</source>
+        <translation>请选择投诉人的满意度。</translation>
+    </message>
+</context>
+<context>
     <name>CaseComplaintsBox</name>
     <message>
         <source>Number</source>
@@ -443,6 +486,192 @@
     </message>
 </context>
 <context>
+    <name>ComplaintDetailWidget</name>
+    <message>
+        <source>Select a complaint</source>
+        <extracomment>The steps of the detail, their buttons&apos; shortcuts, and the states that allow each.</extracomment>
+        <translation>请选择一件投诉</translation>
+    </message>
+    <message>
+        <source>Open a case</source>
+        <translation>转为案卷</translation>
+    </message>
+    <message>
+        <source>Link to a case</source>
+        <translation>关联案卷</translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation>转办</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>来源渠道：</translation>
+    </message>
+    <message>
+        <source>Received:</source>
+        <translation>受理时间：</translation>
+    </message>
+    <message>
+        <source>Platform reference:</source>
+        <translation>平台编号：</translation>
+    </message>
+    <message>
+        <source>Complainant:</source>
+        <translation>投诉人：</translation>
+    </message>
+    <message>
+        <source>Content:</source>
+        <translation>投诉内容：</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>问题类别：</translation>
+    </message>
+    <message>
+        <source>Reply due:</source>
+        <translation>答复期限：</translation>
+    </message>
+    <message>
+        <source>Reply deadline:</source>
+        <translation>答复时限：</translation>
+    </message>
+    <message>
+        <source>Forwarded to:</source>
+        <translation>转办单位：</translation>
+    </message>
+    <message>
+        <source>Reply:</source>
+        <translation>答复内容：</translation>
+    </message>
+    <message>
+        <source>Callback:</source>
+        <translation>回访结果：</translation>
+    </message>
+    <message>
+        <source>The case&apos;s progress</source>
+        <translation>关联案卷进展</translation>
+    </message>
+    <message>
+        <source>Case:</source>
+        <translation>案卷：</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Department:</source>
+        <translation>处置部门：</translation>
+    </message>
+    <message>
+        <source>Stage deadline:</source>
+        <translation>本环节时限：</translation>
+    </message>
+    <message>
+        <source>Deadline:</source>
+        <translation>时限状态：</translation>
+    </message>
+    <message>
+        <source>Last change:</source>
+        <translation>最近变动：</translation>
+    </message>
+    <message>
+        <source>reached</source>
+        <translation>已接通</translation>
+    </message>
+    <message>
+        <source>not reached</source>
+        <translation>未接通</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintQueueWidget</name>
+    <message>
+        <source>Search number, platform reference, beginning of the content (Ctrl+F)</source>
+        <translation>搜索投诉编号、平台编号、内容开头（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>{n} found</source>
+        <translation>找到 {n} 件</translation>
+    </message>
+    <message>
+        <source>{n} complaints in all</source>
+        <translation>共 {n} 件投诉</translation>
+    </message>
+    <message>
+        <source>counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source> — loading…</source>
+        <translation> — 加载中…</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintTableModel</name>
+    <message>
+        <source>Number</source>
+        <extracomment>The data role that carries the row&apos;s ``ComplaintRow``.</extracomment>
+        <translation>投诉编号</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reply deadline</source>
+        <translation>答复时限</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>来源渠道</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>受理时间</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>投诉内容</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案卷/转办</translation>
+    </message>
+    <message>
+        <source>Reply due: {when}</source>
+        <translation>答复期限：{when}</translation>
+    </message>
+</context>
+<context>
+    <name>ContactReveal</name>
+    <message>
+        <source>Show number</source>
+        <translation>显示号码</translation>
+    </message>
+    <message>
+        <source>Shows the real name and phone; the database records who read them.</source>
+        <translation>显示真实姓名和电话；数据库会记录查看人。</translation>
+    </message>
+</context>
+<context>
     <name>DatabasePlace</name>
     <message>
         <source>this computer&apos;s database</source>
@@ -542,6 +771,60 @@
     <message>
         <source>New deadline:</source>
         <translation>新的时限：</translation>
+    </message>
+</context>
+<context>
+    <name>ForwardDialog</name>
+    <message>
+        <source>Forward the complaint to another agency</source>
+        <translation>转办至其他单位</translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation>转办</translation>
+    </message>
+    <message>
+        <source>e.g. the traffic police, the water company</source>
+        <translation>如：交警大队、自来水公司</translation>
+    </message>
+    <message>
+        <source>Agency:</source>
+        <translation>承办单位：</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>说明：</translation>
+    </message>
+    <message>
+        <source>Name the agency the complaint goes to.</source>
+        <translation>请填写转办的承办单位。</translation>
+    </message>
+</context>
+<context>
+    <name>LinkDialog</name>
+    <message>
+        <source>Link the complaint to a case</source>
+        <translation>将投诉关联到案卷</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>关联</translation>
+    </message>
+    <message>
+        <source>Case number</source>
+        <translation>案卷编号</translation>
+    </message>
+    <message>
+        <source>Case:</source>
+        <translation>案卷：</translation>
+    </message>
+    <message>
+        <source>Open cases nearby:</source>
+        <translation>附近未结案卷：</translation>
+    </message>
+    <message>
+        <source>Give the number of the case.</source>
+        <translation>请填写案卷编号。</translation>
     </message>
 </context>
 <context>
@@ -700,6 +983,37 @@
     </message>
 </context>
 <context>
+    <name>MonitorPanel</name>
+    <message>
+        <source>New complaints</source>
+        <translation>新投诉</translation>
+    </message>
+    <message>
+        <source>Awaiting reply</source>
+        <translation>待答复</translation>
+    </message>
+    <message>
+        <source>Callbacks due</source>
+        <translation>待回访</translation>
+    </message>
+    <message>
+        <source>All complaints</source>
+        <translation>全部投诉</translation>
+    </message>
+    <message>
+        <source>Record a complaint…</source>
+        <translation>登记投诉…</translation>
+    </message>
+    <message>
+        <source>Record a complaint from a call (Ctrl+N)</source>
+        <translation>登记来电投诉（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>{title} ({n})</source>
+        <translation>{title}（{n}）</translation>
+    </message>
+</context>
+<context>
     <name>NewCaseDialog</name>
     <message>
         <source>New case from a call</source>
@@ -809,6 +1123,158 @@
     <message>
         <source>The map is not available.</source>
         <translation>地图不可用。</translation>
+    </message>
+    <message>
+        <source>Click the place on the map (Esc cancels).</source>
+        <translation>请在地图上点击位置（Esc 取消）。</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneComplaintDialog</name>
+    <message>
+        <source>Record a complaint from a call</source>
+        <extracomment>The data role of a list item&apos;s case id. How long after the last change the nearby cases and earlier complaints are read (ms). The draft&apos;s name among the user&apos;s drafts, and how long after a change it is written. A phone number as it is kept: digits, a leading + for an international one. What a number is read out with: white space, dashes, brackets (full-width too). What the form recorded: the complaint, and the case it was linked to or opened.</extracomment>
+        <translation>登记来电投诉</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>来源渠道：</translation>
+    </message>
+    <message>
+        <source>What the caller says is wrong, and where</source>
+        <translation>来电人反映的问题及地点</translation>
+    </message>
+    <message>
+        <source>Content:</source>
+        <translation>投诉内容：</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>Coordinates</source>
+        <translation>坐标</translation>
+    </message>
+    <message>
+        <source>Pick on map</source>
+        <translation>在地图上选点</translation>
+    </message>
+    <message>
+        <source>The map is not available.</source>
+        <translation>地图不可用。</translation>
+    </message>
+    <message>
+        <source>Location:</source>
+        <translation>位置：</translation>
+    </message>
+    <message>
+        <source>Caller&apos;s phone</source>
+        <translation>来电号码</translation>
+    </message>
+    <message>
+        <source>Name, if given</source>
+        <translation>姓名（如提供）</translation>
+    </message>
+    <message>
+        <source>Caller:</source>
+        <translation>来电人：</translation>
+    </message>
+    <message>
+        <source>Type a name or a code, e.g. 井盖 or 0101</source>
+        <translation>输入名称或编码，如 井盖 或 0101</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>问题类别：</translation>
+    </message>
+    <message>
+        <source>The urgency of the case opened from the complaint</source>
+        <translation>由投诉转成的案卷的紧急程度</translation>
+    </message>
+    <message>
+        <source>Urgency:</source>
+        <translation>紧急程度：</translation>
+    </message>
+    <message>
+        <source>Open cases nearby, same category</source>
+        <translation>附近同类未结案卷</translation>
+    </message>
+    <message>
+        <source>Give a place and a category to see them.</source>
+        <translation>填写位置和问题类别后显示。</translation>
+    </message>
+    <message>
+        <source>This caller&apos;s earlier complaints</source>
+        <translation>该来电人的历史投诉</translation>
+    </message>
+    <message>
+        <source>Give the caller&apos;s phone to see them.</source>
+        <translation>填写来电号码后显示。</translation>
+    </message>
+    <message>
+        <source>Link to this case (Ctrl+L)</source>
+        <translation>关联到此案卷（Ctrl+L）</translation>
+    </message>
+    <message>
+        <source>Record the complaint linked to the chosen case instead of a new one</source>
+        <translation>登记投诉并关联到所选案卷，不再新建案卷</translation>
+    </message>
+    <message>
+        <source>Record complaint</source>
+        <translation>登记投诉</translation>
+    </message>
+    <message>
+        <source>Record the complaint (Ctrl+Enter)</source>
+        <translation>登记投诉（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Record and open a case</source>
+        <translation>登记并转为案卷</translation>
+    </message>
+    <message>
+        <source>Choose an open case from the lists first.</source>
+        <translation>请先从列表中选择一件未结案卷。</translation>
+    </message>
+    <message>
+        <source>Choose a category from the list to open a case.</source>
+        <translation>转为案卷前请从列表中选择问题类别。</translation>
+    </message>
+    <message>
+        <source>Write what the caller complains about.</source>
+        <translation>请填写投诉内容。</translation>
+    </message>
+    <message>
+        <source>{phone} is not a phone number.</source>
+        <translation>“{phone}”不是电话号码。</translation>
+    </message>
+    <message>
+        <source>Give an address or coordinates.</source>
+        <translation>请填写地址或坐标。</translation>
+    </message>
+    <message>
+        <source>Draft restored: this form holds what was typed before it closed (saved {when}).</source>
+        <translation>已恢复草稿：表单保留了关闭前填写的内容（保存于 {when}）。</translation>
+    </message>
+    <message>
+        <source>No open case of this category nearby.</source>
+        <translation>附近没有同类未结案卷。</translation>
+    </message>
+    <message>
+        <source>Enter on a case links the complaint to it.</source>
+        <translation>在案卷上按回车即关联到该案卷。</translation>
+    </message>
+    <message>
+        <source>No earlier complaint from this number.</source>
+        <translation>该号码没有历史投诉。</translation>
+    </message>
+    <message>
+        <source>Those whose case is still open can be linked to it.</source>
+        <translation>案卷未结的可直接关联。</translation>
+    </message>
+    <message>
+        <source>case {number} ({state})</source>
+        <translation>案卷 {number}（{state}）</translation>
     </message>
     <message>
         <source>Click the place on the map (Esc cancels).</source>
@@ -1001,6 +1467,48 @@
     </message>
 </context>
 <context>
+    <name>ReplyDialog</name>
+    <message>
+        <source>Reply to the complainant</source>
+        <translation>答复投诉人</translation>
+    </message>
+    <message>
+        <source>Record reply</source>
+        <translation>记录答复</translation>
+    </message>
+    <message>
+        <source>Complainant:</source>
+        <translation>投诉人：</translation>
+    </message>
+    <message>
+        <source>How:</source>
+        <translation>答复方式：</translation>
+    </message>
+    <message>
+        <source>Reply:</source>
+        <translation>答复内容：</translation>
+    </message>
+    <message>
+        <source>Write what the complainant was told.</source>
+        <translation>请填写答复内容。</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyStatus</name>
+    <message>
+        <source>Normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Near deadline</source>
+        <translation>临期（黄灯）</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期（红灯）</translation>
+    </message>
+</context>
+<context>
     <name>ReworkDialog</name>
     <message>
         <source>Department:</source>
@@ -1084,6 +1592,53 @@
     <message>
         <source>Keys</source>
         <translation>按键</translation>
+    </message>
+</context>
+<context>
+    <name>ToCaseDialog</name>
+    <message>
+        <source>Turn the complaint into a case</source>
+        <translation>投诉转为案卷</translation>
+    </message>
+    <message>
+        <source>Open case</source>
+        <translation>转为案卷</translation>
+    </message>
+    <message>
+        <source>Type a name or a code, e.g. 井盖 or 0101</source>
+        <translation>输入名称或编码，如 井盖 或 0101</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>问题类别：</translation>
+    </message>
+    <message>
+        <source>— choose a category first —</source>
+        <translation>— 请先选择问题类别 —</translation>
+    </message>
+    <message>
+        <source>Filing condition:</source>
+        <translation>立案条件：</translation>
+    </message>
+    <message>
+        <source>Urgency:</source>
+        <translation>紧急程度：</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>问题描述：</translation>
+    </message>
+    <message>
+        <source>— not decided yet —</source>
+        <translation>— 暂不确定 —</translation>
+    </message>
+    <message>
+        <source>Choose a category from the list.</source>
+        <translation>请从列表中选择问题类别。</translation>
+    </message>
+    <message>
+        <source>Describe the problem.</source>
+        <translation>请描述问题。</translation>
     </message>
 </context>
 <context>

@@ -417,6 +417,11 @@ class EarlierComplaint:
     case_id: CaseId | None
 
 
+#: Who may read a complainant's real name and phone (migration 0014's
+#: ``seatdesk_complaint_contacts`` decides; the desk reads this only to offer the button).
+CONTACT_READERS: frozenset[Role] = frozenset({Role.MONITOR, Role.ADMIN})
+
+
 def reveal_contacts(
     session: Session, ids: Iterable[ComplaintId], purpose: str
 ) -> dict[ComplaintId, ContactDetails]:
