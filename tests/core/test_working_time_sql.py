@@ -193,8 +193,11 @@ def test_start_of_day_is_midnight_in_the_centres_zone(desk: Desk) -> None:
 
 
 def test_a_calendar_change_recomputes_every_open_deadline_as_python_would(desk: Desk) -> None:
-    # New office hours: every open working-time clock moves, in one statement.
-    hours = OfficeHours({0: ((time(9, 0), time(12, 30)), (time(13, 30), time(18, 0)))})
+    # New office hours: every open working-time clock moves, in one statement. One
+    # office hour a day moves a 4-hour clock by days whenever the test runs (hours of the
+    # same length a day, only shifted, leave a clock started in the afternoon where it
+    # was: 14:50 + 4 h is 9:50 the next morning with 8:30–17:30 and with 9:00–18:00).
+    hours = OfficeHours({0: ((time(10, 0), time(11, 0)),)})
     cat, cond = desk.category("event", "0102")  # 暴露垃圾: 4 工作时 to handle
     handling = []
     for _ in range(3):
