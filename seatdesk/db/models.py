@@ -89,6 +89,7 @@ SQL_ONLY_TABLES = frozenset(
         "complaints",
         "complaint_events",
         "complaint_number_counters",
+        "complaint_import_mappings",
     }
 )
 
