@@ -11,6 +11,10 @@ import csv
 import importlib.util
 import io
 import json
+import os
+import subprocess
+import sys
+import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -472,3 +476,53 @@ def test_every_refusal_of_the_import_functions_has_its_words() -> None:
         assert f"problem.{problem}" in known, problem
     assert list(importer.FIELDS) == module.MAPPING_FIELDS
     assert [c.value for c in ComplaintChannel] == module.CHANNELS
+
+
+# ---- the command line, in a real subprocess as the monitor's login
+
+
+def _cli(server: ServerAddress, seeded: DemoResult, *args: str,
+         stdin: str = "") -> subprocess.CompletedProcess[str]:
+    login = LOGIN[Role.MONITOR]
+    env = {
+        **os.environ, "SEATDESK_LANG": "zh", "COLUMNS": "200",
+        "SEATDESK_DATABASE_URL": server.url.render_as_string(hide_password=False),
+        "SEATDESK_USER": login, "SEATDESK_PASSWORD": seeded.passwords[login],
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "seatdesk.cli", "complaints", "import", *args],
+        capture_output=True, text=True, env=env, input=stdin, timeout=120,
+    )
+
+
+def test_the_command_checks_asks_imports_and_imports_nothing_twice(
+    server: ServerAddress, seeded: DemoResult, tmp_path: Path
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    rows = [[f"CLI-{tag}-{i}", *GOOD[i][1:]] for i in range(3)]
+    rows.append([f"CLI-{tag}-bad", "", "2026-11-30 09:15:00", "", "12345", "路灯不亮", "", None,
+                 None, ""])
+    path = write_xlsx(tmp_path / "cli.xlsx", rows)
+
+    dry = _cli(server, seeded, str(path), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "第 5 行：投诉人电话：12345 不是有效的电话号码" in dry.stderr
+    assert "共 4 行，3 行可导入，1 行有问题" in dry.stdout and "未导入任何内容" in dry.stdout
+
+    declined = _cli(server, seeded, str(path), stdin="n\n")
+    assert declined.returncode == 1 and "已取消导入" in declined.stderr
+
+    done = _cli(server, seeded, str(path), "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "已导入 3 件投诉，0 件此前已导入，1 行未导入" in done.stdout
+    again = _cli(server, seeded, str(path), stdin="y\n")
+    assert again.returncode == 0, again.stderr
+    assert "已导入 0 件投诉，3 件此前已导入" in again.stdout
+
+    nothing = write_xlsx(tmp_path / "nothing.xlsx", [rows[-1]])
+    refused = _cli(server, seeded, str(nothing), "--yes")
+    assert refused.returncode == 1 and "nothing.xlsx 中没有可导入的行" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    bad_map = _cli(server, seeded, str(path), "--map", "content")
+    assert bad_map.returncode == 2 and "字段=列名" in bad_map.stderr
