@@ -169,7 +169,10 @@ CREATE FUNCTION seatdesk_import_complaints(
     p_rows jsonb, OUT created integer, OUT present integer
 )
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
-SET lock_timeout = '10s' AS $$
+SET lock_timeout = '10s'
+-- The planner guesses a batch (jsonb_array_elements) at 100 rows and a CTE at one:
+-- nested loops between them would be quadratic in the batch; hash joins are linear.
+SET enable_nestloop = off AS $$
 DECLARE
     me record := seatdesk_me();
     v_now timestamptz := clock_timestamp();

@@ -412,6 +412,69 @@
     </message>
 </context>
 <context>
+    <name>ComplaintImportDialog</name>
+    <message>
+        <source>Import complaints</source>
+        <translation>导入投诉</translation>
+    </message>
+    <message>
+        <source>An .xlsx or .csv file the city platform exported</source>
+        <translation>市平台导出的 .xlsx 或 .csv 文件</translation>
+    </message>
+    <message>
+        <source>&amp;Choose file…</source>
+        <translation>选择文件(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation>预览(&amp;P)</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Reason or complaint</source>
+        <translation>原因或投诉内容</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Reading the complaints…</source>
+        <translation>正在读取投诉…</translation>
+    </message>
+    <message>
+        <source>Importing the complaints…</source>
+        <translation>正在导入投诉…</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>有问题</translation>
+    </message>
+    <message>
+        <source>Can be imported</source>
+        <translation>可导入</translation>
+    </message>
+    <message>
+        <source>Choose the file of forwarded complaints</source>
+        <translation>选择市平台转办投诉文件</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.xlsx *.csv)</source>
+        <translation>表格文件 (*.xlsx *.csv)</translation>
+    </message>
+</context>
+<context>
     <name>DatabasePlace</name>
     <message>
         <source>this computer&apos;s database</source>
@@ -1049,6 +1112,10 @@
     <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Import complaints…</source>
+        <translation>导入投诉(&amp;I)…</translation>
     </message>
     <message>
         <source>&amp;View</source>

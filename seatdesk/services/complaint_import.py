@@ -23,6 +23,7 @@ No Qt here; the caller owns the transaction.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -81,10 +82,12 @@ PREVIEW_ROWS = 20
 #: Rows looked at for the header row (a platform export may have a title above it).
 HEADER_SEARCH_ROWS = 10
 #: Cells that mean "none" in a phone column.
+_HEADER_NOISE = re.compile(r"[\s*＊:：]")
 _NONE_WORDS = frozenset({"无", "-", "—", "/", "暂无", "null", "none", "n/a"})
 _MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 _LANDLINE = re.compile(r"^(0(?:[12]\d|[3-9]\d{2}))([1-9]\d{6,7})$")
 _EXTENSION = re.compile(r"(?:转|分机|#|ext\.?)\s*(\d{1,6})$", re.IGNORECASE)
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
 _TIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -268,7 +271,13 @@ def _open(path: Path) -> _Table:
 
 def _header_key(value: Any) -> str:
     """A header as compared: without white space, marks of required (*) and colons."""
-    return re.sub(r"[\s*＊:：]", "", str(value or ""))
+    return _HEADER_NOISE.sub("", str(value or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_key(word: str) -> str:
+    """A channel or category as looked up (the same few words on every row)."""
+    return _header_key(word).lower()
 
 
 # ---- The mapping
@@ -363,6 +372,8 @@ def parse_phone(value: Any) -> str | None:
     raw = _text(value)
     if raw is None or raw.lower() in _NONE_WORDS:
         return None
+    if len(raw) == 11 and _MOBILE.match(raw):
+        return raw
     mobile = _MOBILE.match(re.sub(r"[\s\-–—－()（）·.]", "", raw))
     if mobile:
         return mobile.group(1)
@@ -401,6 +412,8 @@ def parse_time(value: Any) -> datetime | None:
     raw = _text(value)
     if raw is None:
         return None
+    if _ISO_TIME.match(raw):  # the usual export: 2026-11-30 09:15:00
+        return datetime.fromisoformat(raw)
     normal = (
         raw.replace("年", "-").replace("月", "-").replace("日", " ").replace("/", "-")
         .replace("T", " ").replace("：", ":")
@@ -477,7 +490,7 @@ def _check(
     channel_word = _text(cell("channel"))
     channel = ComplaintChannel.CITY_PLATFORM
     if channel_word is not None:
-        found = rules.channels.get(_header_key(channel_word).lower())
+        found = rules.channels.get(_word_key(channel_word))
         if found is None:
             raise _Bad("channel", "unknown", value=_shown(channel_word))
         channel = found
@@ -507,7 +520,7 @@ def _check(
     category_id = None
     category_word = _text(cell("category"))
     if category_word is not None:
-        ids = rules.categories.get(_header_key(category_word).lower(), [])
+        ids = rules.categories.get(_word_key(category_word), [])
         if not ids:
             raise _Bad("category", "unknown", value=_shown(category_word))
         if len(ids) > 1:
