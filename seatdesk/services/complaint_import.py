@@ -285,8 +285,13 @@ def _word_key(word: str) -> str:
 
 def saved_mapping(session: Session, name: str = DEFAULT_MAPPING) -> dict[str, str]:
     """The saved mapping ``name`` (field → the file's header), empty when none is saved."""
-    value = session.execute(
-        text("SELECT mapping FROM complaint_import_mappings WHERE name = :n"), {"n": name}
+    # Through ``call``: a seat that may not import may not read the mappings either,
+    # and is told so in one sentence.
+    value = call(
+        session,
+        "SELECT mapping FROM complaint_import_mappings WHERE name = :n",
+        {"n": name},
+        action=ComplaintAction.CREATE,
     ).scalar_one_or_none()
     return {str(k): str(v) for k, v in (value or {}).items()}
 

@@ -360,6 +360,8 @@ def test_a_saved_mapping_reads_the_platform_s_own_layout(desk: Desk, tmp_path: P
     assert err.value.field == "mapping"
     with desk.as_(Role.ACCEPTOR) as s, pytest.raises(PermissionDenied):
         importer.save_mapping(s, mapping, "县平台")
+    with desk.as_(Role.DEPARTMENT) as s, pytest.raises(PermissionDenied):
+        importer.preview_import(s, path, mapping_name="县平台")
     updated_by = desk.scalar(
         "SELECT updated_by FROM complaint_import_mappings WHERE name = '县平台'")
     assert updated_by == LOGIN[Role.MONITOR]
