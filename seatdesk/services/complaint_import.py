@@ -73,6 +73,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "latitude": ("纬度",),
     "category": ("问题类别", "类别编码", "问题分类", "类别"),
 }
+#: The first day of the working calendar (migration 0006): no reply deadline before it.
+CALENDAR_START = datetime(2004, 1, 1)
 #: The saved mapping used when none is named: the city platform's layout.
 DEFAULT_MAPPING = "city_platform"
 #: Rows per call of the database function (it takes at most 5,000).
@@ -507,6 +509,8 @@ def _check(
         raise _Bad("received_at", "required")
     if received > rules.now:
         raise _Bad("received_at", "in_future", value=received.isoformat(sep=" "))
+    if received < CALENDAR_START:  # the working calendar's first day
+        raise _Bad("received_at", "out_of_range", value=received.isoformat(sep=" "))
     try:
         phone = parse_phone(cell("complainant_phone"))
     except ValueError:

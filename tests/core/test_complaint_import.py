@@ -140,7 +140,8 @@ def test_a_good_workbook_is_imported_with_numbers_deadlines_and_audit(
         "SELECT action, actor, data FROM complaint_events WHERE complaint_id = :i"),
         {"i": rows[0].id}).all()
     assert [(e.action, e.actor) for e in events] == [("create", LOGIN[Role.MONITOR])]
-    assert events[0].data["imported"] is True and events[0].data["row"] == 3
+    assert events[0].data["imported"] is True
+    assert events[0].data["external_ref"] == "SZ20261130001"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
@@ -188,6 +189,36 @@ def test_formula_looking_cells_are_imported_as_text(desk: Desk, tmp_path: Path) 
     stored = desk.session.execute(text(
         "SELECT content, address FROM complaints WHERE external_ref IN ('F-1', 'F-2')")).all()
     assert [(r.content, r.address) for r in stored] == [(formula, "@SUM(1+1)")] * 2
+
+
+@pytest.mark.parametrize("limit", [
+    {"amount": 2, "unit": "working_days"},
+    {"amount": 4, "unit": "working_hours"},
+    {"amount": 1, "unit": "natural_days"},
+    {"amount": 2, "unit": "emergency_hours"},
+])
+def test_the_set_based_deadline_is_the_database_s_working_time(
+    desk: Desk, tmp_path: Path, limit: dict[str, Any]
+) -> None:
+    desk.session.execute(text(
+        "SELECT seatdesk_set_centre_setting('complaint_reply_limit', CAST(:v AS jsonb))"),
+        {"v": json.dumps(limit)})
+    times = ["00:00:00", "08:00:00", "08:30:00", "09:15:10", "11:59:59", "12:00:00",
+             "13:30:00", "17:00:00", "17:30:00", "23:59:59"]
+    days = [f"2026-09-{d:02d}" for d in range(25, 31)] + [f"2026-10-{d:02d}" for d in range(1, 12)]
+    tag = limit["unit"]
+    rows = [[f"D-{tag}-{day}-{t}", "", f"{day} {t}", "", "", "井盖缺失", "", None, None, ""]
+            for day in days for t in times]
+    preview = _preview(desk, write_csv(tmp_path / "times.csv", rows, "utf-8"))
+    assert preview.bad == () and _import(desk, preview).created == len(rows)
+    wrong = desk.session.execute(text(
+        "SELECT external_ref, reply_due, (seatdesk_complaint_reply_due(received_at)).due "
+        "AS expected_due, reply_warning_at, "
+        "(seatdesk_complaint_reply_due(received_at)).warning AS expected_warning "
+        "FROM complaints WHERE external_ref LIKE :p"), {"p": f"D-{tag}-%"}).all()
+    assert len(wrong) == len(rows)
+    assert [r for r in wrong if (r.reply_due, r.reply_warning_at)
+            != (r.expected_due, r.expected_warning)] == []
 
 
 # ---- bad rows
