@@ -23,12 +23,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from seatdesk import messages
 from seatdesk.db import migrate
-from seatdesk.db.engine import ServerAddress, connect, session_factory
+from seatdesk.db.engine import ServerAddress, connect, make_engine, session_factory
 from seatdesk.demo import DemoResult
 from seatdesk.domain.glossary import ComplaintChannel, Role
 from seatdesk.errors import PermissionDenied, Problem, ValidationError
@@ -559,3 +559,56 @@ def test_the_command_checks_asks_imports_and_imports_nothing_twice(
 
     bad_map = _cli(server, seeded, str(path), "--map", "content")
     assert bad_map.returncode == 2 and "字段=列名" in bad_map.stderr
+
+
+# ---- down to 0013 and up again
+
+
+def test_going_down_to_0013_refuses_to_lose_imports_and_mappings(server: ServerAddress) -> None:
+    name = f"seatdesk_down_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(ServerAddress(url=server.url.set(database=name), embedded=False))
+    try:
+        migrate.upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO complaint_import_mappings VALUES ('县平台', '{}', 'x', now())"))
+        with pytest.raises(DBAPIError, match="saved import mappings exist"):
+            migrate.downgrade(engine, "0013")
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM complaint_import_mappings"))
+        migrate.downgrade(engine, "0013")
+        with engine.connect() as conn:
+            assert conn.execute(text(
+                "SELECT count(*) FROM pg_proc WHERE proname IN ('seatdesk_import_complaints', "
+                "'seatdesk_set_complaint_import_mapping', 'seatdesk_complaint_import_hash')")
+            ).scalar_one() == 0
+            column = conn.execute(text(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_name = 'complaints' AND column_name = 'import_hash'")).scalar_one()
+            assert column == 0
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text(
+                "SELECT count(*) FROM complaint_import_mappings")).scalar_one() == 0
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_the_import_functions_are_hardened(logins: dict[str, Connection]) -> None:
+    rows = logins[LOGIN[Role.ADMIN]].execute(text("""
+        SELECT p.proname, p.prosecdef, p.proconfig,
+               has_function_privilege('public', p.oid, 'EXECUTE')
+        FROM pg_proc p WHERE p.proname IN ('seatdesk_import_complaints',
+            'seatdesk_set_complaint_import_mapping', 'seatdesk_complaint_import_hash')
+    """)).all()
+    assert len(rows) == 3
+    for proname, definer, config, public_may in rows:
+        assert not public_may, proname
+        if definer:
+            assert "search_path=public, pg_temp" in config, proname
