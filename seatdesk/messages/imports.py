@@ -38,6 +38,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{file}: {rows} rows, {good} good, {bad} with a problem.",
         "{file}：共 {rows} 行，{good} 行可导入，{bad} 行有问题。",
     ),
+    "import.more_bad": (
+        "{count} more rows with a problem are not listed here; "
+        "`seatdesk complaints import FILE --dry-run --all-bad` lists them all.",
+        "另有 {count} 行有问题未在此列出，可用 seatdesk complaints import 文件 --dry-run "
+        "--all-bad 全部列出。",
+    ),
     "import.bad_row": ("Row {row}: {reason}", "第 {row} 行：{reason}"),
     "import.columns": ("Columns: {columns}", "列映射：{columns}"),
     "import.unused": ("Columns not imported: {columns}", "未导入的列：{columns}"),

@@ -89,3 +89,21 @@ def test_the_menu_offers_the_import_to_the_monitor_only(window_for, qtbot):
     assert monitor.import_dialog is not None and monitor.import_dialog.isVisible()
     acceptor = window_for(Role.ACCEPTOR, listen=False)
     assert acceptor.menus.import_complaints is None
+
+
+def test_a_file_wrong_in_every_row_lists_the_first_bad_rows_and_counts_the_rest(
+    desk_for, qtbot, tmp_path: Path, monkeypatch
+):
+    monkeypatch.setattr("ui.dialogs.complaint_import_dialog.BAD_ROWS_SHOWN", 2)
+    desk = desk_for("monitor1")
+    rows = [["", "", "昨天下午", "", "", f"第{i}件", "", None, None, ""] for i in range(5)]
+    dialog = ComplaintImportDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_path(write_xlsx(tmp_path / "wrong.xlsx", rows))
+    dialog.run_preview()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20_000)
+    assert dialog.table.rowCount() == 2
+    assert "另有 3 行有问题" in dialog.summary.text()
+    assert not dialog.import_button.isEnabled()
+    assert dialog.message.isVisible() and "没有可导入的行" in dialog.message.text()

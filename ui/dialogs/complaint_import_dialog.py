@@ -37,6 +37,10 @@ from ui.desk import Desk
 from ui.dialogs.parts import message_label
 from ui.tasks import LongOp
 
+#: Bad rows the table lists (a file that is wrong in every row would fill it for long);
+#: the summary says how many more, the command line lists them all.
+BAD_ROWS_SHOWN = 2000
+
 
 class ComplaintImportDialog(QDialog):
     """Preview, then import, one file of forwarded complaints."""
@@ -157,7 +161,7 @@ class ComplaintImportDialog(QDialog):
 
     def _show(self, preview: ImportPreview) -> None:
         shown: list[importer.BadRow | importer.ImportRow] = [
-            *preview.bad, *preview.first_good()
+            *preview.bad[:BAD_ROWS_SHOWN], *preview.first_good()
         ]
         self.table.setRowCount(len(shown))
         bad_text, good_text = self.tr("Problem"), self.tr("Can be imported")
@@ -172,9 +176,12 @@ class ComplaintImportDialog(QDialog):
                 self.table.setItem(i, column, QTableWidgetItem(value))
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
-        self.summary.setText(messages.t(
+        summary = messages.t(
             "import.summary", file=preview.file_name, rows=preview.rows,
-            good=len(preview.good), bad=len(preview.bad)))
+            good=len(preview.good), bad=len(preview.bad))
+        if len(preview.bad) > BAD_ROWS_SHOWN:
+            summary += " " + messages.t("import.more_bad", count=len(preview.bad) - BAD_ROWS_SHOWN)
+        self.summary.setText(summary)
 
     # ---- Private slots
 
