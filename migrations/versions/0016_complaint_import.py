@@ -90,7 +90,9 @@ _WRITERS_SQL = _array(WRITERS)
 
 _TABLES = """
 ALTER TABLE complaints ADD COLUMN import_hash text;
-CREATE UNIQUE INDEX uq_complaints_import_hash ON complaints (import_hash);
+-- Partial: a complaint recorded at the desk or imported with the platform's id has none.
+CREATE UNIQUE INDEX uq_complaints_import_hash ON complaints (import_hash)
+    WHERE import_hash IS NOT NULL;
 
 CREATE TABLE complaint_import_mappings (
     name text PRIMARY KEY CONSTRAINT ck_complaint_import_mappings_name
