@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from seatdesk import messages
 from seatdesk.db.calls import call
 from seatdesk.domain.glossary import CaseType, ComplaintAction, ComplaintChannel
 from seatdesk.errors import Problem, ValidationError
@@ -643,12 +644,4 @@ def _batches(rows: Sequence[ImportRow], size: int) -> Iterable[Sequence[ImportRo
 
 
 def _say(key: str, **values: Any) -> str:
-    from seatdesk import messages
-
     return messages.t(key, **values)
-
-
-def template_headers() -> list[str]:
-    """The header row of a file the import reads as it is: the platform's first word
-    for each field."""
-    return [HEADERS[f][0] for f in FIELDS]
