@@ -36,6 +36,7 @@ from seatdesk.domain.glossary import Role
 from seatdesk.errors import ConnectionProblem
 from seatdesk.services.common import CaseId, ChangeSet
 from ui.desk import Desk
+from ui.dialogs.complaint_import_dialog import ComplaintImportDialog
 from ui.dialogs.lock_dialog import LockDialog
 from ui.dialogs.shortcuts_dialog import ShortcutsDialog, action_entries, case_action_entries
 from ui.idle_lock import IdleWatcher
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.lock_dialog: LockDialog | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self.about_box: QMessageBox | None = None
+        self.import_dialog: ComplaintImportDialog | None = None
         if idle_lock_ms is None:
             idle_lock_ms = int(load_settings().idle_lock_minutes * 60_000)
         self.idle = IdleWatcher(idle_lock_ms, self)
@@ -211,6 +213,20 @@ class MainWindow(QMainWindow):
         self.switching_user = True
         if not self.close():
             self.switching_user = False
+
+    def may_import_complaints(self) -> bool:
+        """The monitor and admin seats import the city platform's complaints (the
+        database refuses the others anyway)."""
+        return self._desk.has(Role.MONITOR) or self._desk.has(Role.ADMIN)
+
+    @Slot()
+    def import_complaints(self) -> ComplaintImportDialog:
+        """文件 → 导入投诉…: the import dialog (one at a time)."""
+        if self.import_dialog is not None:
+            self.import_dialog.deleteLater()
+        self.import_dialog = ComplaintImportDialog(self._desk, self)
+        self.import_dialog.open()
+        return self.import_dialog
 
     @Slot()
     def show_shortcuts(self) -> ShortcutsDialog:

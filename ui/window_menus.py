@@ -1,4 +1,5 @@
-"""The main window's menu bar: 文件 (switch user, lock, quit), 视图 (find, refresh,
+"""The main window's menu bar: 文件 (switch user, lock, import complaints for the
+monitor and admin seats, quit), 视图 (find, refresh,
 queues, role panels, the map, the layout) and 帮助 (the shortcut sheet, about).
 
 Every window-wide shortcut is an action of these menus, so the menus show them and the
@@ -32,6 +33,13 @@ class WindowMenus(QObject):
         self.lock = self._action(self.tr("&Lock the desk"), window.lock, "Ctrl+L")
         self.quit = self._action(self.tr("&Quit"), window.close, QKeySequence.StandardKey.Quit)
         file_menu.addActions([self.switch_user, self.lock])
+        self.import_complaints: QAction | None = None
+        if window.may_import_complaints():
+            file_menu.addSeparator()
+            self.import_complaints = self._action(
+                self.tr("&Import complaints…"), window.import_complaints
+            )
+            file_menu.addAction(self.import_complaints)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
 

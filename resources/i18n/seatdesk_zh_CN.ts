@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AcceptorPanel</name>
@@ -67,7 +66,7 @@
         <translation>请填写派往的信息采集员。</translation>
     </message>
     <message>
-        <source>Write the collector&apos;s reply.</source>
+        <source>Write the collector's reply.</source>
         <translation>请填写采集员的答复。</translation>
     </message>
     <message>
@@ -91,7 +90,7 @@
         <translation>采集员现场所见</translation>
     </message>
     <message>
-        <source>Collector&apos;s reply (required):</source>
+        <source>Collector's reply (required):</source>
         <translation>采集员答复（必填）：</translation>
     </message>
     <message>
@@ -185,7 +184,7 @@
     <name>CaseDetailWidget</name>
     <message>
         <source>Select a case</source>
-        <extracomment>A shortcut for every action; the detail&apos;s buttons and the panels&apos; menus share them.</extracomment>
+        <extracomment>A shortcut for every action; the detail's buttons and the panels' menus share them.</extracomment>
         <translation>请选择案卷</translation>
     </message>
     <message>
@@ -433,7 +432,7 @@
     <name>CaseTableModel</name>
     <message>
         <source>Deadline: {when}</source>
-        <extracomment>The data role that carries the row&apos;s ``CaseRow``. The service&apos;s sort key behind a column; a column without one is not sortable. Rows received from the database, and how many reads brought them.</extracomment>
+        <extracomment>The data role that carries the row's ``CaseRow``. The service's sort key behind a column; a column without one is not sortable. Rows received from the database, and how many reads brought them.</extracomment>
         <translation>时限：{when}</translation>
     </message>
     <message>
@@ -489,7 +488,7 @@
     <name>ComplaintDetailWidget</name>
     <message>
         <source>Select a complaint</source>
-        <extracomment>The steps of the detail, their buttons&apos; shortcuts, and the states that allow each.</extracomment>
+        <extracomment>The steps of the detail, their buttons' shortcuts, and the states that allow each.</extracomment>
         <translation>请选择一件投诉</translation>
     </message>
     <message>
@@ -525,10 +524,6 @@
         <translation>平台编号：</translation>
     </message>
     <message>
-        <source>Complainant:</source>
-        <translation>投诉人：</translation>
-    </message>
-    <message>
         <source>Content:</source>
         <translation>投诉内容：</translation>
     </message>
@@ -561,7 +556,11 @@
         <translation>回访结果：</translation>
     </message>
     <message>
-        <source>The case&apos;s progress</source>
+        <source>Complainant:</source>
+        <translation>投诉人：</translation>
+    </message>
+    <message>
+        <source>The case's progress</source>
         <translation>关联案卷进展</translation>
     </message>
     <message>
@@ -598,6 +597,70 @@
     </message>
 </context>
 <context>
+    <name>ComplaintImportDialog</name>
+    <message>
+        <source>Import complaints</source>
+        <extracomment>Bad rows the table lists (a file that is wrong in every row would fill it for long); the summary says how many more, the command line lists them all.</extracomment>
+        <translation>导入投诉</translation>
+    </message>
+    <message>
+        <source>An .xlsx or .csv file the city platform exported</source>
+        <translation>市平台导出的 .xlsx 或 .csv 文件</translation>
+    </message>
+    <message>
+        <source>&amp;Choose file…</source>
+        <translation>选择文件(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation>预览(&amp;P)</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Reason or complaint</source>
+        <translation>原因或投诉内容</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Reading the complaints…</source>
+        <translation>正在读取投诉…</translation>
+    </message>
+    <message>
+        <source>Importing the complaints…</source>
+        <translation>正在导入投诉…</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>有问题</translation>
+    </message>
+    <message>
+        <source>Can be imported</source>
+        <translation>可导入</translation>
+    </message>
+    <message>
+        <source>Choose the file of forwarded complaints</source>
+        <translation>选择市平台转办投诉文件</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.xlsx *.csv)</source>
+        <translation>表格文件 (*.xlsx *.csv)</translation>
+    </message>
+</context>
+<context>
     <name>ComplaintQueueWidget</name>
     <message>
         <source>Search number, platform reference, beginning of the content (Ctrl+F)</source>
@@ -624,7 +687,7 @@
     <name>ComplaintTableModel</name>
     <message>
         <source>Number</source>
-        <extracomment>The data role that carries the row&apos;s ``ComplaintRow``.</extracomment>
+        <extracomment>The data role that carries the row's ``ComplaintRow``.</extracomment>
         <translation>投诉编号</translation>
     </message>
     <message>
@@ -674,11 +737,11 @@
 <context>
     <name>DatabasePlace</name>
     <message>
-        <source>this computer&apos;s database</source>
+        <source>this computer's database</source>
         <translation>本机数据库</translation>
     </message>
     <message>
-        <source>the centre&apos;s database</source>
+        <source>the centre's database</source>
         <translation>指挥中心数据库</translation>
     </message>
     <message>
@@ -902,7 +965,7 @@
     <name>MainWindow</name>
     <message>
         <source>seatdesk — {name} ({roles})</source>
-        <extracomment>The smallest screen a seat works on (the window fits it, nothing clipped). The queues and the map at first (the splitter&apos;s sizes): at 1280 px the panel needs most of the width (queue, filters and case detail); width beyond it goes 3 : 2.</extracomment>
+        <extracomment>The smallest screen a seat works on (the window fits it, nothing clipped). The queues and the map at first (the splitter's sizes): at 1280 px the panel needs most of the width (queue, filters and case detail); width beyond it goes 3 : 2.</extracomment>
         <translation>智慧城管坐席 — {name}（{roles}）</translation>
     </message>
     <message>
@@ -947,7 +1010,7 @@
     <name>MapView</name>
     <message>
         <source>Unit grids</source>
-        <extracomment>A case marker was clicked: the case id. A point was picked after ``start_pick()``: longitude, latitude. The page is loaded and its channel connected; queued calls have been sent. A layer finished painting: &quot;grids&quot; or &quot;cases&quot;, how many, milliseconds in the page.</extracomment>
+        <extracomment>A case marker was clicked: the case id. A point was picked after ``start_pick()``: longitude, latitude. The page is loaded and its channel connected; queued calls have been sent. A layer finished painting: "grids" or "cases", how many, milliseconds in the page.</extracomment>
         <translation>单元网格</translation>
     </message>
     <message>
@@ -1017,7 +1080,7 @@
     <name>NewCaseDialog</name>
     <message>
         <source>New case from a call</source>
-        <extracomment>The centre&apos;s default map position (the demo county), for a call without coordinates.</extracomment>
+        <extracomment>The centre's default map position (the demo county), for a call without coordinates.</extracomment>
         <translation>来电新建案卷</translation>
     </message>
     <message>
@@ -1133,7 +1196,7 @@
     <name>PhoneComplaintDialog</name>
     <message>
         <source>Record a complaint from a call</source>
-        <extracomment>The data role of a list item&apos;s case id. How long after the last change the nearby cases and earlier complaints are read (ms). The draft&apos;s name among the user&apos;s drafts, and how long after a change it is written. A phone number as it is kept: digits, a leading + for an international one. What a number is read out with: white space, dashes, brackets (full-width too). What the form recorded: the complaint, and the case it was linked to or opened.</extracomment>
+        <extracomment>The data role of a list item's case id. How long after the last change the nearby cases and earlier complaints are read (ms). The draft's name among the user's drafts, and how long after a change it is written. A phone number as it is kept: digits, a leading + for an international one. What a number is read out with: white space, dashes, brackets (full-width too). What the form recorded: the complaint, and the case it was linked to or opened.</extracomment>
         <translation>登记来电投诉</translation>
     </message>
     <message>
@@ -1169,7 +1232,7 @@
         <translation>位置：</translation>
     </message>
     <message>
-        <source>Caller&apos;s phone</source>
+        <source>Caller's phone</source>
         <translation>来电号码</translation>
     </message>
     <message>
@@ -1205,11 +1268,11 @@
         <translation>填写位置和问题类别后显示。</translation>
     </message>
     <message>
-        <source>This caller&apos;s earlier complaints</source>
+        <source>This caller's earlier complaints</source>
         <translation>该来电人的历史投诉</translation>
     </message>
     <message>
-        <source>Give the caller&apos;s phone to see them.</source>
+        <source>Give the caller's phone to see them.</source>
         <translation>填写来电号码后显示。</translation>
     </message>
     <message>
@@ -1542,7 +1605,7 @@
     <name>ShiftOverviewWidget</name>
     <message>
         <source>Near deadline</source>
-        <extracomment>Shifts change at 08:00 and 20:00 (the centre&apos;s two 12-hour shifts).</extracomment>
+        <extracomment>Shifts change at 08:00 and 20:00 (the centre's two 12-hour shifts).</extracomment>
         <translation>临期（黄灯）</translation>
     </message>
     <message>
@@ -1658,6 +1721,10 @@
     <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Import complaints…</source>
+        <translation>导入投诉(&amp;I)…</translation>
     </message>
     <message>
         <source>&amp;View</source>

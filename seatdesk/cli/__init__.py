@@ -2,7 +2,8 @@
 demo data, grids, the working calendar, the time-limit standard and the scheduler.
 (With no command, ``ui.launcher`` starts the desktop app instead.)
 
-One module per command group (``db``, ``demo``, ``users``, ``grids``, ``deadlines``),
+One module per command group (``db``, ``demo``, ``users``, ``grids``, ``deadlines``,
+``complaints``),
 each importing only ``seatdesk.cli.common``; this module makes the ``main`` group and
 registers theirs.
 

@@ -44,6 +44,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.satisfaction": ("Satisfaction", "满意度"),
     # ---- personal data and reopening (migration 0014)
     "field.purpose": ("Purpose", "查看事由"),
+    # ---- complaint import (migration 0016)
+    "field.mapping": ("Column mapping", "列映射"),
     "problem.required": ("is required", "不能为空"),
     "problem.action_photo": (
         "at least one photo must come with this action",
@@ -72,6 +74,15 @@ CATALOG: dict[str, tuple[str, str]] = {
         "回访结果不是不满意，不能重办案卷",
     ),
     "problem.too_many_at_once": ("more than {limit} at once", "一次超过 {limit} 条"),
+    "problem.not_a_phone": (
+        "{value} is not a phone number (a mobile, or a landline with its area code)",
+        "{value} 不是有效的电话号码（应为手机号或带区号的固定电话）",
+    ),
+    "problem.not_a_time": ("{value} is not a date and time", "{value} 不是可识别的日期时间"),
+    "problem.ambiguous": (
+        "{value} names more than one category; write 部件 or 事件 before the code",
+        "{value} 对应多个类别，请在编码前注明“部件”或“事件”",
+    ),
     "problem.not_under": (
         "filing condition {value} does not belong to the chosen category",
         "立案条件 {value} 不属于所选类别",
