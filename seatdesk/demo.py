@@ -64,6 +64,8 @@ STAFF_USERS: list[tuple[str, str, Role]] = [
     ("inspector1", "赵磊", Role.INSPECTOR),
     ("monitor1", "周敏", Role.MONITOR),
     ("admin1", "孙伟", Role.ADMIN),
+    # The headless intake service of the collectors' folder (seatdesk intake).
+    ("intake1", "采集接入服务", Role.INTAKE),
 ]
 
 

@@ -2,7 +2,8 @@
 demo data, grids, the working calendar, the time-limit standard and the scheduler.
 (With no command, ``ui.launcher`` starts the desktop app instead.)
 
-One module per command group (``db``, ``demo``, ``users``, ``grids``, ``deadlines``),
+One module per command group (``db``, ``demo``, ``users``, ``grids``, ``deadlines``,
+``intake``),
 each importing only ``seatdesk.cli.common``; this module makes the ``main`` group and
 registers theirs.
 
@@ -18,7 +19,7 @@ import os
 
 import click
 
-from seatdesk.cli import db, deadlines, demo, grids, users
+from seatdesk.cli import db, deadlines, demo, grids, intake, users
 from seatdesk.cli.common import CommandGroup
 
 
@@ -49,5 +50,6 @@ main.add_command(grids.grids)
 main.add_command(deadlines.calendar)
 main.add_command(deadlines.standards)
 main.add_command(deadlines.scheduler)
+main.add_command(intake.intake)
 
 __all__ = ["main"]

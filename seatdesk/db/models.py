@@ -89,6 +89,8 @@ SQL_ONLY_TABLES = frozenset(
         "complaints",
         "complaint_events",
         "complaint_number_counters",
+        "intake_items",
+        "open311_services",
     }
 )
 

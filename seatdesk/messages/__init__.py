@@ -5,7 +5,7 @@ exports speak Chinese without Qt. Templates use named placeholders only; the lan
 is chosen at display time (``SEATDESK_LANG``, default Chinese), never at import time.
 
 The catalogue is split by area (``cases``, ``accounts``, ``connection``, ``deadlines``,
-``fields``, ``grids``, ``exports``, ``cli``): a new sentence goes into its area's
+``fields``, ``grids``, ``exports``, ``cli``, ``intake``): a new sentence goes into its area's
 ``CATALOG``. The names of
 the domain words themselves (states, actions, roles …) are terms, not sentences:
 ``seatdesk.terms``.
@@ -26,9 +26,11 @@ from seatdesk.messages import (
     exports,
     fields,
     grids,
+    intake,
 )
 
-_AREAS = (cases, complaints, accounts, connection, deadlines, fields, grids, exports, cli)
+_AREAS = (cases, complaints, accounts, connection, deadlines, fields, grids, exports, cli,
+          intake)
 
 _CATALOG: dict[str, tuple[str, str]] = {}
 for _area in _AREAS:

@@ -42,6 +42,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.reply_method": ("Reply by", "答复方式"),
     "field.reached": ("Reached", "是否联系上"),
     "field.satisfaction": ("Satisfaction", "满意度"),
+    # ---- the intake of collectors' items (migration 0017)
+    "field.item_key": ("Item id", "条目编号"),
+    "field.kind": ("Item type", "条目类型"),
+    "field.case_number": ("Case number", "案卷编号"),
+    "field.case_type": ("Case type", "案卷类型"),
+    "field.service_code": ("Open311 service code", "Open311服务代码"),
+    "field.verdict": ("Collector's verdict", "采集员结论"),
+    "field.time": ("Time", "时间"),
     "problem.required": ("is required", "不能为空"),
     "problem.action_photo": (
         "at least one photo must come with this action",
@@ -65,6 +73,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "problem.not_reached": (
         "a complainant not reached gives no satisfaction", "未联系上投诉人，不能记录满意度"
     ),
+    "problem.ambiguous": (
+        "{value} is both a component and an event class: name the case type",
+        "{value} 既是部件类别也是事件类别，请注明案卷类型",
+    ),
+    "problem.not_mapped": ("{value} is mapped to no category", "{value} 未对应任何问题类别"),
+    "problem.not_awaiting": ("{value} is not awaiting this answer", "{value} 不在等待此回复"),
     "problem.not_under": (
         "filing condition {value} does not belong to the chosen category",
         "立案条件 {value} 不属于所选类别",
