@@ -266,9 +266,11 @@ def _wipe(session: Session) -> None:
     session.execute(
         text("ALTER TABLE complaint_events DISABLE TRIGGER complaint_events_no_truncate")
     )
+    # The items the intake took in name the cases that go (migration 0017).
+    session.execute(text("ALTER TABLE intake_items DISABLE TRIGGER intake_items_no_truncate"))
     session.execute(
         text(
-            "TRUNCATE complaint_events, complaints, complaint_number_counters, "
+            "TRUNCATE intake_items, complaint_events, complaints, complaint_number_counters, "
             "attachments, case_events, cases, case_number_counters RESTART IDENTITY"
         )
     )
@@ -276,6 +278,7 @@ def _wipe(session: Session) -> None:
     session.execute(
         text("ALTER TABLE complaint_events ENABLE TRIGGER complaint_events_no_truncate")
     )
+    session.execute(text("ALTER TABLE intake_items ENABLE TRIGGER intake_items_no_truncate"))
     session.execute(text("DELETE FROM grids"))
 
 

@@ -16,7 +16,8 @@ database's ``seatdesk_group('intake')``, made here like 0010 makes the others) m
   does not decide 核实属实/不属实 or 核查通过/不通过 itself: the acceptor does, with the
   reply pre-filled, and 0011's evidence rule holds unchanged (the photos of this round
   are there, attached after the case last changed state);
-- read its own rows of ``intake_items`` and the grids (to place its reports);
+- read its own rows of ``intake_items``, the grids (to place its reports) and the
+  schema's revision (checked at login, as by every seat);
 
 and nothing else: no other function, no other table, no INSERT/UPDATE/DELETE.
 
@@ -554,8 +555,9 @@ def upgrade() -> None:
     op.execute("REVOKE ALL ON intake_items, open311_services FROM PUBLIC")
     op.execute(_grant("SELECT", "intake_items", [*READERS, "intake"]))
     op.execute(_grant("SELECT", "open311_services", READERS))
-    # The intake places its reports on the grids (seatdesk.services.grids.locate).
-    op.execute(_grant("SELECT", "grids", ["intake"]))
+    # The intake places its reports on the grids (seatdesk.services.grids.locate), and
+    # checks at login that the schema is the one it was built for, like every seat.
+    op.execute(_grant("SELECT", "grids, alembic_version", ["intake"]))
     op.execute(_policy("intake_items_staff", "intake_items", READERS, "true"))
     op.execute(_policy("intake_items_own", "intake_items", ["intake"], "actor = session_user"))
     op.execute("""
@@ -604,7 +606,7 @@ def downgrade() -> None:
         DO $$
         DECLARE g text := seatdesk_group('intake');
         BEGIN
-            EXECUTE format('REVOKE SELECT ON grids FROM %I', g);
+            EXECUTE format('REVOKE SELECT ON grids, alembic_version FROM %I', g);
             EXECUTE format('REVOKE USAGE ON SCHEMA public FROM %I', g);
             EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM %I', current_database(), g);
         END $$
