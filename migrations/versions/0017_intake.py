@@ -227,13 +227,12 @@ CREATE TABLE open311_services (
 
 _FUNCTIONS = [
     # ---- private helpers (owner only; run inside the SECURITY DEFINER functions)
-    # Text without white space of any kind at either end (the ideographic space too).
+    # Text without white space of any kind at either end (the ideographic space too);
+    # btrim with a set of characters, several times faster than a regular expression.
     """
 CREATE FUNCTION seatdesk_intake_text(p_value text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT nullif(regexp_replace(p_value,
-        '^[\\u0009-\\u000d\\u0020\\u00a0\\u3000\\u2000-\\u200a]+|[\\u0009-\\u000d\\u0020\\u00a0\\u3000\\u2000-\\u200a]+$',
-        '', 'g'), '')
+    SELECT nullif(btrim(p_value, E' \\t\\n\\r\\u000b\\u000c\\u0085\\u00a0\\u1680\\u2000\\u2001\\u2002\\u2003\\u2004\\u2005\\u2006\\u2007\\u2008\\u2009\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'), '')
 $$
 """,
     # A minor class (小类) by its code, of the type given or of the only type that has it.

@@ -51,6 +51,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -109,6 +110,9 @@ class Item:
     photos: tuple[Photo, ...] = ()
     photo_files: tuple[Path, ...] = ()
     """Photo files beside the JSON, moved with it."""
+    prepared: dict[str, list[Any]] | None = None
+    """The photos checked and thumbnailed, as the database functions take them (None:
+    not done yet)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,8 @@ class Outcome:
     error: str | None = None
     """The one sentence of a rejected item."""
     photo_files: tuple[Path, ...] = ()
+    postponed: bool = False
+    """Left in the inbox for the next pass (the database was busy with its case)."""
 
     @property
     def accepted(self) -> bool:
@@ -134,10 +140,13 @@ class Summary:
     accepted: int = 0
     repeated: int = 0
     rejected: int = 0
+    postponed: int = 0
     changes: ChangeSet = field(default_factory=ChangeSet)
 
     def add(self, outcome: Outcome) -> None:
-        if outcome.error is not None:
+        if outcome.postponed:
+            self.postponed += 1
+        elif outcome.error is not None:
             self.rejected += 1
         elif outcome.repeated:
             self.repeated += 1
@@ -202,11 +211,14 @@ def _time(value: Any) -> str | None:
     return parsed.isoformat()
 
 
-def _photo_files(folder: Path, entries: Any) -> tuple[list[Photo], list[Path]]:
+def _photo_files(
+    folder: Path, entries: Any
+) -> tuple[list[Photo], list[Path], dict[str, list[Any]]]:
     """The photos an item names: files beside it, or base64 in it; each checked to be
-    an image."""
+    an image and thumbnailed (as the database functions take them)."""
+    prepared: dict[str, list[Any]] = {"names": [], "data": [], "thumbs": [], "taken": []}
     if entries is None:
-        return [], []
+        return [], [], prepared
     if not isinstance(entries, list):
         raise Problem("intake.not_image", name=str(entries)[:60])
     found: list[Photo] = []
@@ -232,11 +244,13 @@ def _photo_files(folder: Path, entries: Any) -> tuple[list[Photo], list[Path]]:
             raise Problem("intake.not_image", name=str(entry)[:60])
         photo = Photo(data, Path(name).name)
         try:
-            photo_service.prepare([photo])
+            one = photo_service.prepare([photo])
         except ValidationError:
             raise Problem("intake.not_image", name=name) from None
+        for column, values in one.items():
+            prepared[column] += values
         found.append(photo)
-    return found, files
+    return found, files, prepared
 
 
 def _verdict(value: Any, kind: IntakeKind) -> bool:
@@ -289,10 +303,11 @@ def _own_item(path: Path, raw: bytes, obj: dict[str, Any]) -> Item:
         if reply is None:
             raise Problem("intake.no_reply")
         fields["reply"] = reply
-    photos, files = _photo_files(path.parent, obj.get("photos"))
+    photos, files, prepared = _photo_files(path.parent, obj.get("photos"))
     if kind is not IntakeKind.REPORT and not photos:
         raise Problem("intake.no_photo")
-    return Item(path, key, kind, _without_nulls(fields), tuple(photos), tuple(files))
+    return Item(path, key, kind, _without_nulls(fields), tuple(photos), tuple(files),
+                prepared)
 
 
 def _open311_item(path: Path, raw: bytes, obj: dict[str, Any]) -> Item:
@@ -411,7 +426,9 @@ def write_item(session: Session, item: Item, index: grids.GridIndex | None = Non
         code = index.locate(fields["longitude"], fields["latitude"])
         if code is not None:
             fields["grid_code"] = code
-    prepared = photo_service.prepare(list(item.photos))
+    prepared = item.prepared
+    if prepared is None:
+        prepared = photo_service.prepare(list(item.photos))
     result = call(
         session,
         f"SELECT {_FUNCTION[item.kind]}(:key, CAST(:item AS jsonb), CAST(:names AS text[]), "
@@ -496,23 +513,76 @@ def settle_outcome(outcome: Outcome, inbox: Path) -> None:
     os.replace(outcome.path, target)
 
 
-def _take(session: Session, path: Path, index: grids.GridIndex) -> Outcome | None:
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """An item as the read phase left it: ready to write, refused, or refused for a
+    missing photo (which may have gone to ``done/`` with its item before a crash)."""
+
+    path: Path
+    item: Item | None = None
+    outcome: Outcome | None = None
+    recheck: str | None = None
+
+
+def _read(path: Path) -> _Read | None:
     try:
-        item = read_item(path)
+        return _Read(path, item=read_item(path))
     except FileNotFoundError:
         return None  # gone since the folder was read (another intake took it)
     except Problem as exc:
         key = item_key(path)
-        if (exc.key in ("intake.photo_missing",) and key is not None
-                and taken_before(session, key)):
+        outcome = Outcome(path=path, key=key, error=str(exc))
+        if exc.key == "intake.photo_missing" and key is not None:
+            return _Read(path, outcome=outcome, recheck=key)
+        return _Read(path, outcome=outcome)
+
+
+class _Refused(Exception):
+    """An item the database refused in a batch written without savepoints."""
+
+    def __init__(self, index: int, error: SeatdeskError) -> None:
+        super().__init__(index)
+        self.index = index
+        self.error = error
+
+
+def _outcome_of_refusal(read: _Read, error: SeatdeskError) -> Outcome:
+    assert read.item is not None
+    if isinstance(error, Problem) and error.key == "case_busy":
+        # A case held by another transaction for too long: not the item's fault; it
+        # stays in the inbox for the next pass.
+        return Outcome(path=read.path, key=read.item.key, postponed=True)
+    return Outcome(path=read.path, key=read.item.key, error=reason(error))
+
+
+def _write_batch(session: Session, reads: list[_Read], careful: bool) -> list[Outcome]:
+    """Write a batch in the caller's transaction. Careless (the usual case: most items
+    are good), no savepoints: the first refusal raises ``_Refused`` and the caller rolls
+    the batch back; careful, each item in a savepoint of its own."""
+    index = grids.grid_index(session)
+    outcomes: list[Outcome] = []
+    for i, read in enumerate(reads):
+        if read.recheck is not None:
+            assert read.outcome is not None
             # Its photos went to done/ before a crash stopped the JSON from following.
-            return Outcome(path=path, key=key, repeated=True)
-        return Outcome(path=path, key=key, error=str(exc))
-    try:
-        with session.begin_nested():
-            return write_item(session, item, index)
-    except SeatdeskError as exc:
-        return Outcome(path=path, key=item.key, error=reason(exc))
+            outcomes.append(Outcome(path=read.path, key=read.recheck, repeated=True)
+                            if taken_before(session, read.recheck) else read.outcome)
+        elif read.outcome is not None:
+            outcomes.append(read.outcome)
+        else:
+            assert read.item is not None
+            if not careful:
+                try:
+                    outcomes.append(write_item(session, read.item, index))
+                except SeatdeskError as exc:
+                    raise _Refused(i, exc) from exc
+                continue
+            try:
+                with session.begin_nested():
+                    outcomes.append(write_item(session, read.item, index))
+            except SeatdeskError as exc:
+                outcomes.append(_outcome_of_refusal(read, exc))
+    return outcomes
 
 
 def run_inbox(
@@ -527,33 +597,55 @@ def run_inbox(
 ) -> Summary:
     """Take in every ready item of ``inbox`` once.
 
-    ``begin()`` opens a transaction (committed when its block ends without an error):
-    items are written ``batch`` at a time, each in a savepoint (a refused item takes
-    back only itself), and moved only after their transaction has committed. ``stop()``
-    is asked before each item: when it says so, the items written so far are committed
-    and moved, and the run ends.
+    ``begin()`` opens a transaction (committed when its block ends without an error).
+    Items are read and checked ``batch`` at a time, then written in one transaction
+    without savepoints (a savepoint costs two round trips an item); when the database
+    refuses one, the batch is rolled back and written again with a savepoint for each
+    item, so a refused item takes back only itself. Files move only after their
+    transaction has committed. The next batch is read while one is written. ``stop()``
+    is asked before each item is read: when it says so, the items read so far are
+    written, committed and moved, and the run ends.
     """
     progress = progress or NoProgress()
     todo = ready_files(inbox, settle=settle) if files is None else files
     progress.start(len(todo))
     summary = Summary()
-    for chunk in _chunks(todo, max(1, batch)):
-        outcomes: list[Outcome] = []
-        with begin() as session:
-            index = grids.grid_index(session)
-            for path in chunk:
-                if stop():
-                    break
-                outcome = _take(session, path, index)
-                if outcome is not None:
-                    outcomes.append(outcome)
-        # Committed: now, and only now, the files move.
-        for outcome in outcomes:
-            settle_outcome(outcome, inbox)
-            summary.add(outcome)
-            progress.advance()
-        if stop():
-            break
+    chunks = list(_chunks(todo, max(1, batch)))
+
+    def read_chunk(chunk: list[Path]) -> list[_Read]:
+        reads: list[_Read] = []
+        for path in chunk:
+            if stop():
+                break
+            read = _read(path)
+            if read is not None:
+                reads.append(read)
+        return reads
+
+    # The next batch is read (files, JSON, photos decoded and thumbnailed) on a thread
+    # of its own while this one is written: the database's time and the reading overlap.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-read") as reader:
+        ahead: Future[list[_Read]] | None = reader.submit(read_chunk, chunks[0]) if chunks \
+            else None
+        for k in range(len(chunks)):
+            assert ahead is not None
+            reads = ahead.result()
+            ahead = (reader.submit(read_chunk, chunks[k + 1])
+                     if k + 1 < len(chunks) and not stop() else None)
+            try:
+                with begin() as session:
+                    outcomes = _write_batch(session, reads, careful=False)
+            except _Refused:
+                with begin() as session:
+                    outcomes = _write_batch(session, reads, careful=True)
+            # Committed: now, and only now, the files move.
+            for outcome in outcomes:
+                if not outcome.postponed:
+                    settle_outcome(outcome, inbox)
+                summary.add(outcome)
+                progress.advance()
+            if stop() or ahead is None:
+                break
     return summary
 
 
