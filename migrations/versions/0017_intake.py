@@ -308,10 +308,13 @@ BEGIN
     IF v_text IS NULL THEN
         RETURN NULL;
     END IF;
-    IF NOT pg_input_is_valid(v_text, 'timestamptz') THEN
+    -- (pg_input_is_valid would do without a subtransaction, but it needs PostgreSQL 16
+    -- and a centre's server may be 12.)
+    BEGIN
+        v_time := v_text::timestamptz;
+    EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow THEN
         PERFORM seatdesk_invalid('time', 'malformed', jsonb_build_object('value', v_text));
-    END IF;
-    v_time := v_text::timestamptz;
+    END;
     IF NOT v_time BETWEEN '2000-01-01'::timestamptz AND clock_timestamp() + interval '1 day' THEN
         PERFORM seatdesk_invalid('time', 'bad_time', jsonb_build_object('value', v_text));
     END IF;

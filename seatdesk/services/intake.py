@@ -78,7 +78,7 @@ ERROR_SUFFIX = ".error.txt"
 #: Seconds a ``.json`` must have kept its size and time before it is taken.
 DEFAULT_SETTLE = 2.0
 #: Items written per transaction (each in a savepoint of its own).
-DEFAULT_BATCH = 50
+DEFAULT_BATCH = 100
 
 #: The verdict words an answer may give, besides true and false.
 _VERDICTS: dict[str, bool] = {
@@ -622,11 +622,21 @@ def run_inbox(
                 reads.append(read)
         return reads
 
+    def settle_all(outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            if not outcome.postponed:
+                settle_outcome(outcome, inbox)
+            summary.add(outcome)
+            progress.advance()
+
     # The next batch is read (files, JSON, photos decoded and thumbnailed) on a thread
-    # of its own while this one is written: the database's time and the reading overlap.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-read") as reader:
+    # of its own while this one is written, and a written one's files move on a third:
+    # the database's time and the files' overlap. Each batch moves only once committed.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-read") as reader, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-move") as mover:
         ahead: Future[list[_Read]] | None = reader.submit(read_chunk, chunks[0]) if chunks \
             else None
+        moving: Future[None] | None = None
         for k in range(len(chunks)):
             assert ahead is not None
             reads = ahead.result()
@@ -639,13 +649,13 @@ def run_inbox(
                 with begin() as session:
                     outcomes = _write_batch(session, reads, careful=True)
             # Committed: now, and only now, the files move.
-            for outcome in outcomes:
-                if not outcome.postponed:
-                    settle_outcome(outcome, inbox)
-                summary.add(outcome)
-                progress.advance()
+            if moving is not None:
+                moving.result()
+            moving = mover.submit(settle_all, outcomes)
             if stop() or ahead is None:
                 break
+        if moving is not None:
+            moving.result()
     return summary
 
 

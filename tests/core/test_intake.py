@@ -199,6 +199,11 @@ def test_the_database_refuses_what_it_cannot_file_in_one_sentence(
         "type": "report", "collector": "张三", "description": "x", "address": "y",
         "service_code": "pothole-unmapped"})).startswith(
         "The Open311 service code pothole-unmapped is mapped to no category")
+    assert _refusal_of(desk, _item(path, {**base, "case_type": "event", "time": "soon"})) == (
+        "Time: cannot be read.")
+    assert _refusal_of(desk, _item(path, {**base, "case_type": "event",
+                                                 "time": "1999-12-31T23:00:00+08:00"})) == (
+        "Time: 1999-12-31T23:00:00+08:00 is not a plausible time.")
     case_id = desk.case_in(State.REPORTED)
     number = desk.scalar("SELECT number FROM cases WHERE id = :i", i=case_id)
     answer = {"type": "verify_answer", "collector": "李四", "verdict": True, "reply": "属实"}
@@ -674,3 +679,18 @@ def test_map_on_the_command_line_is_an_admins(own: Own) -> None:
     removed = _cli("intake", "map", "trash", "--remove", env=env)
     out, err = removed.communicate(timeout=60)
     assert removed.returncode == 0 and "mapped to no category any more" in out, err
+
+
+def test_a_crash_between_the_photos_and_the_json_leaves_nothing_to_redo(
+    own: Own, tmp_path: Path
+) -> None:
+    (tmp_path / "scene.jpg").write_bytes(jpeg())
+    _write(tmp_path, "item.json", _report(photos=["scene.jpg"]))
+    first = own.run(tmp_path)
+    assert (first.accepted, first.rejected) == (1, 0)
+    # As if the run had died after moving the photo and before moving the JSON.
+    os.replace(tmp_path / "done" / "item.json", tmp_path / "item.json")
+    again = own.run(tmp_path)
+    assert (again.accepted, again.repeated, again.rejected) == (0, 1, 0)
+    assert sorted(p.name for p in (tmp_path / "done").iterdir()) == ["item.json", "scene.jpg"]
+    assert not (tmp_path / "rejected").exists()
