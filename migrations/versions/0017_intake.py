@@ -47,6 +47,8 @@ Create Date: 2026-12-02 06:30:00
 
 from __future__ import annotations
 
+import re
+
 from alembic import op
 
 from seatdesk.db import workflow_table
@@ -72,11 +74,9 @@ INTAKE_FUNCTIONS = [
 ]
 ADMIN_FUNCTIONS = ["seatdesk_set_open311_service(text, text, text)"]
 PRIVATE_FUNCTIONS = [
-    "seatdesk_intake_text(text)",
     "seatdesk_intake_category(text, text)",
     "seatdesk_intake_take(text, text)",
     "seatdesk_intake_time(jsonb)",
-    "seatdesk_intake_items_guard()",
 ]
 
 
@@ -204,9 +204,7 @@ CREATE TABLE intake_items (
     item_key text PRIMARY KEY
         CONSTRAINT ck_intake_items_key CHECK (length(item_key) BETWEEN 1 AND 200),
     kind text NOT NULL CONSTRAINT ck_intake_items_kind CHECK (kind IN {_in(KINDS)}),
-    -- Set by the same function call that inserted the row (a row of a call that failed
-    -- rolls back with it), so every committed row names its case.
-    case_id bigint REFERENCES cases (id),
+    case_id bigint NOT NULL REFERENCES cases (id),
     collector text,
     item_time timestamptz,
     at timestamptz NOT NULL,
@@ -227,20 +225,12 @@ CREATE TABLE open311_services (
 
 _FUNCTIONS = [
     # ---- private helpers (owner only; run inside the SECURITY DEFINER functions)
-    # Text without white space of any kind at either end (the ideographic space too);
-    # btrim with a set of characters, several times faster than a regular expression.
-    """
-CREATE FUNCTION seatdesk_intake_text(p_value text) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT nullif(btrim(p_value, E' \\t\\n\\r\\u000b\\u000c\\u0085\\u00a0\\u1680\\u2000\\u2001\\u2002\\u2003\\u2004\\u2005\\u2006\\u2007\\u2008\\u2009\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'), '')
-$$
-""",
     # A minor class (小类) by its code, of the type given or of the only type that has it.
     """
 CREATE FUNCTION seatdesk_intake_category(p_code text, p_type text) RETURNS integer
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_code text := seatdesk_intake_text(p_code);
+    v_code text := TRIMMED(p_code);
     ids integer[];
 BEGIN
     IF v_code IS NULL THEN
@@ -260,14 +250,17 @@ BEGIN
     RETURN ids[1];
 END $$
 """,
-    # The intake's own check, then the key taken: NULL when it is new (the caller goes on
-    # and sets its case), the first result when it was taken before.
+    # The intake's own check, then the key: NULL when it is new (the caller goes on and
+    # writes its row last, in the same transaction as the case), the first result when it
+    # was taken before. Two transactions taking the same key at once: the second one's
+    # row waits for the first one's and then fails on the key (23505), and written again
+    # it finds the key taken.
     """
 CREATE FUNCTION seatdesk_intake_take(p_key text, p_kind text) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     me record := seatdesk_me();
-    v_key text := seatdesk_intake_text(p_key);
+    v_key text := TRIMMED(p_key);
     done record;
 BEGIN
     IF NOT 'intake' = ANY (me.roles) THEN
@@ -282,17 +275,12 @@ BEGIN
     IF p_kind IS NULL OR p_kind NOT IN ('report', 'verify_answer', 'check_answer') THEN
         PERFORM seatdesk_invalid('kind', 'unknown', jsonb_build_object('value', p_kind));
     END IF;
-    -- A key being taken by another transaction right now: this waits for it, then sees
-    -- its row (committed) or takes the key (rolled back).
-    INSERT INTO intake_items (item_key, kind, at, actor)
-    VALUES (v_key, p_kind, clock_timestamp(), me.login)
-    ON CONFLICT (item_key) DO NOTHING;
-    IF FOUND THEN
+    SELECT i.case_id, c.number, i.kind, i.at INTO done
+    FROM intake_items i JOIN cases c ON c.id = i.case_id
+    WHERE i.item_key = v_key;
+    IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    SELECT i.case_id, c.number, i.kind, i.at INTO done
-    FROM intake_items i LEFT JOIN cases c ON c.id = i.case_id
-    WHERE i.item_key = v_key;
     RETURN jsonb_build_object('case_id', done.case_id, 'number', done.number,
                               'kind', done.kind, 'at', done.at, 'repeated', true);
 END $$
@@ -302,7 +290,7 @@ END $$
 CREATE FUNCTION seatdesk_intake_time(p_item jsonb) RETURNS timestamptz
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_text text := seatdesk_intake_text(p_item ->> 'time');
+    v_text text := TRIMMED(p_item ->> 'time');
     v_time timestamptz;
 BEGIN
     IF v_text IS NULL THEN
@@ -321,20 +309,6 @@ BEGIN
     RETURN v_time;
 END $$
 """,
-    """
-CREATE FUNCTION seatdesk_intake_items_guard() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    -- The one change allowed: the case set on the row its own call inserted.
-    IF TG_OP = 'UPDATE' AND OLD.case_id IS NULL AND NEW.case_id IS NOT NULL
-       AND (NEW.item_key, NEW.kind, NEW.at, NEW.actor) = (OLD.item_key, OLD.kind, OLD.at,
-                                                          OLD.actor) THEN
-        RETURN NEW;
-    END IF;
-    RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END $$
-""",
     # ---- the intake's functions
     """
 CREATE FUNCTION seatdesk_intake_report(
@@ -345,12 +319,12 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 SET lock_timeout = '10s' AS $$
 DECLARE
     v_done jsonb := seatdesk_intake_take(p_key, 'report');
-    v_key text := seatdesk_intake_text(p_key);
-    v_collector text := seatdesk_intake_text(p_item ->> 'collector');
-    v_description text := seatdesk_intake_text(p_item ->> 'description');
-    v_address text := seatdesk_intake_text(p_item ->> 'address');
-    v_service text := seatdesk_intake_text(p_item ->> 'service_code');
-    v_type text := seatdesk_intake_text(p_item ->> 'case_type');
+    v_key text := TRIMMED(p_key);
+    v_collector text := TRIMMED(p_item ->> 'collector');
+    v_description text := TRIMMED(p_item ->> 'description');
+    v_address text := TRIMMED(p_item ->> 'address');
+    v_service text := TRIMMED(p_item ->> 'service_code');
+    v_type text := TRIMMED(p_item ->> 'case_type');
     v_time timestamptz;
     v_category integer;
     v_lon double precision;
@@ -391,12 +365,13 @@ BEGIN
         jsonb_strip_nulls(jsonb_build_object(
             'source', 'collector', 'category_id', v_category, 'description', v_description,
             'address', v_address, 'longitude', v_lon, 'latitude', v_lat,
-            'grid_code', seatdesk_intake_text(p_item ->> 'grid_code'),
-            'urgency', seatdesk_intake_text(p_item ->> 'urgency'),
+            'grid_code', TRIMMED(p_item ->> 'grid_code'),
+            'urgency', TRIMMED(p_item ->> 'urgency'),
             'reporter', v_collector)),
         p_photo_names, p_photo_data, p_photo_thumbs, p_photo_taken);
-    UPDATE intake_items SET case_id = v_case_id, collector = v_collector, item_time = v_time
-    WHERE item_key = v_key;
+    INSERT INTO intake_items (item_key, kind, case_id, collector, item_time, at, actor)
+    VALUES (v_key, 'report', v_case_id, v_collector, v_time, clock_timestamp(),
+            seatdesk_actor());
     RETURN jsonb_build_object('case_id', v_case_id,
                               'number', (SELECT number FROM cases WHERE id = v_case_id),
                               'kind', 'report', 'repeated', false);
@@ -412,10 +387,10 @@ SET lock_timeout = '10s' AS $$
 DECLARE
     v_kind text := p_item ->> 'type';
     v_done jsonb;
-    v_key text := seatdesk_intake_text(p_key);
-    v_number text := seatdesk_intake_text(p_item ->> 'case_number');
-    v_collector text := seatdesk_intake_text(p_item ->> 'collector');
-    v_reply text := seatdesk_intake_text(p_item ->> 'reply');
+    v_key text := TRIMMED(p_key);
+    v_number text := TRIMMED(p_item ->> 'case_number');
+    v_collector text := TRIMMED(p_item ->> 'collector');
+    v_reply text := TRIMMED(p_item ->> 'reply');
     v_awaiting text;
     v_step text;
     v_time timestamptz;
@@ -467,8 +442,8 @@ BEGIN
                 'version', c.version, 'kind', v_kind, 'verdict', (p_item -> 'verdict')::boolean,
                 'collector', v_collector, 'reply', v_reply, 'item_key', v_key,
                 'time', v_time)));
-    UPDATE intake_items SET case_id = c.id, collector = v_collector, item_time = v_time
-    WHERE item_key = v_key;
+    INSERT INTO intake_items (item_key, kind, case_id, collector, item_time, at, actor)
+    VALUES (v_key, v_kind, c.id, v_collector, v_time, v_now, seatdesk_actor());
     RETURN jsonb_build_object('case_id', c.id, 'number', c.number, 'kind', v_kind,
                               'repeated', false);
 END $$
@@ -481,7 +456,7 @@ CREATE FUNCTION seatdesk_set_open311_service(
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 SET lock_timeout = '10s' AS $$
 DECLARE
-    v_code text := seatdesk_intake_text(p_code);
+    v_code text := TRIMMED(p_code);
     v_category integer;
 BEGIN
     -- An admin seat, or the owner's side (the database administrator's command line).
@@ -518,6 +493,19 @@ END $$
 ]
 
 
+#: White space of every kind a person may type around a value (the ideographic space
+#: too), as ``btrim`` takes a set of characters (a regular expression costs more).
+_SPACES = ("E' \\t\\n\\r\\u000b\\u000c\\u0085\\u00a0\\u1680\\u2000\\u2001\\u2002\\u2003\\u2004"
+           "\\u2005\\u2006\\u2007\\u2008\\u2009\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'")
+
+
+def _trimmed(sql: str) -> str:
+    """``sql`` with each ``TRIMMED(x)`` written out: x without white space at either end,
+    NULL when nothing is left (inline: a function call here costs more than the trim)."""
+    return re.sub(r"TRIMMED\(([^()]*)\)", lambda m: f"nullif(btrim({m.group(1)}, {_SPACES}), '')",
+                  sql)
+
+
 def _event_actions(actions: list[str]) -> list[str]:
     return [
         "ALTER TABLE case_events DROP CONSTRAINT ck_case_events_action",
@@ -547,7 +535,7 @@ def upgrade() -> None:
         op.execute(sql)
     op.execute(_TABLES)
     for sql in _FUNCTIONS:
-        op.execute(sql)
+        op.execute(_trimmed(sql))
     for fn in [*INTAKE_FUNCTIONS, *ADMIN_FUNCTIONS, *PRIVATE_FUNCTIONS]:
         op.execute(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
     for fn in INTAKE_FUNCTIONS:
@@ -564,7 +552,7 @@ def upgrade() -> None:
     op.execute(_policy("intake_items_own", "intake_items", ["intake"], "actor = session_user"))
     op.execute("""
         CREATE TRIGGER intake_items_append_only BEFORE UPDATE OR DELETE ON intake_items
-        FOR EACH ROW EXECUTE FUNCTION seatdesk_intake_items_guard()
+        FOR EACH ROW EXECUTE FUNCTION seatdesk_refuse_change()
     """)
     op.execute("""
         CREATE TRIGGER intake_items_no_truncate BEFORE TRUNCATE ON intake_items

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import json
 import math
@@ -498,7 +499,13 @@ def _move(path: Path, folder: Path) -> Path:
 
 def settle_outcome(outcome: Outcome, inbox: Path) -> None:
     """Move a written item (photos first, the JSON last) to ``done/``, or a rejected one
-    to ``rejected/`` beside its ``.error.txt``."""
+    to ``rejected/`` beside its ``.error.txt``. (One intake a folder: a file another
+    process moved meanwhile is left to it.)"""
+    with contextlib.suppress(FileNotFoundError):
+        _settle(outcome, inbox)
+
+
+def _settle(outcome: Outcome, inbox: Path) -> None:
     if outcome.error is None:
         for photo in outcome.photo_files:
             if photo.exists():
