@@ -179,7 +179,8 @@ def main() -> None:
         "(files read, plain INSERT, files moved)")
     say(f"  ratio ours/bare (time): {ours_s / bare_s:.2f}x")
     verdict = "met" if ours_rate >= TARGET_PER_SECOND else "NOT met"
-    say(f"  target >= {TARGET_PER_SECOND} items/s: {verdict}")
+    say(f"  target >= {TARGET_PER_SECOND} items/s: {verdict} "
+        f"(machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
