@@ -64,6 +64,8 @@ STAFF_USERS: list[tuple[str, str, Role]] = [
     ("inspector1", "赵磊", Role.INSPECTOR),
     ("monitor1", "周敏", Role.MONITOR),
     ("admin1", "孙伟", Role.ADMIN),
+    # The headless intake service of the collectors' folder (seatdesk intake).
+    ("intake1", "采集接入服务", Role.INTAKE),
 ]
 
 
@@ -264,12 +266,14 @@ def _wipe(session: Session) -> None:
     session.execute(
         text("ALTER TABLE complaint_events DISABLE TRIGGER complaint_events_no_truncate")
     )
+    # The items the intake took in name the cases that go (migration 0017).
+    session.execute(text("ALTER TABLE intake_items DISABLE TRIGGER intake_items_no_truncate"))
     session.execute(
         text("ALTER TABLE personal_data_reads DISABLE TRIGGER personal_data_reads_no_truncate")
     )
     session.execute(
         text(
-            "TRUNCATE personal_data_reads, complaint_events, complaints, "
+            "TRUNCATE intake_items, personal_data_reads, complaint_events, complaints, "
             "complaint_number_counters, "
             "attachments, case_events, cases, case_number_counters RESTART IDENTITY"
         )
@@ -281,6 +285,7 @@ def _wipe(session: Session) -> None:
     session.execute(
         text("ALTER TABLE personal_data_reads ENABLE TRIGGER personal_data_reads_no_truncate")
     )
+    session.execute(text("ALTER TABLE intake_items ENABLE TRIGGER intake_items_no_truncate"))
     session.execute(text("DELETE FROM grids"))
 
 

@@ -28,6 +28,7 @@ from seatdesk.domain.glossary import (
     ComplaintChannel,
     ComplaintState,
     DeadlineStatus,
+    IntakeKind,
     PrivacyAction,
     RejectReason,
     ReplyMethod,
@@ -61,6 +62,7 @@ GLOSSARY_ENUMS: tuple[type[Enum], ...] = (
     Satisfaction,
     CaseEventAction,
     PrivacyAction,
+    IntakeKind,
 )
 
 #: (member, (English, 中文)).
@@ -75,6 +77,7 @@ _ROWS: tuple[tuple[Enum, tuple[str, str]], ...] = (
     (Role.MONITOR, ("12319 monitor", "12319舆情监控")),
     (Role.DEPARTMENT, ("department", "专业部门")),
     (Role.ADMIN, ("administrator", "系统管理员")),
+    (Role.INTAKE, ("collector intake", "采集接入")),
     # ---- States of a case
     (State.REPORTED, ("reported", "待受理")),
     (State.VERIFYING, ("verifying", "核实中")),
@@ -194,6 +197,10 @@ _ROWS: tuple[tuple[Enum, tuple[str, str]], ...] = (
     (Satisfaction.SATISFIED, ("satisfied", "满意")),
     (Satisfaction.BASICALLY_SATISFIED, ("basically satisfied", "基本满意")),
     (Satisfaction.DISSATISFIED, ("dissatisfied", "不满意")),
+    # ---- What the intake takes in (采集接入)
+    (IntakeKind.REPORT, ("collector's report", "采集员上报")),
+    (IntakeKind.VERIFY_ANSWER, ("answer to a verification", "核实回复")),
+    (IntakeKind.CHECK_ANSWER, ("answer to a check", "核查回复")),
 )
 _TERMS: dict[tuple[type[Enum], str], tuple[str, str]] = {
     (type(member), str(member.value)): names for member, names in _ROWS

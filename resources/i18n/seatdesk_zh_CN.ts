@@ -98,6 +98,26 @@
         <translation>照片（必填）：</translation>
     </message>
     <message>
+        <source>confirmed</source>
+        <translation>属实</translation>
+    </message>
+    <message>
+        <source>not confirmed</source>
+        <translation>不属实</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>已处置到位</translation>
+    </message>
+    <message>
+        <source>not resolved</source>
+        <translation>未处置到位</translation>
+    </message>
+    <message>
+        <source>{collector} answered at {when}: {verdict}. The reply and the photos came with the answer.</source>
+        <translation>{collector} 于 {when} 回复：{verdict}。答复和照片已随回复附上。</translation>
+    </message>
+    <message>
         <source>{who} changed case {number} at {when}. It has been reloaded: check it, then confirm again.</source>
         <translation>{who} 已于 {when} 修改了案卷 {number}，已重新载入：请核对后再次确认。</translation>
     </message>
@@ -322,6 +342,10 @@
     <message>
         <source>Deadline recomputed</source>
         <translation>时限重算</translation>
+    </message>
+    <message>
+        <source>Collector's answer</source>
+        <translation>采集员回复</translation>
     </message>
     <message>
         <source>System</source>

@@ -3,7 +3,7 @@ demo data, grids, the working calendar, the time-limit standard and the schedule
 (With no command, ``ui.launcher`` starts the desktop app instead.)
 
 One module per command group (``db``, ``demo``, ``users``, ``grids``, ``deadlines``,
-``complaints``),
+``complaints``, ``intake``),
 each importing only ``seatdesk.cli.common``; this module makes the ``main`` group and
 registers theirs.
 
@@ -19,7 +19,7 @@ import os
 
 import click
 
-from seatdesk.cli import complaints, db, deadlines, demo, grids, users
+from seatdesk.cli import complaints, db, deadlines, demo, grids, intake, users
 from seatdesk.cli.common import CommandGroup
 
 
@@ -51,5 +51,6 @@ main.add_command(deadlines.calendar)
 main.add_command(deadlines.standards)
 main.add_command(deadlines.scheduler)
 main.add_command(complaints.complaints)
+main.add_command(intake.intake)
 
 __all__ = ["main"]

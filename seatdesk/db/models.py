@@ -91,6 +91,8 @@ SQL_ONLY_TABLES = frozenset(
         "complaint_number_counters",
         "personal_data_reads",
         "complaint_import_mappings",
+        "intake_items",
+        "open311_services",
     }
 )
 

@@ -22,7 +22,9 @@ class Role(StrEnum):
     MONITOR = "monitor"
     DEPARTMENT = "department"
     ADMIN = "admin"
-
+    #: The headless intake service (``seatdesk intake``): it creates collectors' reports
+    #: and records their answers to verify/check tasks, and nothing else.
+    INTAKE = "intake"
 
 
 class State(StrEnum):
@@ -93,11 +95,14 @@ class Action(StrEnum):
 #: The action that opens a case; it is not a transition of the table because the case
 #: does not exist yet, but it is audited like one.
 CREATE_ACTION = "create"
-#: Audited events that are not transitions: the scheduler's deadline flags and the
-#: recomputation of deadlines after a calendar change. They never change the state.
+#: Audited events that are not transitions: the scheduler's deadline flags, the
+#: recomputation of deadlines after a calendar change, and a collector's answer to a
+#: verify/check task taken in by the intake (the acceptor then decides with it). They
+#: never change the state nor the case's version.
 FLAG_ACTION = "flag"
 RECOMPUTE_ACTION = "deadline_recomputed"
-SYSTEM_ACTIONS = frozenset({FLAG_ACTION, RECOMPUTE_ACTION})
+ANSWER_ACTION = "collector_answer"
+SYSTEM_ACTIONS = frozenset({FLAG_ACTION, RECOMPUTE_ACTION, ANSWER_ACTION})
 #: The actor of what the database does by itself (the sweep's flags), whoever's desk
 #: happened to run it.
 SYSTEM_ACTOR = "system"
@@ -114,7 +119,6 @@ class Source(StrEnum):
     WALK_IN = "walk_in"
     INSPECTION = "inspection"
     CITY_PLATFORM = "city_platform"
-
 
 
 class CaseType(StrEnum):
@@ -262,3 +266,12 @@ class Satisfaction(StrEnum):
     SATISFIED = "satisfied"  # 满意
     BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
     DISSATISFIED = "dissatisfied"  # 不满意
+
+
+class IntakeKind(StrEnum):
+    """What an item the intake takes in is: a collector's report (a new case), or a
+    collector's answer to a verification (核实) or a check (核查) task."""
+
+    REPORT = "report"
+    VERIFY_ANSWER = "verify_answer"
+    CHECK_ANSWER = "check_answer"

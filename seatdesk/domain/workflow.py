@@ -115,8 +115,9 @@ REOPEN_FROM: State = S.CLOSED
 REOPEN: Transition = _t(S.DISPATCHED, R.SHIFT_LEADER, in_queue=False)
 
 #: Roles that may open a new case (信息收集): the acceptor types in reports and calls,
-#: the 12319 monitor turns complaints into cases.
-CREATE_ROLES: frozenset[Role] = frozenset({R.ACCEPTOR, R.MONITOR})
+#: the 12319 monitor turns complaints into cases, the intake service files collectors'
+#: reports (only through ``seatdesk_intake_report``: it may not run the case functions).
+CREATE_ROLES: frozenset[Role] = frozenset({R.ACCEPTOR, R.MONITOR, R.INTAKE})
 
 #: The centre setting (``centre_settings``) that can waive the photo of the result a
 #: department sends with its report (处置反馈); on unless an administrator switches it off.

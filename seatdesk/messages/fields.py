@@ -46,6 +46,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.purpose": ("Purpose", "查看事由"),
     # ---- complaint import (migration 0016)
     "field.mapping": ("Column mapping", "列映射"),
+    # ---- the intake of collectors' items (migration 0017)
+    "field.item_key": ("Item id", "条目编号"),
+    "field.kind": ("Item type", "条目类型"),
+    "field.case_number": ("Case number", "案卷编号"),
+    "field.case_type": ("Case type", "案卷类型"),
+    "field.service_code": ("Open311 service code", "Open311服务代码"),
+    "field.verdict": ("Collector's verdict", "采集员结论"),
+    "field.time": ("Time", "时间"),
     "problem.required": ("is required", "不能为空"),
     "problem.action_photo": (
         "at least one photo must come with this action",
@@ -80,9 +88,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "problem.not_a_time": ("{value} is not a date and time", "{value} 不是可识别的日期时间"),
     "problem.ambiguous": (
-        "{value} names more than one category; write 部件 or 事件 before the code",
-        "{value} 对应多个类别，请在编码前注明“部件”或“事件”",
+        "{value} is both a component and an event class: say which (部件 or 事件)",
+        "{value} 既是部件类别也是事件类别，请注明是部件还是事件",
     ),
+    "problem.not_mapped": ("{value} is mapped to no category", "{value} 未对应任何问题类别"),
+    "problem.not_awaiting": ("{value} is not awaiting this answer", "{value} 不在等待此回复"),
     "problem.not_under": (
         "filing condition {value} does not belong to the chosen category",
         "立案条件 {value} 不属于所选类别",

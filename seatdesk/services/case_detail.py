@@ -129,10 +129,20 @@ class TimelineEvent:
         """The collector's reply that came back with the verification or the check."""
         return _text_of(self.data, "reply")
 
+    @property
+    def verdict(self) -> bool | None:
+        """A collector's verdict taken in by the intake (confirmed / resolved or not)."""
+        value = (self.data or {}).get("verdict")
+        return value if isinstance(value, bool) else None
+
     def details(self) -> str:
-        """What the timeline shows beside the action: collector, reply and note, in the
-        person's language."""
+        """What the timeline shows beside the action: collector, verdict, reply and note,
+        in the person's language."""
         parts = []
+        kind = (self.data or {}).get("kind")
+        if self.verdict is not None and kind in _ANSWER_KINDS:
+            word = messages.t(f"intake.verdict.{kind}.{str(self.verdict).lower()}")
+            parts.append(messages.t("timeline.verdict", verdict=word))
         if self.collector:
             parts.append(messages.t("timeline.collector", name=self.collector))
         if self.reply:
@@ -140,6 +150,9 @@ class TimelineEvent:
         if self.note:
             parts.append(self.note)
         return messages.t("timeline.separator").join(parts)
+
+
+_ANSWER_KINDS = ("verify_answer", "check_answer")
 
 
 def _text_of(data: dict[str, Any] | None, key: str) -> str | None:

@@ -16,6 +16,7 @@ from html import escape
 
 from seatdesk import messages
 from seatdesk.domain.glossary import (
+    ANSWER_ACTION,
     CREATE_ACTION,
     FLAG_ACTION,
     RECOMPUTE_ACTION,
@@ -31,6 +32,7 @@ _SYSTEM_ACTIONS = {
     CREATE_ACTION: "sheet.action.create",
     FLAG_ACTION: "sheet.action.flag",
     RECOMPUTE_ACTION: "sheet.action.recompute",
+    ANSWER_ACTION: "sheet.action.collector_answer",
 }
 
 

@@ -38,6 +38,7 @@ LOGIN = {
     Role.MONITOR: "monitor1",
     Role.DEPARTMENT: "dept_sz",
     Role.ADMIN: "admin1",
+    Role.INTAKE: "intake1",
 }
 DEPARTMENT = "SZ"
 

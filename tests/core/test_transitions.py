@@ -23,7 +23,9 @@ def test_every_action_and_role_from(desk: Desk, state: State) -> None:
         "SELECT current_department FROM cases WHERE id = :i", i=case_id
     )
     for action in Action:
-        for role in Role:
+        # The intake takes no action on a case (tests/core/test_intake.py: it may not
+        # even read one).
+        for role in (r for r in Role if r is not Role.INTAKE):
             version = desk.version(case_id)
             events = _events(desk, case_id)
             kwargs = desk.default_args(action, case_id)

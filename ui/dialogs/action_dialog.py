@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from seatdesk.domain import workflow
-from seatdesk.domain.glossary import Action, ActionField
+from seatdesk.domain.glossary import Action, ActionField, IntakeKind
 from seatdesk.errors import StaleCase, ValidationError
-from seatdesk.services import actions, queues
+from seatdesk.services import actions, intake, queues
 from seatdesk.services.actions import ActionInput
 from seatdesk.services.queues import CaseDetail
 from ui.desk import Desk
@@ -71,6 +71,16 @@ class ActionDialog(QDialog):
                 self,
                 op=lambda s: actions.photo_required(s, action),
                 success=self._on_photo_rule,
+            ).run()
+        if ActionField.REPLY in self.needs.fields:
+            # The collector's answer the intake took in (seatdesk intake), if one came:
+            # its reply pre-filled, its photos already the evidence.
+            case_id = case.id
+            QueryOp(
+                desk.tasks,
+                self,
+                op=lambda s: intake.latest_answer(s, case_id),
+                success=self._on_collector_answer,
             ).run()
 
     def _build_ui(self) -> None:
@@ -212,6 +222,26 @@ class ActionDialog(QDialog):
         )
 
     # ---- Private slots
+
+    def _on_collector_answer(self, answer: intake.CollectorAnswer | None) -> None:
+        if answer is None or self.reply_edit is None:
+            return
+        if not self.reply_edit.toPlainText().strip():
+            self.reply_edit.setPlainText(answer.reply)
+        self._photo_required = False
+        if self.photo_picker is not None:
+            self._show_photo_rule()
+        verdict = {
+            (True, True): self.tr("confirmed"),
+            (True, False): self.tr("not confirmed"),
+            (False, True): self.tr("resolved"),
+            (False, False): self.tr("not resolved"),
+        }[(answer.kind is IntakeKind.VERIFY_ANSWER, answer.verdict)]
+        self.show_message(
+            self.tr("{collector} answered at {when}: {verdict}. The reply and the photos "
+                    "came with the answer.").format(
+                collector=answer.collector, when=format_time(answer.at), verdict=verdict)
+        )
 
     def _on_photo_rule(self, required: bool) -> None:
         self._photo_required = required

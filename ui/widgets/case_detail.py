@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import (
+    ANSWER_ACTION,
     CREATE_ACTION,
     FLAG_ACTION,
     RECOMPUTE_ACTION,
@@ -432,6 +433,7 @@ class CaseDetailWidget(QWidget):
             CREATE_ACTION: self.tr("Created"),
             FLAG_ACTION: self.tr("Deadline light"),
             RECOMPUTE_ACTION: self.tr("Deadline recomputed"),
+            ANSWER_ACTION: self.tr("Collector's answer"),
         }
         for e in events:
             actor = self.tr("System") if e.actor == SYSTEM_ACTOR else e.actor_name or e.actor
