@@ -85,6 +85,19 @@ class NotASeatUser(SeatdeskError):
         return {"login": self.login}
 
 
+class NotADeskUser(SeatdeskError):
+    """A login whose roles are all services' (the intake): it has no desk to open."""
+
+    key = "not_a_desk_user"
+
+    def __init__(self, login: str) -> None:
+        super().__init__(login)
+        self.login = login
+
+    def values(self) -> dict[str, Any]:
+        return {"login": self.login}
+
+
 class StaleCase(SeatdeskError):
     """Another seat changed the case since this one read it; nothing was written."""
 

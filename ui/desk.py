@@ -16,7 +16,7 @@ from seatdesk.db import migrate
 from seatdesk.db.engine import ServerAddress, connect, session_factory, translated_errors
 from seatdesk.db.server import require_current_schema, server_address
 from seatdesk.domain.glossary import Role
-from seatdesk.services.common import Actor, centre_name, current_actor
+from seatdesk.services.common import Actor, centre_name, current_actor, require_desk_user
 from ui.reference import ReferenceData, ReferenceStore, load_reference
 from ui.tasks import TaskManager
 
@@ -79,7 +79,8 @@ def log_in(owner_address: ServerAddress, login: str, password: str) -> Login:
     """Connect as the seat's own PostgreSQL role: the database checks the password.
 
     Raises ``ConnectionProblem`` (wrong password, disabled account, no server),
-    ``NotASeatUser`` or ``Problem('schema_old')`` with one sentence each.
+    ``NotASeatUser``, ``NotADeskUser`` (an intake login) or ``Problem('schema_old')``
+    with one sentence each.
     """
     address = owner_address.for_login(login.strip(), password)
     engine = connect(address)
@@ -89,6 +90,7 @@ def log_in(owner_address: ServerAddress, login: str, password: str) -> Login:
                 require_current_schema(address, engine)
             with session_factory(engine).begin() as session:
                 actor = current_actor(session)
+                require_desk_user(actor)
                 reference = load_reference(session)
                 centre = centre_name(session)
     except BaseException:

@@ -27,6 +27,11 @@ class Role(StrEnum):
     INTAKE = "intake"
 
 
+#: Roles whose logins are services, not people at a seat: they have no desk (the intake
+#: writes through ``seatdesk intake`` and reads nothing a desk would show).
+HEADLESS_ROLES: frozenset[Role] = frozenset({Role.INTAKE})
+
+
 class State(StrEnum):
     """Where a case stands in the loop
 

@@ -8,6 +8,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "The database user {login} is not a seatdesk seat user.",
         "数据库用户 {login} 不是本系统的坐席用户。",
     ),
+    "not_a_desk_user": (
+        "{login} is a service account (collectors' intake): it runs `seatdesk intake`, "
+        "not the desk.",
+        "{login} 是采集接入的服务账号，只用于 seatdesk intake，不能登录坐席桌面。",
+    ),
     "login_failed": (
         "User {login} does not exist or the password is wrong.",
         "用户 {login} 不存在或密码错误。",

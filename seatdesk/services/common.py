@@ -13,8 +13,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from seatdesk.db.models import CentreSetting, User
-from seatdesk.domain.glossary import Role
-from seatdesk.errors import NotASeatUser, PermissionDenied
+from seatdesk.domain.glossary import HEADLESS_ROLES, Role
+from seatdesk.errors import NotADeskUser, NotASeatUser, PermissionDenied
 
 CaseId = NewType("CaseId", int)
 AttachmentId = NewType("AttachmentId", int)
@@ -61,6 +61,12 @@ def current_actor(session: Session) -> Actor:
         department=row.department_code,
         active=row.active,
     )
+
+
+def require_desk_user(actor: Actor) -> None:
+    """``NotADeskUser`` for a login whose every role is a service's (the intake)."""
+    if not actor.roles - HEADLESS_ROLES:
+        raise NotADeskUser(actor.login)
 
 
 def centre_name(session: Session) -> str | None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from seatdesk import messages
 from seatdesk.db.engine import ServerAddress
 from seatdesk.domain.glossary import Role
-from seatdesk.errors import ConnectionProblem
+from seatdesk.errors import ConnectionProblem, NotADeskUser
 from seatdesk.services import users
 from tests.ui.conftest import Owner
 from tests.ui.driving import type_text
@@ -85,6 +85,17 @@ def test_a_disabled_account_is_told_so(login_dialog, qtbot, owner: Owner):
     _log_in(qtbot, dialog, login, "Pw-12345-ok")
     qtbot.waitUntil(dialog.message_label.isVisible, timeout=10_000)
     assert dialog.message_label.text() == str(ConnectionProblem("account_disabled", login=login))
+
+
+def test_an_intake_login_is_told_it_has_no_desk(login_dialog, qtbot, seeded):
+    # The intake's account writes through `seatdesk intake`; at the desk it would read
+    # nothing, so the login says what the account is for instead of an empty window.
+    dialog = login_dialog()
+    _log_in(qtbot, dialog, "intake1", seeded.passwords["intake1"])
+    qtbot.waitUntil(dialog.message_label.isVisible, timeout=10_000)
+    assert dialog.message_label.text() == str(NotADeskUser("intake1"))
+    assert "seatdesk intake" in dialog.message_label.text()
+    assert dialog.isVisible() and dialog.login_button.isEnabled()
 
 
 def test_an_unreachable_database_offers_a_retry(login_dialog, qtbot, server: ServerAddress):
