@@ -496,6 +496,15 @@ def reveal_contacts_committed(
         return read_contacts(session, request)
 
 
+def check_reveal(begin: Begin, purpose: str) -> None:
+    """Refuse now (``PermissionDenied``, ``ValidationError`` for a bad purpose,
+    ``RateLimited``) what ``reveal_contacts_committed`` would refuse, before any work
+    that would reveal: a committed request of no complaint, which records who asked
+    and why (an export's purpose, say) and reveals nothing."""
+    with begin() as session:
+        request_contacts(session, [], purpose)
+
+
 def request_phone_lookup(session: Session, phone: str) -> RevealRequest:
     """Ask for the complaints from ``phone`` (monitor and admin only; ``RateLimited``
     past the limit; ``ValidationError`` for fewer than five digits). The database

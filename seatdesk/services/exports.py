@@ -265,8 +265,10 @@ def export_complaints(
     progress = progress or NoProgress()
     path = Path(path)
     wanted = sorted({ComplaintState(s).value for s in states})
-    if reveal_purpose is not None and reveal_with is None:
-        raise ValueError("a reveal needs reveal_with: its audit is committed on its own")
+    if reveal_purpose is not None:
+        if reveal_with is None:
+            raise ValueError("a reveal needs reveal_with: its audit is committed on its own")
+        complaints.check_reveal(reveal_with, reveal_purpose)
     progress.status(messages.t("export.complaints.counting"))
     total = int(session.execute(
         text("SELECT count(*) FROM complaints "

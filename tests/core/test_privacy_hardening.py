@@ -27,7 +27,7 @@ from seatdesk.db.engine import ServerAddress, connect, session_factory
 from seatdesk.demo import DemoResult
 from seatdesk.domain.glossary import PrivacyAction, ReplyMethod, Role, Satisfaction, State
 from seatdesk.errors import InvalidComplaintTransition, RateLimited, ValidationError
-from seatdesk.services import complaint_queues, complaints, users
+from seatdesk.services import complaint_queues, complaints
 from seatdesk.services.common import CaseId
 from seatdesk.services.complaints import ComplaintId
 from tests.core.conftest import LOGIN, Desk
@@ -41,19 +41,8 @@ def _phone() -> str:
 
 
 @pytest.fixture
-def monitor(owner_engine: Engine, server: ServerAddress, seeded: DemoResult) -> Iterator[Engine]:
-    """A fresh monitor login of this test (committed), as its own engine."""
-    login = f"pm{uuid.uuid4().hex[:10]}"
-    password = f"Pw-{uuid.uuid4().hex[:12]}9"
-    with session_factory(owner_engine).begin() as s:
-        s.execute(text("SELECT set_config('seatdesk.act_as', :l, true)"),
-                  {"l": LOGIN[Role.ADMIN]})
-        users.add_user(s, login=login, password=password, roles=[Role.MONITOR])
-    engine = connect(server.for_login(login, password))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
+def monitor(fresh_monitor: Engine) -> Engine:
+    return fresh_monitor
 
 
 @pytest.fixture
