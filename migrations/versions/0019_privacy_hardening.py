@@ -228,7 +228,8 @@ PRIVATE_FUNCTIONS = [
 _FUNCTIONS = [
     f"""
 CREATE FUNCTION seatdesk_request_contacts(p_ids bigint[], p_purpose text) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+SET lock_timeout = '10s' AS $$
 DECLARE
     me record := seatdesk_me();
     v_now timestamptz := clock_timestamp();
@@ -274,7 +275,8 @@ END $$
 """,
     f"""
 CREATE FUNCTION seatdesk_request_phone_lookup(p_phone text) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+SET lock_timeout = '10s' AS $$
 DECLARE
     me record := seatdesk_me();
     v_now timestamptz := clock_timestamp();

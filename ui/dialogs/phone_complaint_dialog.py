@@ -24,8 +24,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -258,11 +258,8 @@ class PhoneComplaintDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.to_case_button.clicked.connect(self.record_and_open_case)
         install_confirm_shortcut(self, self.accept)
-        for key in ("Return", "Enter"):
-            # Enter in the phone field looks the number up (not the dialog's default).
-            enter = QShortcut(QKeySequence(key), self.phone)
-            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
-            enter.activated.connect(self.look_up_phone)
+        # Enter in the phone field looks the number up (not the dialog's default button).
+        self.phone.installEventFilter(self)
         link = QShortcut(QKeySequence("Ctrl+L"), self)
         link.activated.connect(self.link_to_chosen)
         self.link_button.clicked.connect(self.link_to_chosen)
@@ -373,6 +370,19 @@ class PhoneComplaintDialog(QDialog):
             self._earlier_phone = None
             self._phone_lookups += 1
             self._on_earlier(self._phone_lookups, phone, None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            watched is self.phone
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                      Qt.KeyboardModifier.KeypadModifier)
+        ):
+            self.look_up_phone()
+            return True
+        return super().eventFilter(watched, event)
 
     @Slot()
     def look_up_phone(self) -> None:
