@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from seatdesk import messages
 from seatdesk.db import embedded, migrate
-from seatdesk.db.engine import ServerAddress, connect, session_factory
+from seatdesk.db.engine import ServerAddress, connect, make_engine, session_factory
 from seatdesk.demo import DemoResult
 from seatdesk.domain.glossary import PrivacyAction, ReplyMethod, Role, Satisfaction, State
 from seatdesk.errors import InvalidComplaintTransition, RateLimited, ValidationError
@@ -414,3 +414,48 @@ def test_the_embedded_server_logs_no_failed_statement(server: ServerAddress) -> 
         engine.dispose()
     if server.embedded:  # the tests' server unless SEATDESK_TEST_DATABASE_URL is set
         assert settings == embedded.QUIET_LOG
+
+
+# ---- down to 0017 and up again; refused while requests are audited
+
+
+def test_going_down_to_0017_restores_the_old_functions_and_refuses_with_requests(
+    server: ServerAddress,
+) -> None:
+    name = f"seatdesk_down_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(ServerAddress(url=server.url.set(database=name), embedded=False))
+    functions = ("SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_proc p "
+                 "WHERE p.proname IN ('seatdesk_complaint_contacts', "
+                 "'seatdesk_complaints_by_phone', 'seatdesk_complaint_import_hash')")
+    try:
+        migrate.upgrade(engine)
+        migrate.downgrade(engine, "0017")
+        with engine.connect() as conn:
+            old = conn.execute(text(functions)).scalar_one()
+            tables = conn.execute(text(
+                "SELECT count(*) FROM pg_class WHERE relname = 'personal_data_requests'"
+            )).scalar_one()
+        assert sorted(old) == [
+            "seatdesk_complaint_contacts(bigint[],text)",
+            "seatdesk_complaint_import_hash(text,timestamp with time zone,text,text,text)",
+            "seatdesk_complaints_by_phone(text)"]
+        assert tables == 0
+        migrate.upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO personal_data_requests (kind, actor, at, purpose, complaint_ids, "
+                "xid) VALUES ('find_by_phone', 'monitor1', now(), 'find_by_phone', '{}', "
+                "pg_current_xact_id())"))
+        with pytest.raises(DBAPIError, match="personal data requests are audited"):
+            migrate.downgrade(engine, "0017")
+        with engine.connect() as conn:
+            assert "seatdesk_complaints_by_phone(bigint)" in conn.execute(
+                text(functions)).scalar_one()
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
