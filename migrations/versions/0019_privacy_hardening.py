@@ -123,7 +123,8 @@ CREATE TABLE personal_data_requests (
     complaint_ids bigint[] NOT NULL,
     -- A look-up's number, masked: the oversight sees that a number was looked up, not it.
     phone_masked text,
-    xid xid8 NOT NULL
+    -- The requesting transaction's full id (pg_current_xact_id, as bigint).
+    xid bigint NOT NULL
 );
 CREATE INDEX ix_personal_data_requests_actor ON personal_data_requests (actor, at);
 ALTER TABLE personal_data_requests ENABLE ROW LEVEL SECURITY;
@@ -190,7 +191,7 @@ BEGIN
         PERFORM seatdesk_invalid('reveal_request', 'unknown',
             jsonb_build_object('value', p_request));
     END IF;
-    IF pg_xact_status(r.xid) IS DISTINCT FROM 'committed' THEN
+    IF pg_xact_status(r.xid::text::xid8) IS DISTINCT FROM 'committed' THEN
         PERFORM seatdesk_invalid('reveal_request', 'not_committed',
             jsonb_build_object('value', p_request));
     END IF;
@@ -253,7 +254,7 @@ BEGIN
     PERFORM seatdesk_personal_data_limit('reveal_contacts', cardinality(v_ids));
     INSERT INTO personal_data_requests (kind, actor, at, purpose, complaint_ids, xid)
     VALUES ('reveal_contacts', seatdesk_actor(), v_now, v_purpose, v_ids,
-            pg_current_xact_id())
+            pg_current_xact_id()::text::bigint)
     RETURNING id INTO v_request;
     INSERT INTO personal_data_reads (complaint_id, actor, at, purpose, request_id)
     SELECT i, seatdesk_actor(), v_now, v_purpose, v_request FROM unnest(v_ids) i ORDER BY i;
@@ -303,7 +304,7 @@ BEGIN
     INSERT INTO personal_data_requests (kind, actor, at, purpose, complaint_ids, phone_masked,
                                         xid)
     VALUES ('find_by_phone', seatdesk_actor(), v_now, 'find_by_phone', v_ids,
-            seatdesk_mask_phone(v_phone), pg_current_xact_id())
+            seatdesk_mask_phone(v_phone), pg_current_xact_id()::text::bigint)
     RETURNING id INTO v_request;
     -- Each match tells who complained and about what: a read of its personal data.
     INSERT INTO personal_data_reads (complaint_id, actor, at, purpose, request_id)

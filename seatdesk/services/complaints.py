@@ -564,8 +564,11 @@ def reopen_for_complaint(
 ) -> tuple[int, ChangeSet]:
     """The shift leader sends the closed case of a complaint called back 不满意 back to
     its department to rework (audited on the case as ``reopen_for_complaint``, on the
-    complaint as ``reopen``); the complaint is linked again. Returns the case's new
-    version."""
+    complaint as ``reopen``); the complaint is linked again, and so is every other
+    complaint of the case already called back, so each complainant is answered after the
+    rework. The callback must be later than the case's last closing (migration 0019:
+    an old 不满意 reopens nothing; ``ValidationError`` on ``callback``). Returns the
+    case's new version."""
     row = call(
         session,
         "SELECT seatdesk_reopen_for_complaint(:i, :cv, :v, :n) AS version, "

@@ -261,7 +261,7 @@ def test_the_reveal_limit_counts_complaints(monitor: Engine, owner_engine: Engin
         conn.execute(text(
             "INSERT INTO personal_data_requests (kind, actor, at, purpose, complaint_ids, xid) "
             "VALUES ('reveal_contacts', :l, clock_timestamp(), '月度回访名单', "
-            "array_fill(1::bigint, ARRAY[198]), pg_current_xact_id())"), {"l": login})
+            "array_fill(1::bigint, ARRAY[198]), pg_current_xact_id()::text::bigint)"), {"l": login})
     sessions = session_factory(monitor)
     with pytest.raises(RateLimited) as err:
         complaints.reveal_contacts_committed(sessions.begin, ids, "再看")
@@ -448,7 +448,7 @@ def test_going_down_to_0017_restores_the_old_functions_and_refuses_with_requests
             conn.execute(text(
                 "INSERT INTO personal_data_requests (kind, actor, at, purpose, complaint_ids, "
                 "xid) VALUES ('find_by_phone', 'monitor1', now(), 'find_by_phone', '{}', "
-                "pg_current_xact_id())"))
+                "pg_current_xact_id()::text::bigint)"))
         with pytest.raises(DBAPIError, match="personal data requests are audited"):
             migrate.downgrade(engine, "0017")
         with engine.connect() as conn:
