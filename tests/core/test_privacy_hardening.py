@@ -416,6 +416,26 @@ def test_the_embedded_server_logs_no_failed_statement(server: ServerAddress) -> 
         assert settings == embedded.QUIET_LOG
 
 
+def test_the_new_functions_are_hardened(desk: Desk) -> None:
+    rows = desk.session.execute(text("""
+        SELECT p.proname, p.prosecdef, p.proconfig,
+               has_function_privilege('public', p.oid, 'EXECUTE') AS public_may,
+               has_function_privilege(:m, p.oid, 'EXECUTE') AS monitor_may
+        FROM pg_proc p WHERE p.proname IN ('seatdesk_request_contacts',
+            'seatdesk_complaint_contacts', 'seatdesk_request_phone_lookup',
+            'seatdesk_complaints_by_phone', 'seatdesk_personal_data_limit',
+            'seatdesk_personal_data_request', 'seatdesk_personal_data_purpose',
+            'seatdesk_complaint_import_hash')
+    """), {"m": LOGIN[Role.MONITOR]}).all()
+    assert len(rows) == 8
+    for r in rows:
+        assert not r.public_may, r.proname
+        private = r.proname.startswith("seatdesk_personal_data") or "import_hash" in r.proname
+        assert r.monitor_may is not private, r.proname
+        if r.prosecdef:
+            assert "search_path=public, pg_temp" in r.proconfig, r.proname
+
+
 # ---- down to 0017 and up again; refused while requests are audited
 
 
