@@ -271,9 +271,14 @@ def _wipe(session: Session) -> None:
     session.execute(
         text("ALTER TABLE personal_data_reads DISABLE TRIGGER personal_data_reads_no_truncate")
     )
+    # The requests name complaint ids that are given out again (migration 0019).
+    session.execute(text(
+        "ALTER TABLE personal_data_requests DISABLE TRIGGER personal_data_requests_no_truncate"
+    ))
     session.execute(
         text(
-            "TRUNCATE intake_items, personal_data_reads, complaint_events, complaints, "
+            "TRUNCATE intake_items, personal_data_reads, personal_data_requests, "
+            "complaint_events, complaints, "
             "complaint_number_counters, "
             "attachments, case_events, cases, case_number_counters RESTART IDENTITY"
         )
@@ -285,6 +290,9 @@ def _wipe(session: Session) -> None:
     session.execute(
         text("ALTER TABLE personal_data_reads ENABLE TRIGGER personal_data_reads_no_truncate")
     )
+    session.execute(text(
+        "ALTER TABLE personal_data_requests ENABLE TRIGGER personal_data_requests_no_truncate"
+    ))
     session.execute(text("ALTER TABLE intake_items ENABLE TRIGGER intake_items_no_truncate"))
     session.execute(text("DELETE FROM grids"))
 

@@ -74,6 +74,22 @@ class PermissionDenied(SeatdeskError):
         }
 
 
+class RateLimited(SeatdeskError):
+    """Too many reads of personal data in a short time (migration 0019, SD429): at most
+    ``limit`` of ``action`` in ``minutes`` minutes per person."""
+
+    key = "rate_limited"
+
+    def __init__(self, *, action: object, limit: int, minutes: int) -> None:
+        super().__init__(action)
+        self.action = action
+        self.limit = limit
+        self.minutes = minutes
+
+    def values(self) -> dict[str, Any]:
+        return {"action": _label(self.action), "limit": self.limit, "minutes": self.minutes}
+
+
 class NotASeatUser(SeatdeskError):
     key = "not_a_seat_user"
 

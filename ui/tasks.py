@@ -21,6 +21,9 @@ op close over plain values.
             success=self._on_page).run()
     MutationOp(desk.tasks, parent=self, op=lambda s: cases.register(s, ...),
                success=self._on_done, failure=self._on_failed).run()
+    CommittingOp(desk.tasks, parent=self,
+                 op=lambda begin: complaints.reveal_contacts_committed(begin, ids, why),
+                 success=self._on_revealed).run()
     LongOp(desk.tasks, parent=self, title=self.tr("Exporting…"),
            op=lambda s, progress: exports.export_queue(s, q, path, progress),
            success=self._on_exported).run()
@@ -32,6 +35,7 @@ import itertools
 import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -120,6 +124,13 @@ class TaskManager(QObject):
         if self._sessions is None:
             raise RuntimeError("no database yet: the op needs a logged-in desk")
         return self._sessions()
+
+    def begin(self) -> AbstractContextManager[Session]:
+        """A new transaction on a new session, committed when its block ends without an
+        error (worker thread only)."""
+        if self._sessions is None:
+            raise RuntimeError("no database yet: the op needs a logged-in desk")
+        return self._sessions.begin()
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Let running ops finish, drop their results, and close the connections."""
@@ -288,6 +299,27 @@ class MutationOp(_BaseOp[T]):
     def call(self, tasks: TaskManager) -> T:
         with tasks.session() as session, session.begin():
             return self.op(session)
+
+    def outcome(self, tasks: TaskManager) -> OpResult[T]:
+        value = self.call(tasks)
+        return OpResult(value, self.changes(value))
+
+    def run(self) -> None:
+        self.tasks.submit(self, mutation=True)
+
+
+@dataclass(kw_only=True)
+class CommittingOp(_BaseOp[T]):
+    """Work that commits more than once, with the mutations: ``op(begin)``, where each
+    ``with begin() as session`` is a transaction of its own, committed when its block
+    ends. A reveal of personal data needs it: the database shows the data only once the
+    request's audit has committed (migration 0019)."""
+
+    op: Callable[[Callable[[], AbstractContextManager[Session]]], T]
+    changes: Callable[[T], ChangeSet] = no_changes
+
+    def call(self, tasks: TaskManager) -> T:
+        return self.op(tasks.begin)
 
     def outcome(self, tasks: TaskManager) -> OpResult[T]:
         value = self.call(tasks)

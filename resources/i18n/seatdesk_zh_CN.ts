@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AcceptorPanel</name>
@@ -66,7 +67,7 @@
         <translation>请填写派往的信息采集员。</translation>
     </message>
     <message>
-        <source>Write the collector's reply.</source>
+        <source>Write the collector&apos;s reply.</source>
         <translation>请填写采集员的答复。</translation>
     </message>
     <message>
@@ -90,7 +91,7 @@
         <translation>采集员现场所见</translation>
     </message>
     <message>
-        <source>Collector's reply (required):</source>
+        <source>Collector&apos;s reply (required):</source>
         <translation>采集员答复（必填）：</translation>
     </message>
     <message>
@@ -204,7 +205,7 @@
     <name>CaseDetailWidget</name>
     <message>
         <source>Select a case</source>
-        <extracomment>A shortcut for every action; the detail's buttons and the panels' menus share them.</extracomment>
+        <extracomment>A shortcut for every action; the detail&apos;s buttons and the panels&apos; menus share them.</extracomment>
         <translation>请选择案卷</translation>
     </message>
     <message>
@@ -344,7 +345,7 @@
         <translation>时限重算</translation>
     </message>
     <message>
-        <source>Collector's answer</source>
+        <source>Collector&apos;s answer</source>
         <translation>采集员回复</translation>
     </message>
     <message>
@@ -456,7 +457,7 @@
     <name>CaseTableModel</name>
     <message>
         <source>Deadline: {when}</source>
-        <extracomment>The data role that carries the row's ``CaseRow``. The service's sort key behind a column; a column without one is not sortable. Rows received from the database, and how many reads brought them.</extracomment>
+        <extracomment>The data role that carries the row&apos;s ``CaseRow``. The service&apos;s sort key behind a column; a column without one is not sortable. Rows received from the database, and how many reads brought them.</extracomment>
         <translation>时限：{when}</translation>
     </message>
     <message>
@@ -512,7 +513,7 @@
     <name>ComplaintDetailWidget</name>
     <message>
         <source>Select a complaint</source>
-        <extracomment>The steps of the detail, their buttons' shortcuts, and the states that allow each.</extracomment>
+        <extracomment>The steps of the detail, their buttons&apos; shortcuts, and the states that allow each.</extracomment>
         <translation>请选择一件投诉</translation>
     </message>
     <message>
@@ -584,7 +585,7 @@
         <translation>投诉人：</translation>
     </message>
     <message>
-        <source>The case's progress</source>
+        <source>The case&apos;s progress</source>
         <translation>关联案卷进展</translation>
     </message>
     <message>
@@ -711,7 +712,7 @@
     <name>ComplaintTableModel</name>
     <message>
         <source>Number</source>
-        <extracomment>The data role that carries the row's ``ComplaintRow``.</extracomment>
+        <extracomment>The data role that carries the row&apos;s ``ComplaintRow``.</extracomment>
         <translation>投诉编号</translation>
     </message>
     <message>
@@ -761,11 +762,11 @@
 <context>
     <name>DatabasePlace</name>
     <message>
-        <source>this computer's database</source>
+        <source>this computer&apos;s database</source>
         <translation>本机数据库</translation>
     </message>
     <message>
-        <source>the centre's database</source>
+        <source>the centre&apos;s database</source>
         <translation>指挥中心数据库</translation>
     </message>
     <message>
@@ -989,7 +990,7 @@
     <name>MainWindow</name>
     <message>
         <source>seatdesk — {name} ({roles})</source>
-        <extracomment>The smallest screen a seat works on (the window fits it, nothing clipped). The queues and the map at first (the splitter's sizes): at 1280 px the panel needs most of the width (queue, filters and case detail); width beyond it goes 3 : 2.</extracomment>
+        <extracomment>The smallest screen a seat works on (the window fits it, nothing clipped). The queues and the map at first (the splitter&apos;s sizes): at 1280 px the panel needs most of the width (queue, filters and case detail); width beyond it goes 3 : 2.</extracomment>
         <translation>智慧城管坐席 — {name}（{roles}）</translation>
     </message>
     <message>
@@ -1034,7 +1035,7 @@
     <name>MapView</name>
     <message>
         <source>Unit grids</source>
-        <extracomment>A case marker was clicked: the case id. A point was picked after ``start_pick()``: longitude, latitude. The page is loaded and its channel connected; queued calls have been sent. A layer finished painting: "grids" or "cases", how many, milliseconds in the page.</extracomment>
+        <extracomment>A case marker was clicked: the case id. A point was picked after ``start_pick()``: longitude, latitude. The page is loaded and its channel connected; queued calls have been sent. A layer finished painting: &quot;grids&quot; or &quot;cases&quot;, how many, milliseconds in the page.</extracomment>
         <translation>单元网格</translation>
     </message>
     <message>
@@ -1104,7 +1105,7 @@
     <name>NewCaseDialog</name>
     <message>
         <source>New case from a call</source>
-        <extracomment>The centre's default map position (the demo county), for a call without coordinates.</extracomment>
+        <extracomment>The centre&apos;s default map position (the demo county), for a call without coordinates.</extracomment>
         <translation>来电新建案卷</translation>
     </message>
     <message>
@@ -1220,7 +1221,7 @@
     <name>PhoneComplaintDialog</name>
     <message>
         <source>Record a complaint from a call</source>
-        <extracomment>The data role of a list item's case id. How long after the last change the nearby cases and earlier complaints are read (ms). The draft's name among the user's drafts, and how long after a change it is written. A phone number as it is kept: digits, a leading + for an international one. What a number is read out with: white space, dashes, brackets (full-width too). What the form recorded: the complaint, and the case it was linked to or opened.</extracomment>
+        <extracomment>The data role of a list item&apos;s case id. How long after the last change the nearby cases and earlier complaints are read (ms). The draft&apos;s name among the user&apos;s drafts, and how long after a change it is written. A phone number as it is kept: digits, a leading + for an international one. A complete mainland mobile, looked up as soon as it is typed (+86 allowed). What a number is read out with: white space, dashes, brackets (full-width too). The number whose earlier complaints were asked for (each look-up is audited). What the form recorded: the complaint, and the case it was linked to or opened.</extracomment>
         <translation>登记来电投诉</translation>
     </message>
     <message>
@@ -1256,7 +1257,7 @@
         <translation>位置：</translation>
     </message>
     <message>
-        <source>Caller's phone</source>
+        <source>Caller&apos;s phone</source>
         <translation>来电号码</translation>
     </message>
     <message>
@@ -1292,11 +1293,11 @@
         <translation>填写位置和问题类别后显示。</translation>
     </message>
     <message>
-        <source>This caller's earlier complaints</source>
+        <source>This caller&apos;s earlier complaints</source>
         <translation>该来电人的历史投诉</translation>
     </message>
     <message>
-        <source>Give the caller's phone to see them.</source>
+        <source>Give the caller&apos;s phone to see them.</source>
         <translation>填写来电号码后显示。</translation>
     </message>
     <message>
@@ -1350,6 +1351,10 @@
     <message>
         <source>Enter on a case links the complaint to it.</source>
         <translation>在案卷上按回车即关联到该案卷。</translation>
+    </message>
+    <message>
+        <source>Press Enter in the phone field, or type the whole mobile number, to see them.</source>
+        <translation>在电话栏按回车，或输入完整手机号，即可查看。</translation>
     </message>
     <message>
         <source>No earlier complaint from this number.</source>
@@ -1629,7 +1634,7 @@
     <name>ShiftOverviewWidget</name>
     <message>
         <source>Near deadline</source>
-        <extracomment>Shifts change at 08:00 and 20:00 (the centre's two 12-hour shifts).</extracomment>
+        <extracomment>Shifts change at 08:00 and 20:00 (the centre&apos;s two 12-hour shifts).</extracomment>
         <translation>临期（黄灯）</translation>
     </message>
     <message>

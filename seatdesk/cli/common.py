@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any, NoReturn
 
@@ -124,6 +124,19 @@ def transaction(as_login: str | None = None) -> Iterator[Session]:
         engine = connect(address)
     with translated_errors(address), session_factory(engine).begin() as s:
         yield s
+
+
+@contextmanager
+def transactions(as_login: str | None = None) -> Iterator[Callable[[], Any]]:
+    """Like ``transaction``, but a factory of transactions as that login (one password
+    prompt), each committed when its block ends without an error: a reveal of personal
+    data commits its audit before it reads (migration 0019)."""
+    address, engine = owner()
+    if as_login:
+        address = acting_address(address, as_login)
+        engine = connect(address)
+    with translated_errors(address):
+        yield session_factory(engine).begin
 
 
 # ---- Commands

@@ -33,6 +33,7 @@ from seatdesk.cli.common import (
     progress_bar,
     reported,
     transaction,
+    transactions,
 )
 from seatdesk.domain.glossary import ComplaintState
 from seatdesk.terms import term
@@ -94,14 +95,16 @@ def complaints_show(as_login: str | None, number: str, reveal: bool,
     """One complaint by its NUMBER."""
     from seatdesk.services import complaints as service
 
-    with reported(), transaction(as_login) as session:
-        found = service.complaint_by_number(session, number)
+    with reported(), transactions(as_login) as begin:
+        with begin() as session:
+            found = service.complaint_by_number(session, number)
         if found is None:
             fail(messages.t("cli.complaints.not_found", number=number), 1)
         name, phone = found.complainant, found.complainant_phone
         if reveal:
-            real = service.reveal_contacts(
-                session, [found.id], purpose or messages.t("cli.complaints.reveal_purpose")
+            # The request and its audit commit first; only then are they read (0019).
+            real = service.reveal_contacts_committed(
+                begin, [found.id], purpose or messages.t("cli.complaints.reveal_purpose")
             )[found.id]
             name, phone = real.complainant, real.complainant_phone
     table = Table(show_header=False)
@@ -137,11 +140,13 @@ def complaints_export(as_login: str | None, path: Path, states: tuple[str, ...],
     """Write the complaints to PATH (.xlsx, or .csv), name and phone masked."""
     from seatdesk.services import exports
 
-    with reported(), progress_bar() as bar, transaction(as_login) as session:
+    with reported(), progress_bar() as bar, transactions(as_login) as begin, \
+            begin() as session:
         result = exports.export_complaints(
             session, path, BarProgress(bar), states=[ComplaintState(s) for s in states],
             reveal_purpose=(purpose or messages.t("cli.complaints.reveal_purpose"))
             if reveal else None,
+            reveal_with=begin,
         )
     console.print(messages.t("cli.complaints.exported", rows=result.rows, path=result.path))
 

@@ -37,6 +37,7 @@ from seatdesk.errors import (
     NotFound,
     PermissionDenied,
     Problem,
+    RateLimited,
     SeatdeskError,
     StaleCase,
     StaleComplaint,
@@ -106,6 +107,9 @@ _BY_CODE: dict[str, Callable[[Mapping[str, Any]], SeatdeskError]] = {
     "SD409": _stale,
     "SD422": lambda d: ValidationError(
         str(d.get("field")), str(d.get("problem")), **dict(d.get("values") or {})
+    ),
+    "SD429": lambda d: RateLimited(
+        action=_action(d), limit=int(d.get("limit") or 0), minutes=int(d.get("minutes") or 0)
     ),
     "SD412": lambda d: Problem(str(d.get("key")), **dict(d.get("values") or {})),
 }

@@ -7,6 +7,11 @@ everyone, so the embedded server checks seat passwords exactly as a shared one d
 The steps are ordered so that a crash between them never locks the owner out: the
 secret is written before the password is set, and trust is removed last.
 
+The server log keeps no personal data: a failed statement's text (an import batch holds
+every complainant's name and phone) and its DETAIL are not logged (``QUIET_LOG``, set
+with ALTER SYSTEM on every start; the README tells a shared server's administrator to
+do the same).
+
 Several seatdesk processes on one machine share one server: pgserver keeps a list of
 the processes using a data directory and stops the server when the last one exits.
 """
@@ -43,6 +48,11 @@ host    all       all   127.0.0.1/32  scram-sha-256
 host    all       all   ::1/128       scram-sha-256
 """
 
+#: What the server log keeps of a failed statement: no statement text (it holds the
+#: complainants' names and phones a failing call sent), and no DETAIL (a refusal's
+#: values), only the one-line error (security review of issue 11, F7).
+QUIET_LOG = {"log_min_error_statement": "panic", "log_error_verbosity": "terse"}
+
 _servers: dict[Path, Any] = {}
 
 
@@ -70,6 +80,7 @@ def start(
             server = _get_server(data_dir / "pgdata", "delete" if delete_on_exit else "stop")
             socket_dir = server.get_postmaster_info().socket_dir
             password = _ensure_hardened(data_dir, server, socket_dir)
+            _quiet_log(socket_dir, password)
     except ConnectionProblem:
         raise
     except Exception as exc:  # pgserver raises bare subprocess and assertion errors
@@ -147,3 +158,26 @@ def _ensure_hardened(data_dir: Path, server: Any, socket_dir: Path) -> str:
         conn.close()
     log.info("embedded server in %s now requires scram-sha-256 passwords", data_dir)
     return password
+
+
+def _quiet_log(socket_dir: Path, password: str) -> None:
+    """Set ``QUIET_LOG`` (ALTER SYSTEM, then a reload) where it is not set yet."""
+    conn = psycopg2.connect(host=str(socket_dir), user=OWNER, dbname="postgres",
+                            password=password)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            changed = False
+            for name, value in QUIET_LOG.items():
+                cur.execute("SELECT current_setting(%s)", (name,))
+                row = cur.fetchone()
+                if row is None or row[0] != value:
+                    cur.execute(
+                        sql.SQL("ALTER SYSTEM SET {} = %s").format(sql.Identifier(name)),
+                        (value,),
+                    )
+                    changed = True
+            if changed:
+                cur.execute("SELECT pg_reload_conf()")
+    finally:
+        conn.close()

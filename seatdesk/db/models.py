@@ -90,6 +90,7 @@ SQL_ONLY_TABLES = frozenset(
         "complaint_events",
         "complaint_number_counters",
         "personal_data_reads",
+        "personal_data_requests",
         "complaint_import_mappings",
         "intake_items",
         "open311_services",

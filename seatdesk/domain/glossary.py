@@ -251,7 +251,8 @@ class CaseEventAction(StrEnum):
 
 class PrivacyAction(StrEnum):
     """Reading a complainant's personal data (migration 0014): only the monitor and the
-    admin may, and each reveal is audited in ``personal_data_reads``."""
+    admin may, and each reveal is audited in ``personal_data_reads``, committed before
+    anything is shown, and limited per person (migration 0019)."""
 
     REVEAL_CONTACTS = "reveal_contacts"  # 查看投诉人联系方式
     FIND_BY_PHONE = "find_by_phone"  # 按来电号码查询投诉

@@ -30,6 +30,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.complaints.exported": (
         "{rows} complaints written to {path}.", "已将 {rows} 件投诉写入 {path}。"
     ),
+    "rate_limited": (
+        "You have reached the limit to {action} ({limit} in {minutes} minutes, look-ups or "
+        "complaints shown); wait a few minutes and try again.",
+        "“{action}”已达上限（每 {minutes} 分钟 {limit} 次查询或件投诉），请稍后再试。",
+    ),
     "invalid_complaint_transition": (
         "A complaint that is {state} cannot be given the step {action}.",
         "处于“{state}”状态的投诉不能执行“{action}”。",

@@ -44,6 +44,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.satisfaction": ("Satisfaction", "满意度"),
     # ---- personal data and reopening (migration 0014)
     "field.purpose": ("Purpose", "查看事由"),
+    # ---- privacy hardening (migration 0019)
+    "field.reveal_request": ("Request to read personal data", "个人信息查看申请"),
+    "field.callback": ("Callback", "回访"),
     # ---- complaint import (migration 0016)
     "field.mapping": ("Column mapping", "列映射"),
     # ---- the intake of collectors' items (migration 0017)
@@ -93,6 +96,25 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "problem.not_mapped": ("{value} is mapped to no category", "{value} 未对应任何问题类别"),
     "problem.not_awaiting": ("{value} is not awaiting this answer", "{value} 不在等待此回复"),
+    "problem.not_committed": (
+        "was not recorded yet: the request must be committed before anything is shown",
+        "尚未记录：申请提交后才能查看",
+    ),
+    "problem.expired": (
+        "is older than {minutes} minutes: ask again", "已超过 {minutes} 分钟，请重新申请"
+    ),
+    "problem.isolation": (
+        "cannot be made in a transaction of isolation {value}; use read committed",
+        "不能在隔离级别为 {value} 的事务中提出，请使用 read committed",
+    ),
+    "problem.control_character": (
+        "may not contain line breaks or other control characters", "不能包含换行等控制字符"
+    ),
+    "problem.before_last_close": (
+        "the callback of complaint {value} was made before the case was last closed: "
+        "it does not judge the latest handling",
+        "投诉 {value} 的回访早于案卷最近一次办结，不能据此重办",
+    ),
     "problem.not_under": (
         "filing condition {value} does not belong to the chosen category",
         "立案条件 {value} 不属于所选类别",

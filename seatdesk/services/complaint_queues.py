@@ -36,7 +36,7 @@ from seatdesk.domain.glossary import (
     State,
 )
 from seatdesk.services.common import CaseId
-from seatdesk.services.complaints import ComplaintId
+from seatdesk.services.complaints import ComplaintId, RevealRequest
 from seatdesk.services.queue_search import escape_like
 from seatdesk.services.queues import EXACT_COUNT_LIMIT, PAGE_SIZE, QueueCount
 
@@ -315,22 +315,21 @@ class EarlierComplaint:
 
 
 def earlier_complaints(
-    session: Session, phone: str, limit: int = EARLIER_LIMIT
+    session: Session, request: RevealRequest, limit: int = EARLIER_LIMIT
 ) -> list[EarlierComplaint]:
-    """The complaints from this phone number, the newest first. The seat cannot read the
-    raw phone column (migration 0014): the database's look-up matches the normalised
-    number for the monitor and the admin and refuses everyone else."""
-    phone = phone.strip()
-    if not phone:
-        return []
+    """The complaints of a committed look-up by phone (``complaints.request_phone_lookup``
+    or ``complaints.lookup_committed``), the newest first. The seat cannot read the raw
+    phone column (migration 0014): the database matched the normalised number for the
+    monitor and the admin when the look-up was recorded, and audited each match
+    (migration 0019)."""
     rows = call(
         session,
         "SELECT f.id, f.number, f.received_at, c.content, f.state, f.case_id, "
         "k.number AS case_number, k.state AS case_state "
-        "FROM seatdesk_complaints_by_phone(:p) f JOIN complaints c ON c.id = f.id "
+        "FROM seatdesk_complaints_by_phone(:r) f JOIN complaints c ON c.id = f.id "
         "LEFT JOIN cases k ON k.id = f.case_id "
         "ORDER BY f.received_at DESC, f.id DESC LIMIT :limit",
-        {"p": phone, "limit": limit},
+        {"r": request.id, "limit": limit},
         action=PrivacyAction.FIND_BY_PHONE,
     ).all()
     return [

@@ -5,9 +5,13 @@ the shift leader reopens the case (migration 0014).
 Personal data (migration 0014): no seat reads a complainant's real name and phone from
 the table; every read here takes the database's masked columns (``Complaint``'s
 ``complainant`` and ``complainant_phone`` hold 王** and 138****5678 for every role).
-The monitor and the admin read the real ones with ``reveal_contacts``, which the
-database audits one row per complaint in ``personal_data_reads``, and find a caller's
-earlier complaints with ``complaints_by_phone``.
+The monitor and the admin read the real ones in two steps (migration 0019):
+``request_contacts`` records the request and its audit (one ``personal_data_reads`` row
+per complaint), and ``read_contacts`` shows them once that transaction has COMMITTED, so
+a rollback cannot take the audit back; ``reveal_contacts_committed`` does both for a
+caller with a session factory. A caller's earlier complaints are found the same way
+(``request_phone_lookup``, then ``complaints_by_phone``), each match audited, both
+rate-limited per person by the database.
 
 Every write is one call of the database's own function (migration 0013), which checks
 the seat's roles, the complaint's version and state, and audits the step; refusals
@@ -18,7 +22,8 @@ the transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NewType
@@ -399,7 +404,7 @@ def complaint_events(session: Session, complaint_id: ComplaintId) -> list[Compla
 
 @dataclass(frozen=True, slots=True)
 class ContactDetails:
-    """A complainant's real name and phone, as ``reveal_contacts`` read them."""
+    """A complainant's real name and phone, as ``read_contacts`` read them."""
 
     complaint_id: ComplaintId
     complainant: str | None
@@ -422,21 +427,51 @@ class EarlierComplaint:
 CONTACT_READERS: frozenset[Role] = frozenset({Role.MONITOR, Role.ADMIN})
 
 
-def reveal_contacts(
+@dataclass(frozen=True, slots=True)
+class RevealRequest:
+    """A recorded request to read personal data (migration 0019): its id, readable by
+    the person who made it once the transaction that made it has committed, for
+    ``REQUEST_MINUTES`` minutes."""
+
+    id: int
+    action: PrivacyAction
+
+
+#: How long a committed request may be read (migration 0019's ``WINDOW_MINUTES``).
+REQUEST_MINUTES = 10
+
+#: A transaction of its own, committed when the block ends without an error (a
+#: ``sessionmaker``'s ``begin``).
+Begin = Callable[[], AbstractContextManager[Session]]
+
+
+def request_contacts(
     session: Session, ids: Iterable[ComplaintId], purpose: str
+) -> RevealRequest:
+    """Ask for the real name and phone of the complaints ``ids`` (monitor and admin only;
+    ``PermissionDenied`` otherwise; ``RateLimited`` past the limit). The database
+    records the request and one audit row per complaint (who, when, which, ``purpose``)
+    in the caller's transaction; ``read_contacts`` shows them only once it has
+    COMMITTED, so a rollback cannot take the audit back."""
+    row = call(
+        session,
+        "SELECT seatdesk_request_contacts(CAST(:ids AS bigint[]), :p)",
+        {"ids": sorted({int(i) for i in ids}), "p": purpose},
+        action=PrivacyAction.REVEAL_CONTACTS,
+    ).scalar_one()
+    return RevealRequest(int(row), PrivacyAction.REVEAL_CONTACTS)
+
+
+def read_contacts(
+    session: Session, request: RevealRequest
 ) -> dict[ComplaintId, ContactDetails]:
-    """The real name and phone of the complaints ``ids`` (monitor and admin only;
-    ``PermissionDenied`` otherwise). The database writes one audit row per complaint
-    read (who, when, which, ``purpose``) in the caller's transaction: commit it. Ids
-    that do not exist are left out."""
-    wanted = sorted({int(i) for i in ids})
-    if not wanted:
-        return {}
+    """The real name and phone of a committed ``request_contacts`` (``ValidationError``
+    on ``reveal_request`` when it is not committed, not the caller's, or too old). Ids
+    that did not exist are left out."""
     rows = call(
         session,
-        "SELECT id, complainant, complainant_phone "
-        "FROM seatdesk_complaint_contacts(CAST(:ids AS bigint[]), :p)",
-        {"ids": wanted, "p": purpose},
+        "SELECT id, complainant, complainant_phone FROM seatdesk_complaint_contacts(:r)",
+        {"r": request.id},
         action=PrivacyAction.REVEAL_CONTACTS,
     ).all()
     return {
@@ -445,25 +480,52 @@ def reveal_contacts(
     }
 
 
-def check_reveal(session: Session, purpose: str) -> None:
-    """Refuse now (``PermissionDenied``, ``ValidationError`` for a blank purpose) what
-    ``reveal_contacts`` would refuse, before any work that would reveal; reads nothing."""
-    call(
+def reveal_contacts_committed(
+    begin: Begin, ids: Iterable[ComplaintId], purpose: str
+) -> dict[ComplaintId, ContactDetails]:
+    """``request_contacts`` in a transaction of its own, committed, then ``read_contacts``
+    in another. The one service that commits, because the database shows personal data
+    only after its audit is committed (migration 0019); ``begin`` opens a transaction
+    that commits when its block ends (a ``sessionmaker``'s ``begin``)."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return {}
+    with begin() as session:
+        request = request_contacts(session, [ComplaintId(i) for i in wanted], purpose)
+    with begin() as session:
+        return read_contacts(session, request)
+
+
+def check_reveal(begin: Begin, purpose: str) -> None:
+    """Refuse now (``PermissionDenied``, ``ValidationError`` for a bad purpose,
+    ``RateLimited``) what ``reveal_contacts_committed`` would refuse, before any work
+    that would reveal: a committed request of no complaint, which records who asked
+    and why (an export's purpose, say) and reveals nothing."""
+    with begin() as session:
+        request_contacts(session, [], purpose)
+
+
+def request_phone_lookup(session: Session, phone: str) -> RevealRequest:
+    """Ask for the complaints from ``phone`` (monitor and admin only; ``RateLimited``
+    past the limit; ``ValidationError`` for fewer than five digits). The database
+    records the look-up (the number masked) and audits every match as a read of its
+    personal data; ``complaints_by_phone`` answers once this has committed."""
+    row = call(
         session,
-        "SELECT count(*) FROM seatdesk_complaint_contacts(CAST('{}' AS bigint[]), :p)",
-        {"p": purpose},
-        action=PrivacyAction.REVEAL_CONTACTS,
-    )
+        "SELECT seatdesk_request_phone_lookup(:p)",
+        {"p": phone},
+        action=PrivacyAction.FIND_BY_PHONE,
+    ).scalar_one()
+    return RevealRequest(int(row), PrivacyAction.FIND_BY_PHONE)
 
 
-def complaints_by_phone(session: Session, phone: str) -> list[EarlierComplaint]:
-    """A caller's earlier complaints, newest first (at most 200), by exact match of the
-    normalised number (digits only, +86 dropped); monitor and admin only. A number of
-    fewer than five digits finds nothing."""
+def complaints_by_phone(session: Session, request: RevealRequest) -> list[EarlierComplaint]:
+    """A committed look-up's complaints, newest first (at most 200), matched by the
+    normalised number (digits only, +86 dropped)."""
     rows = call(
         session,
-        "SELECT id, number, received_at, state, case_id FROM seatdesk_complaints_by_phone(:p)",
-        {"p": phone},
+        "SELECT id, number, received_at, state, case_id FROM seatdesk_complaints_by_phone(:r)",
+        {"r": request.id},
         action=PrivacyAction.FIND_BY_PHONE,
     ).all()
     return [
@@ -476,6 +538,13 @@ def complaints_by_phone(session: Session, phone: str) -> list[EarlierComplaint]:
         )
         for r in rows
     ]
+
+
+def lookup_committed(begin: Begin, phone: str) -> RevealRequest:
+    """``request_phone_lookup`` in a transaction of its own, committed (see
+    ``reveal_contacts_committed``): the request a later read passes on."""
+    with begin() as session:
+        return request_phone_lookup(session, phone)
 
 
 # ---- reopen after a 不满意 callback (migration 0014)
@@ -495,8 +564,11 @@ def reopen_for_complaint(
 ) -> tuple[int, ChangeSet]:
     """The shift leader sends the closed case of a complaint called back 不满意 back to
     its department to rework (audited on the case as ``reopen_for_complaint``, on the
-    complaint as ``reopen``); the complaint is linked again. Returns the case's new
-    version."""
+    complaint as ``reopen``); the complaint is linked again, and so is every other
+    complaint of the case already called back, so each complainant is answered after the
+    rework. The callback must be later than the case's last closing (migration 0019:
+    an old 不满意 reopens nothing; ``ValidationError`` on ``callback``). Returns the
+    case's new version."""
     row = call(
         session,
         "SELECT seatdesk_reopen_for_complaint(:i, :cv, :v, :n) AS version, "

@@ -11,8 +11,11 @@ error leaves no file behind (and an older file of the same name as it was).
 ``export_complaints`` writes the complaints a seat may see with the database's masked
 name and phone (王**, 138****5678: no seat reads the real ones from the table, migration
 0014). A monitor or an admin who asks for the contacts (``reveal_purpose``) gets the
-real ones through ``complaints.reveal_contacts``, which the database audits one row per
-complaint exported; any other seat is refused before a file is written.
+real ones through ``complaints.reveal_contacts_committed`` over the caller's
+``reveal_with`` (a session factory): a page's request and its audit, one row per
+complaint exported, are committed before the page's names and phones are read
+(migration 0019: nothing personal before the audit is durable); any other seat is
+refused at the first page, and no file is left.
 """
 
 from __future__ import annotations
@@ -250,17 +253,22 @@ def export_complaints(
     *,
     states: Iterable[ComplaintState] = (),
     reveal_purpose: str | None = None,
+    reveal_with: complaints.Begin | None = None,
 ) -> ExportResult:
     """Write the complaints the seat may see (of ``states``, all when empty), oldest
     first, to ``path``: an .xlsx workbook, or CSV (UTF-8 with a BOM, as Excel reads it)
     when the name ends in ``.csv``. Name and phone are masked unless ``reveal_purpose``
-    is given (monitor and admin only; each complaint's read is audited). Raises
+    is given (monitor and admin only; each complaint's read is audited in a transaction
+    of its own from ``reveal_with``, committed before it is read, and counted against
+    the database's per-person limit of complaints revealed). Raises
     ``Cancelled`` when ``progress.cancelled()`` turns true, leaving no file."""
     progress = progress or NoProgress()
     path = Path(path)
     wanted = sorted({ComplaintState(s).value for s in states})
     if reveal_purpose is not None:
-        complaints.check_reveal(session, reveal_purpose)
+        if reveal_with is None:
+            raise ValueError("a reveal needs reveal_with: its audit is committed on its own")
+        complaints.check_reveal(reveal_with, reveal_purpose)
     progress.status(messages.t("export.complaints.counting"))
     total = int(session.execute(
         text("SELECT count(*) FROM complaints "
@@ -270,7 +278,12 @@ def export_complaints(
     progress.start(total)
     filters = _complaint_filters(wanted, reveal_purpose)
     progress.status(messages.t("export.complaints.writing", count=total))
-    pages = _complaint_pages(session, wanted, reveal_purpose, progress)
+    reveal = (
+        None
+        if reveal_purpose is None or reveal_with is None
+        else _revealer(reveal_with, reveal_purpose)
+    )
+    pages = _complaint_pages(session, wanted, reveal, progress)
     if path.suffix.lower() == ".csv":
         written = _atomically(path, lambda part: _write_csv(part, filters, pages))
     else:
@@ -303,8 +316,18 @@ _COMPLAINT_PAGE_SQL = """
 """
 
 
+#: The real contacts of a page's complaints, their audit committed first.
+Reveal = Callable[
+    [list[complaints.ComplaintId]], dict[complaints.ComplaintId, complaints.ContactDetails]
+]
+
+
+def _revealer(begin: complaints.Begin, purpose: str) -> Reveal:
+    return lambda ids: complaints.reveal_contacts_committed(begin, ids, purpose)
+
+
 def _complaint_pages(
-    session: Session, states: list[str], reveal_purpose: str | None, progress: Progress
+    session: Session, states: list[str], reveal: Reveal | None, progress: Progress
 ) -> Iterable[list[list[Any]]]:
     """The rows, a keyset page at a time (values as people read them)."""
     after = 0
@@ -317,11 +340,7 @@ def _complaint_pages(
         if not rows:
             return
         revealed = (
-            complaints.reveal_contacts(
-                session, [complaints.ComplaintId(r.id) for r in rows], reveal_purpose
-            )
-            if reveal_purpose is not None
-            else {}
+            reveal([complaints.ComplaintId(r.id) for r in rows]) if reveal is not None else {}
         )
         page = []
         for r in rows:

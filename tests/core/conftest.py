@@ -5,6 +5,7 @@ row-level security and audit triggers apply exactly as for a real login."""
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -17,7 +18,7 @@ from PIL import Image
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from seatdesk.db.engine import session_factory
+from seatdesk.db.engine import ServerAddress, connect, session_factory
 from seatdesk.demo import DemoResult, run_demo
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import Action, RejectReason, Role, Source, State
@@ -216,3 +217,24 @@ def desk(owner_engine: Engine, seeded: DemoResult) -> Iterator[Desk]:
         session.close()
         outer.rollback()
         conn.close()
+
+
+@pytest.fixture
+def fresh_monitor(owner_engine: Engine, server: ServerAddress, seeded: DemoResult
+                  ) -> Iterator[Engine]:
+    """A monitor login of this test alone (committed), as its own engine: a reveal of
+    personal data shows it only after its audit has COMMITTED (migration 0019), and the
+    login's own limit of reads is not shared with other tests."""
+    from seatdesk.services import users
+
+    login = f"pm{uuid.uuid4().hex[:10]}"
+    password = f"Pw-{uuid.uuid4().hex[:12]}9"
+    with session_factory(owner_engine).begin() as s:
+        s.execute(text("SELECT set_config('seatdesk.act_as', :l, true)"),
+                  {"l": LOGIN[Role.ADMIN]})
+        users.add_user(s, login=login, password=password, roles=[Role.MONITOR])
+    engine = connect(server.for_login(login, password))
+    try:
+        yield engine
+    finally:
+        engine.dispose()

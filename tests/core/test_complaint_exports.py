@@ -1,23 +1,28 @@
 """Complaint exports (migration 0014): masked for every seat, the real name and phone
-only for a monitor or an admin who asks, each read audited; the written .xlsx and .csv
-opened again."""
+only for a monitor or an admin who asks, each read audited (and committed before it is
+read, migration 0019); the written .xlsx and .csv opened again."""
 
 from __future__ import annotations
 
 import csv
+import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from sqlalchemy import Engine, text
 
+from seatdesk.db.engine import ServerAddress, connect, session_factory
+from seatdesk.demo import DemoResult
 from seatdesk.domain.glossary import ComplaintState, Role
 from seatdesk.errors import PermissionDenied
 from seatdesk.progress import Cancelled
-from seatdesk.services import exports
+from seatdesk.services import complaints, exports
 from seatdesk.services.complaints import ComplaintId
-from tests.core.conftest import Desk
-from tests.core.test_complaints import _get, _new
+from tests.core.conftest import LOGIN, Desk
+from tests.core.test_complaints import CALL, _get, _new
 from tests.core.test_exports import Recorder
 
 
@@ -63,27 +68,50 @@ def test_every_seat_exports_the_complainants_masked(
     assert _reads(desk, complaint_id) == 0
 
 
+def _committed_complaint(engine: Engine, **fields: Any) -> tuple[ComplaintId, str]:
+    """A complaint committed by ``engine``'s monitor: a reveal reads only committed data
+    (migration 0019)."""
+    with session_factory(engine).begin() as s:
+        complaint_id, _ = complaints.create_complaint(s, replace(CALL, **fields))
+        found = complaints.get_complaint(s, complaint_id)
+    assert found is not None
+    return complaint_id, found.number
+
+
 @pytest.mark.parametrize("name", ["投诉.xlsx", "投诉.csv"])
 def test_a_monitor_exports_the_contacts_and_each_read_is_audited(
-    desk: Desk, tmp_path: Path, name: str
+    fresh_monitor: Engine, owner_engine: Engine, tmp_path: Path, name: str
 ) -> None:
-    complaint_id = _new(desk)
-    number = _get(desk, complaint_id).number
-    with desk.as_(Role.MONITOR) as s:
+    phone = "139" + str(uuid.uuid4().int)[:8]
+    complaint_id, number = _committed_complaint(fresh_monitor, complainant_phone=phone)
+    sessions = session_factory(fresh_monitor)
+    with sessions.begin() as s:
         result = exports.export_complaints(s, tmp_path / name, reveal_purpose="月度回访名单",
-                                           states=[ComplaintState.NEW])
+                                           states=[ComplaintState.NEW],
+                                           reveal_with=sessions.begin)
     rows = _xlsx(result.path) if name.endswith(".xlsx") else _csv(result.path)
     assert "月度回访名单" in rows[0][0]
-    assert _by_number(rows, number)[3:5] == ["王小明", "13812345678"]
-    assert _reads(desk, complaint_id) == 1
-    assert desk.scalar("SELECT purpose FROM personal_data_reads WHERE complaint_id = :i",
-                       i=complaint_id) == "月度回访名单"
+    assert _by_number(rows, number)[3:5] == ["王小明", phone]
+    with owner_engine.connect() as conn:
+        purposes = conn.execute(text(
+            "SELECT r.purpose FROM personal_data_reads r JOIN personal_data_requests q "
+            "ON q.id = r.request_id WHERE r.complaint_id = :i"),
+            {"i": complaint_id}).scalars().all()
+    assert purposes == ["月度回访名单"]
 
 
-def test_another_seat_asking_for_the_contacts_gets_no_file(desk: Desk, tmp_path: Path) -> None:
+def test_another_seat_asking_for_the_contacts_gets_no_file(
+    desk: Desk, tmp_path: Path, server: ServerAddress, seeded: DemoResult
+) -> None:
     complaint_id = _new(desk)
-    with desk.as_(Role.INSPECTOR) as s, pytest.raises(PermissionDenied):
-        exports.export_complaints(s, tmp_path / "x.xlsx", reveal_purpose="统计")
+    login = LOGIN[Role.INSPECTOR]
+    engine = connect(server.for_login(login, seeded.passwords[login]))
+    try:
+        with desk.as_(Role.INSPECTOR) as s, pytest.raises(PermissionDenied):
+            exports.export_complaints(s, tmp_path / "x.xlsx", reveal_purpose="统计",
+                                      reveal_with=session_factory(engine).begin)
+    finally:
+        engine.dispose()
     assert list(tmp_path.iterdir()) == []
     assert _reads(desk, complaint_id) == 0
 
@@ -103,11 +131,14 @@ def test_a_formula_in_a_complaint_stays_text(desk: Desk, tmp_path: Path) -> None
     book.close()
 
 
-def test_a_cancelled_export_leaves_no_file(desk: Desk, tmp_path: Path, monkeypatch: Any) -> None:
+def test_a_cancelled_export_leaves_no_file(
+    fresh_monitor: Engine, tmp_path: Path, monkeypatch: Any
+) -> None:
     monkeypatch.setattr(exports, "EXPORT_PAGE", 1)
     for i in range(3):
-        _new(desk, content=f"第{i}件")
-    with desk.as_(Role.MONITOR) as s, pytest.raises(Cancelled):
+        _committed_complaint(fresh_monitor, content=f"第{i}件")
+    sessions = session_factory(fresh_monitor)
+    with sessions.begin() as s, pytest.raises(Cancelled):
         exports.export_complaints(s, tmp_path / "c.csv", Recorder(cancel_after=1),
-                                  reveal_purpose="回访")
+                                  reveal_purpose="回访", reveal_with=sessions.begin)
     assert list(tmp_path.iterdir()) == []

@@ -450,7 +450,7 @@ def test_only_monitor_and_admin_seats_may_import(
     assert code == "SD403"
     code, _ = _refusal(conn, "SELECT * FROM complaint_import_mappings")
     assert code == "42501"
-    code, _ = _refusal(conn, "SELECT seatdesk_complaint_import_hash('a', now(), 'b', 'c', 'd')")
+    code, _ = _refusal(conn, "SELECT seatdesk_complaint_import_hash('a', now(), 'b', 'c', 1)")
     assert code == "42501"
 
 
@@ -458,7 +458,7 @@ def test_only_monitor_and_admin_seats_may_import(
 def test_no_seat_reads_the_digest_of_a_complainant(
     logins: dict[str, Connection], role: Role
 ) -> None:
-    # The digest covers the name and phone: readable, it could be tried against numbers.
+    # The digest is the importer's own (it no longer covers the name and phone, 0019).
     conn = logins[LOGIN[role]]
     code, _ = _refusal(conn, "SELECT import_hash FROM complaints LIMIT 1")
     assert code == "42501"

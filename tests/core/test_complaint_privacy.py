@@ -38,7 +38,6 @@ from seatdesk.domain.glossary import (
 )
 from seatdesk.errors import (
     InvalidComplaintTransition,
-    InvalidTransition,
     PermissionDenied,
     StaleCase,
     StaleComplaint,
@@ -49,7 +48,7 @@ from seatdesk.services.common import CaseId
 from seatdesk.services.complaints import ComplaintId
 from seatdesk.terms import term
 from tests.core.conftest import LOGIN, Desk
-from tests.core.test_complaints import CALL, _get, _new, _to_case
+from tests.core.test_complaints import _get, _new, _to_case
 
 VERSIONS = Path(migrate.__file__).resolve().parents[2] / "migrations" / "versions"
 
@@ -165,29 +164,33 @@ def test_no_seat_reads_the_raw_name_or_phone(logins: dict[Role, Connection], rol
             {"i": complaint_id}).one()
         assert tuple(row) == ("王**", "138****5678")
     else:
-        assert _refusal(conn, "SELECT * FROM seatdesk_complaint_contacts(ARRAY[1], 'x')"
+        assert _refusal(conn, "SELECT seatdesk_request_contacts(ARRAY[1]::bigint[], 'x')"
                         ) == "SD403"
-        assert _refusal(conn, "SELECT * FROM seatdesk_complaints_by_phone('13812345678')"
+        assert _refusal(conn, "SELECT * FROM seatdesk_complaint_contacts(1)") == "SD403"
+        assert _refusal(conn, "SELECT seatdesk_request_phone_lookup('13812345678')"
                         ) == "SD403"
+        assert _refusal(conn, "SELECT * FROM seatdesk_complaints_by_phone(1)") == "SD403"
 
 
 def test_the_monitor_reveals_over_its_own_login(logins: dict[Role, Connection]) -> None:
+    # In the transaction that asks, nothing is shown (migration 0019: only once the
+    # request's audit has committed; tests/core/test_privacy_hardening.py commits).
     monitor = logins[Role.MONITOR]
     first = _record(monitor)
     second = _record(monitor, complainant="李四", complainant_phone="0577-63612345")
-    rows = monitor.execute(text(
-        "SELECT * FROM seatdesk_complaint_contacts(ARRAY[:a, :b, -1], '回访核实身份')"),
-        {"a": first, "b": second}).all()
-    assert [tuple(r) for r in rows] == [
-        (first, "王小明", "13812345678"), (second, "李四", "0577-63612345")]
-    assert _refusal(monitor, "SELECT * FROM seatdesk_complaint_contacts(ARRAY[:a], ' ')",
+    request = monitor.execute(text(
+        "SELECT seatdesk_request_contacts(ARRAY[:a, :b, -1]::bigint[], '回访核实身份')"),
+        {"a": first, "b": second}).scalar_one()
+    assert _refusal(monitor, "SELECT * FROM seatdesk_complaint_contacts(:r)", r=request
+                    ) == "SD422"
+    assert _refusal(monitor, "SELECT seatdesk_request_contacts(ARRAY[:a]::bigint[], ' ')",
                     a=first) == "SD422"
 
 
 def test_the_audit_is_append_only_even_for_the_owner(desk: Desk) -> None:
     complaint_id = _new(desk)
     with desk.as_(Role.MONITOR) as s:
-        complaints.reveal_contacts(s, [complaint_id], "核实")
+        complaints.request_contacts(s, [complaint_id], "核实")
     for sql in ("UPDATE personal_data_reads SET actor = 'x' WHERE complaint_id = :i",
                 "DELETE FROM personal_data_reads WHERE complaint_id = :i"):
         with pytest.raises(DBAPIError, match="append-only"), desk.session.begin_nested():
@@ -197,9 +200,11 @@ def test_the_audit_is_append_only_even_for_the_owner(desk: Desk) -> None:
 def test_the_service_reveals_for_the_monitor_only(desk: Desk) -> None:
     complaint_id = _new(desk)
     with desk.as_(Role.MONITOR) as s:
-        found = complaints.reveal_contacts(s, [complaint_id], "回访")
-    assert found[complaint_id].complainant == CALL.complainant
-    assert found[complaint_id].complainant_phone == CALL.complainant_phone
+        request = complaints.request_contacts(s, [complaint_id], "回访")
+        # Not before the request's audit has committed (migration 0019).
+        with pytest.raises(ValidationError) as early, s.begin_nested():
+            complaints.read_contacts(s, request)
+    assert (early.value.field, early.value.problem) == ("reveal_request", "not_committed")
     # What the admin reads of the audit (SET ROLE: the same privileges and policies).
     with desk.as_(Role.ADMIN) as s:
         read = s.execute(text(
@@ -208,7 +213,7 @@ def test_the_service_reveals_for_the_monitor_only(desk: Desk) -> None:
     assert [(r.actor, r.purpose) for r in read] == [(LOGIN[Role.MONITOR], "回访")]
     assert read[0].at <= desk.scalar("SELECT clock_timestamp()")
     with desk.as_(Role.DISPATCHER) as s, pytest.raises(PermissionDenied) as err:
-        complaints.reveal_contacts(s, [complaint_id], "好奇")
+        complaints.request_contacts(s, [complaint_id], "好奇")
     assert err.value.action is PrivacyAction.REVEAL_CONTACTS
     assert Role.MONITOR in err.value.allowed
     assert desk.scalar(
@@ -220,13 +225,22 @@ def test_earlier_complaints_are_found_by_the_normalised_number(desk: Desk) -> No
     second = _new(desk, complainant_phone="+86 138-1234-5678", content="又坏了")
     _new(desk, complainant_phone="13900001111")
     with desk.as_(Role.MONITOR) as s:
-        found = complaints.complaints_by_phone(s, "138 1234 5678")
-        assert complaints.complaints_by_phone(s, "5678") == []
-    assert {f.id for f in found} >= {first, second}
-    assert all(f.state is ComplaintState.NEW for f in found)
-    assert found[0].received_at >= found[-1].received_at
+        request = complaints.request_phone_lookup(s, "138 1234 5678")
+        with pytest.raises(ValidationError) as short, s.begin_nested():
+            complaints.request_phone_lookup(s, "5678")
+    assert (short.value.field, short.value.problem) == ("complainant_phone", "not_a_phone")
+    # The matches are recorded with the request, each audited as a read (0019); they
+    # are read once it has committed (tests/core/test_privacy_hardening.py).
+    matched = desk.session.execute(text(
+        "SELECT complaint_ids, phone_masked FROM personal_data_requests WHERE id = :r"),
+        {"r": request.id}).one()
+    assert set(matched.complaint_ids) >= {first, second}
+    assert matched.phone_masked == "138****5678"
+    audited = desk.scalar("SELECT count(*) FROM personal_data_reads WHERE request_id = :r "
+                          "AND purpose = 'find_by_phone'", r=request.id)
+    assert audited == len(matched.complaint_ids)
     with desk.as_(Role.ACCEPTOR) as s, pytest.raises(PermissionDenied):
-        complaints.complaints_by_phone(s, "13812345678")
+        complaints.request_phone_lookup(s, "13812345678")
 
 
 def test_a_case_from_a_complaint_takes_no_personal_data(desk: Desk) -> None:
@@ -416,13 +430,12 @@ def test_a_reopen_needs_a_note_and_a_closed_case(desk: Desk) -> None:
         _reopen(desk, first, case_id, note=" \u3000")
     assert (err.value.field, err.value.problem) == ("note", "required")
     _reopen(desk, first, case_id)
-    # The second complainant's reopen finds the case open already.
-    with pytest.raises(InvalidTransition) as wrong:
+    # The second complainant waits for the rework too (0019): linked again, so its
+    # reopen is refused and it is answered when the case closes again.
+    assert _get(desk, second).state is ComplaintState.LINKED
+    with pytest.raises(InvalidComplaintTransition):
         _reopen(desk, second, case_id)
-    assert (wrong.value.state, wrong.value.action) == (
-        State.DISPATCHED, CaseEventAction.REOPEN_FOR_COMPLAINT)
-    assert term(CaseEventAction.REOPEN_FOR_COMPLAINT) in str(wrong.value)
-    assert _get(desk, second).state is ComplaintState.CALLED_BACK
+    assert desk.state(case_id) is State.DISPATCHED
 
 
 def test_no_seat_reopens_through_the_case_function(desk: Desk) -> None:

@@ -33,7 +33,7 @@ from seatdesk.services.complaints import ComplaintId, NewComplaint
 from seatdesk.services.photos import Photo
 from tests.core.conftest import LOGIN
 from tests.core.conftest import Desk as CoreDesk
-from tests.ui.conftest import Owner, png
+from tests.ui.conftest import Owner, png, wait_idle
 from tests.ui.driving import act, open_case, type_text, visible_dialog
 from tests.ui.test_window import chinese  # noqa: F401 - the fixture
 from ui.dialogs.complaint_dialogs import (
@@ -513,3 +513,45 @@ def test_a_form_closed_by_a_crash_opens_again_with_its_draft(desk_for, qtbot: Qt
     again.findChildren(DiscardQuestion)[0].discard_button.click()
     qtbot.waitUntil(lambda: not again.isVisible(), timeout=5_000)
     assert load_draft(MONITOR, DRAFT) is None
+
+
+def test_a_phone_is_looked_up_once_when_complete_not_on_every_keystroke(
+    desk_for, qtbot: QtBot, owner: Owner
+) -> None:
+    # Each look-up is recorded, audited and counted against a limit (migration 0019).
+    def lookups() -> int:
+        return int(owner.scalar(
+            "SELECT count(*) FROM personal_data_requests WHERE actor = :l "
+            "AND kind = 'find_by_phone'", l=MONITOR))
+
+    panel = MonitorPanel(desk_for(MONITOR))
+    qtbot.addWidget(panel)
+    dialog = panel.phone_dialog()
+    dialog.show()
+    before = lookups()
+    # A landline, typed digit by digit: never complete by itself.
+    qtbot.keyClicks(dialog.phone, "0577-6361234")
+    dialog.look_up()
+    wait_idle(qtbot, dialog._desk.tasks)
+    assert lookups() == before and dialog.earlier.count() == 0
+    assert "Enter" in dialog.earlier_note.text()
+    # Enter in the phone field looks it up, and records no complaint.
+    qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+    wait_idle(qtbot, dialog._desk.tasks)
+    assert lookups() == before + 1
+    assert dialog.isVisible() and dialog.created is None
+    # A mobile is looked up once its 11th digit is typed, and only once.
+    dialog.phone.clear()
+    mobile = "139" + str(uuid.uuid4().int)[:8]
+    qtbot.keyClicks(dialog.phone, mobile[:10])
+    dialog.look_up()
+    wait_idle(qtbot, dialog._desk.tasks)
+    assert lookups() == before + 1
+    qtbot.keyClicks(dialog.phone, mobile[10:])
+    for _ in range(3):
+        dialog.look_up()
+        wait_idle(qtbot, dialog._desk.tasks)
+    assert lookups() == before + 2
+    qtbot.waitUntil(lambda: "No earlier complaint" in dialog.earlier_note.text()
+                    or "没有" in dialog.earlier_note.text(), timeout=10_000)
+    dialog.done(0)

@@ -3,14 +3,19 @@
 The channel is preset to the 12319 hotline; the content, the address (or a point
 picked on the window's map, as in the new-case form), the caller's phone and name, a
 category guess and the urgency follow. Beside the form, as soon as there is a place
-and a category, the open cases of that category nearby, and as soon as there is a
-phone number, this caller's earlier complaints: Enter on one of them, or Ctrl+L, records
+and a category, the open cases of that category nearby, and once the phone number is
+complete (an 11-digit mobile, or Enter in the phone field for any other number), this
+caller's earlier complaints: Enter on one of them, or Ctrl+L, records
 the complaint linked to that case (关联到此案卷) instead of opening a duplicate.
 
 Ctrl+Enter records the complaint; "Record and open a case" turns it into a case at
 once (the urgency is the case's). Esc on a form with typed text asks first. What is
 typed is kept as the user's draft (``ui.dialogs.drafts``) until the complaint is
 recorded or the person discards it: a form closed by a crash opens again with it.
+
+A look-up by phone is recorded, audited for every complaint it finds and limited per
+person by the database (migration 0019), so it is made once per complete number, never
+on every keystroke: the request commits first, then its answer is read.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,7 +57,7 @@ from ui.dialogs.drafts import clear_draft, load_draft, save_draft
 from ui.dialogs.new_case_dialog import DEFAULT_LAT, DEFAULT_LON
 from ui.dialogs.parts import install_confirm_shortcut, message_label, reject_unless_kept
 from ui.labels import format_time, label
-from ui.tasks import MutationOp, QueryOp
+from ui.tasks import CommittingOp, MutationOp, QueryOp
 from ui.widgets.category_search import CategorySearch
 
 if TYPE_CHECKING:
@@ -69,6 +74,8 @@ DRAFT_DELAY_MS = 400
 
 #: A phone number as it is kept: digits, a leading + for an international one.
 PHONE = re.compile(r"\+?\d{5,20}")
+#: A complete mainland mobile, looked up as soon as it is typed (+86 allowed).
+MOBILE = re.compile(r"(\+?86)?1[3-9]\d{9}")
 
 
 #: What a number is read out with: white space, dashes, brackets (full-width too).
@@ -103,6 +110,9 @@ class PhoneComplaintDialog(QDialog):
         self._picking = False
         self._sending = False
         self._lookups = 0  # a reply to an older look-up is dropped
+        self._phone_lookups = 0
+        #: The number whose earlier complaints were asked for (each look-up is audited).
+        self._earlier_phone: str | None = None
         #: What the form recorded: the complaint, and the case it was linked to or opened.
         self.created: ComplaintId | None = None
         self.case_id: CaseId | None = None
@@ -248,6 +258,8 @@ class PhoneComplaintDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.to_case_button.clicked.connect(self.record_and_open_case)
         install_confirm_shortcut(self, self.accept)
+        # Enter in the phone field looks the number up (not the dialog's default button).
+        self.phone.installEventFilter(self)
         link = QShortcut(QKeySequence("Ctrl+L"), self)
         link.activated.connect(self.link_to_chosen)
         self.link_button.clicked.connect(self.link_to_chosen)
@@ -299,6 +311,12 @@ class PhoneComplaintDialog(QDialog):
 
     _last_choice: QListWidgetItem | None = None
 
+    def _forget_choice(self, listing: QListWidget) -> None:
+        """Before ``listing`` is cleared: the last choice, if it is there, goes with it."""
+        if self._last_choice is not None and self._last_choice.listWidget() is listing:
+            self._last_choice = None
+            self.link_button.setEnabled(False)
+
     @Slot()
     def save_draft(self) -> None:
         """Write the draft now (it is written a moment after each change anyway); a
@@ -325,26 +343,76 @@ class PhoneComplaintDialog(QDialog):
 
     @Slot()
     def look_up(self) -> None:
-        """Read the open cases nearby and the caller's earlier complaints now."""
+        """Read the open cases nearby now, and the caller's earlier complaints when the
+        number is a complete mobile."""
         self._lookup_timer.stop()
         category = self.category.chosen()
         located = self.has_location.isChecked()
         lon, lat = self.longitude.value(), self.latitude.value()
-        phone = _phone(self.phone.text())
         self._lookups += 1
         ticket = self._lookups
 
-        def read(s: Session) -> tuple[list[NearbyCase] | None, list[EarlierComplaint]]:
-            nearby = None
+        def read(s: Session) -> list[NearbyCase] | None:
             if located and category is not None:
-                nearby = complaint_queues.nearby_open_cases(s, lon, lat, category.id)
-            return nearby, complaint_queues.earlier_complaints(s, phone) if phone else []
+                return complaint_queues.nearby_open_cases(s, lon, lat, category.id)
+            return None
 
         QueryOp(
             self._desk.tasks,
             self,
             op=read,
-            success=lambda found: self._on_looked_up(ticket, phone, *found),
+            success=lambda found: self._on_nearby(ticket, found),
+        ).run()
+        phone = _phone(self.phone.text())
+        if MOBILE.fullmatch(phone):
+            self.look_up_phone()
+        elif phone != self._earlier_phone:
+            self._earlier_phone = None
+            self._phone_lookups += 1
+            self._on_earlier(self._phone_lookups, phone, None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            watched is self.phone
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                      Qt.KeyboardModifier.KeypadModifier)
+        ):
+            self.look_up_phone()
+            return True
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def look_up_phone(self) -> None:
+        """The caller's earlier complaints, now: once per number (Enter in the phone
+        field, or a complete mobile). The look-up is committed, then read."""
+        phone = _phone(self.phone.text())
+        if not PHONE.fullmatch(phone) or phone == self._earlier_phone:
+            return
+        self._earlier_phone = phone
+        self._phone_lookups += 1
+        ticket = self._phone_lookups
+
+        def find(begin: complaints.Begin) -> list[EarlierComplaint]:
+            request = complaints.lookup_committed(begin, phone)
+            with begin() as s:
+                return complaint_queues.earlier_complaints(s, request)
+
+        def failed(error: BaseException) -> None:
+            if ticket == self._phone_lookups:
+                self._earlier_phone = None
+                self._forget_choice(self.earlier)
+                self.earlier.clear()
+                self.earlier_note.setText(str(error))
+
+        CommittingOp(
+            self._desk.tasks,
+            self,
+            op=find,
+            success=lambda found: self._on_earlier(ticket, phone, found),
+            failure=failed,
         ).run()
 
     @Slot()
@@ -505,19 +573,11 @@ class PhoneComplaintDialog(QDialog):
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
 
-    def _on_looked_up(
-        self,
-        ticket: int,
-        phone: str,
-        nearby: list[NearbyCase] | None,
-        earlier: list[EarlierComplaint],
-    ) -> None:
+    def _on_nearby(self, ticket: int, nearby: list[NearbyCase] | None) -> None:
         if ticket != self._lookups:
             return
+        self._forget_choice(self.nearby)
         self.nearby.clear()
-        self.earlier.clear()
-        self._last_choice = None
-        self.link_button.setEnabled(False)
         if nearby is None:
             self.nearby_note.setText(self.tr("Give a place and a category to see them."))
         elif not nearby:
@@ -529,15 +589,29 @@ class PhoneComplaintDialog(QDialog):
             item.setData(CASE_ID_ROLE, int(case.id))
             item.setToolTip(case.description)
             self.nearby.addItem(item)
+
+    def _on_earlier(
+        self, ticket: int, phone: str, earlier: list[EarlierComplaint] | None
+    ) -> None:
+        """``earlier`` None: the number was not looked up (not complete yet)."""
+        if ticket != self._phone_lookups:
+            return
+        self._forget_choice(self.earlier)
+        self.earlier.clear()
         if not phone:
             self.earlier_note.setText(self.tr("Give the caller's phone to see them."))
+        elif earlier is None:
+            self.earlier_note.setText(
+                self.tr("Press Enter in the phone field, or type the whole mobile number, "
+                        "to see them.")
+            )
         elif not earlier:
             self.earlier_note.setText(self.tr("No earlier complaint from this number."))
         else:
             self.earlier_note.setText(
                 self.tr("Those whose case is still open can be linked to it.")
             )
-        for complaint in earlier:
+        for complaint in earlier or []:
             item = QListWidgetItem(self._earlier_text(complaint))
             item.setToolTip(complaint.content)
             if complaint.case_open and complaint.case_id is not None:

@@ -1,21 +1,21 @@
 """A complainant's masked name and phone, with a button that shows the real ones.
 
 Every seat reads the masked values (the database's generated columns); the monitor and
-the admin may ask for the real ones, which the database gives through its audited
-``seatdesk_complaint_contacts``: each press is one audit row (who, when, which complaint,
-why), so the real number is read only when someone is about to use it.
+the admin may ask for the real ones, in two steps (migration 0019): each press records
+a request and its audit row (who, when, which complaint, why) and commits it, and only
+then reads the real name and number, so the real number is read only when someone is
+about to use it and its audit cannot be rolled back.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
-from sqlalchemy.orm import Session
 
 from seatdesk.services import complaints
 from seatdesk.services.complaints import Complaint, ContactDetails
 from ui.desk import Desk
-from ui.tasks import MutationOp, no_changes
+from ui.tasks import CommittingOp, no_changes
 
 
 class ContactReveal(QWidget):
@@ -68,11 +68,13 @@ class ContactReveal(QWidget):
         complaint_id = self._complaint.id
         purpose = self._purpose
 
-        def read(s: Session) -> ContactDetails | None:
-            # A write: the audit row must be committed with the read.
-            return complaints.reveal_contacts(s, [complaint_id], purpose).get(complaint_id)
+        def read(begin: complaints.Begin) -> ContactDetails | None:
+            # The request and its audit commit first; then the read (two transactions).
+            return complaints.reveal_contacts_committed(begin, [complaint_id], purpose).get(
+                complaint_id
+            )
 
-        MutationOp(
+        CommittingOp(
             self._desk.tasks,
             self,
             op=read,
