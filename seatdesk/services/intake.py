@@ -324,9 +324,10 @@ def _open311_item(path: Path, raw: bytes, obj: dict[str, Any]) -> Item:
     address = _text(obj.get("address_string"))
     if lon is None and address is None:
         raise Problem("intake.no_location")
-    name = " ".join(n for n in (_text(obj.get("first_name")), _text(obj.get("last_name"))) if n)
-    reporter = (name or _text(obj.get("email")) or _text(obj.get("account_id"))
-                or _text(obj.get("device_id")) or "Open311")
+    # The requester is a citizen, not a collector: their name, e-mail or account would
+    # land in cases.reporter, which every seat reads (a department's included). The case
+    # names the request instead; the citizen's contact stays in the file under done/.
+    reporter = f"Open311 {request_id}" if request_id else "Open311"
     fields = {"type": IntakeKind.REPORT.value, "collector": reporter[:100],
               "service_code": _text(obj.get("service_code")), "description": description,
               "longitude": lon, "latitude": lat, "address": address,
