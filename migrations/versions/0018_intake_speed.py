@@ -1,0 +1,95 @@
+"""intake speed: a case is written once, with its number
+
+Measured (issue 11: ``seatdesk intake`` must take in at least 200 items a second), a
+collector's report cost the database about 2.4 ms, and the largest single part of it,
+0.85 ms, was ``seatdesk_create_case`` writing the case twice: first under a provisional
+number (``'N' || id``), then, once the year's counter had been taken last, an
+``UPDATE`` to its real number. ``cases.number`` is indexed (unique, and the eight
+``ix_cases_number_at_k`` of 0012), so that update is never a HOT update: PostgreSQL
+writes a second version of the row and a second entry in every one of the table's
+28 indexes, and leaves a dead row behind for vacuum.
+
+Here ``seatdesk_create_case`` (0013's text, otherwise unchanged: the same checks, the
+same audit event, the same photos) takes the year's counter just before it writes the
+case and writes it once, with its number. The counter's row lock is held to the end of
+the transaction wherever in the function it is taken; taking it before the case's own
+inserts rather than after them holds it about a millisecond longer in a desk's
+one-case transaction, and changes nothing in the intake's batches (the first case of a
+batch holds it to the batch's commit either way) — while every creation, desk or
+intake, does one less write of the case.
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-02 07:10:00
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+from alembic import op
+
+revision = "0018"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def _sibling(filename: str) -> ModuleType:
+    """Another revision of this folder, loaded for the SQL it holds."""
+    spec = importlib.util.spec_from_file_location(
+        f"seatdesk_{filename[:4]}", Path(__file__).with_name(filename)
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_0013 = _sibling("0013_complaints.py")
+
+_PROVISIONAL = """\
+    -- The case first takes a provisional number; the year's counter is taken last, so
+    -- that two creations wait for each other only for the end of their transactions.
+    v_id := nextval(pg_get_serial_sequence('cases', 'id'));
+"""
+_NUMBER_FIRST = """\
+    -- The year's number is taken before the case is written, so that the case is written
+    -- once (an update of its indexed number would write the row and all its index
+    -- entries a second time). The counter's lock lasts to the end of the transaction
+    -- wherever it is taken.
+    v_number := seatdesk_next_case_number(v_now);
+    v_id := nextval(pg_get_serial_sequence('cases', 'id'));
+"""
+_PROVISIONAL_VALUE = "    VALUES (v_id, 'N' || v_id, v_source,"
+_NUMBER_VALUE = "    VALUES (v_id, v_number, v_source,"
+_NUMBER_LAST = """\
+    v_number := seatdesk_next_case_number(v_now);
+    UPDATE cases SET number = v_number WHERE id = v_id;
+"""
+
+
+def create_case_0013() -> str:
+    """``seatdesk_create_case`` as 0013 left it (the newest text before this one)."""
+    return str(_0013._create_case(_0013.SOURCES))
+
+
+def create_case() -> str:
+    """0013's ``seatdesk_create_case``, writing the case once with its number."""
+    sql = create_case_0013()
+    for old, new in ((_PROVISIONAL, _NUMBER_FIRST), (_PROVISIONAL_VALUE, _NUMBER_VALUE),
+                     (_NUMBER_LAST, "")):
+        assert sql.count(old) == 1, old
+        sql = sql.replace(old, new)
+    return sql
+
+
+def upgrade() -> None:
+    # CREATE OR REPLACE keeps the function's owner and grants (0007, 0010, 0017).
+    op.execute(create_case())
+
+
+def downgrade() -> None:
+    op.execute(create_case_0013())
