@@ -28,6 +28,18 @@ list becomes one constant ``text[]``, the same values, the same predicate (every
 that passed passes, every row refused is refused), which PostgreSQL reads in one go.
 The constraints keep their names, so later migrations drop and add them as before.
 
+And the intake sends the reports of a batch in one call rather than one call each:
+
+    seatdesk_intake_reports(keys, items, photo_counts, photo names, data, thumbs,
+                            taken) → jsonb (the results, in order)        intake
+
+which writes them in order through ``seatdesk_intake_report`` itself (the same checks,
+the same key, the same audit; item i's photos are the next ``photo_counts[i]`` of the
+photo arrays). The first refusal refuses the whole call, as one refused report refused
+its batch's transaction before; the service then writes that batch again one report a
+savepoint, as before. It saves the round trip, the parsing and planning of a
+statement and the client's work of a call for every report but one.
+
 Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-02 07:10:00
@@ -135,13 +147,68 @@ END $$
 """ % {"tables": "ARRAY[" + ", ".join(f"'{t}'" for t in _TABLES) + "]"}  # noqa: UP031
 
 
+REPORTS = "seatdesk_intake_reports(text[], jsonb[], integer[], text[], bytea[], bytea[], " \
+    "timestamptz[])"
+
+_REPORTS = """
+CREATE FUNCTION seatdesk_intake_reports(
+    p_keys text[], p_items jsonb[], p_photo_counts integer[], p_photo_names text[] DEFAULT '{}',
+    p_photo_data bytea[] DEFAULT '{}', p_photo_thumbs bytea[] DEFAULT '{}',
+    p_photo_taken timestamptz[] DEFAULT '{}'
+) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+SET lock_timeout = '10s' AS $$
+DECLARE
+    n integer := coalesce(cardinality(p_keys), 0);
+    photos integer := coalesce(cardinality(p_photo_data), 0);
+    k integer;
+    first integer := 1;
+    results jsonb[] := '{}';
+BEGIN
+    IF coalesce(cardinality(p_items), 0) <> n OR coalesce(cardinality(p_photo_counts), 0) <> n THEN
+        PERFORM seatdesk_invalid('item_key', 'required');
+    END IF;
+    FOR i IN 1 .. n LOOP
+        k := p_photo_counts[i];
+        IF k IS NULL OR k < 0 OR first + k - 1 > photos THEN
+            PERFORM seatdesk_invalid('photo', 'not_image');
+        END IF;
+        -- Each report as if it came alone (the intake's role and every check included).
+        results := results || seatdesk_intake_report(
+            p_keys[i], p_items[i], p_photo_names[first:first + k - 1],
+            p_photo_data[first:first + k - 1], p_photo_thumbs[first:first + k - 1],
+            p_photo_taken[first:first + k - 1]);
+        first := first + k;
+    END LOOP;
+    IF first - 1 <> photos THEN
+        PERFORM seatdesk_invalid('photo', 'not_image');
+    END IF;
+    RETURN to_jsonb(results);
+END $$
+"""
+
+
+def _grant(privilege: str, obj: str, roles: list[str]) -> str:
+    """GRANT to this database's group roles (0010: their names depend on the database)."""
+    return (
+        "DO $$ BEGIN EXECUTE format('GRANT " + privilege.replace("'", "''") + " ON "
+        + obj.replace("'", "''") + " TO %s', (SELECT string_agg(format('%I', "
+        "seatdesk_group(r)), ', ') FROM unnest(ARRAY[" + ", ".join(f"'{r}'" for r in roles)
+        + "]) r)); END $$"
+    )
+
+
 def upgrade() -> None:
     # CREATE OR REPLACE keeps the function's owner and grants (0007, 0010, 0017).
     op.execute(create_case())
     op.execute(_CONSTANT_LISTS)
+    op.execute(_REPORTS)
+    op.execute(f"REVOKE ALL ON FUNCTION {REPORTS} FROM PUBLIC")
+    op.execute(_grant("EXECUTE", f"FUNCTION {REPORTS}", ["intake"]))
 
 
 def downgrade() -> None:
     # The constraints stay as they are: the same predicates under the same names, which
     # 0017 and the revisions before it drop and add by name as before.
+    op.execute(f"DROP FUNCTION {REPORTS}")
     op.execute(create_case_0013())
