@@ -11,7 +11,10 @@ writes a second version of the row and a second entry in every one of the table'
 
 Here ``seatdesk_create_case`` (0013's text, otherwise unchanged: the same checks, the
 same audit event, the same photos) takes the year's counter just before it writes the
-case and writes it once, with its number. The counter's row lock is held to the end of
+case and writes it once, with its number. (And it reads the centre's day once, into a
+variable, for the check that the grid it names is in use: in the query's condition the
+SQL function ``seatdesk_centre_timezone()`` was planned anew at every call, 5 % of
+the time.) The counter's row lock is held to the end of
 the transaction wherever in the function it is taken; taking it before the case's own
 inserts rather than after them holds it about a millisecond longer in a desk's
 one-case transaction, and changes nothing in the intake's batches (the first case of a
@@ -48,6 +51,7 @@ Create Date: 2026-12-02 07:10:00
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -91,6 +95,27 @@ _NUMBER_LAST = """\
     v_number := seatdesk_next_case_number(v_now);
     UPDATE cases SET number = v_number WHERE id = v_id;
 """
+_GRID_CHECK = """\
+    IF v_grid IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM grids g
+        WHERE g.code = v_grid
+          AND g.start_date <= (v_now AT TIME ZONE seatdesk_centre_timezone())::date
+          AND (g.end_date IS NULL
+               OR g.end_date > (v_now AT TIME ZONE seatdesk_centre_timezone())::date)) THEN
+"""
+_GRID_CHECK_TODAY = """\
+    -- The centre's day, once (the SQL function in the query's condition was planned
+    -- again at every call).
+    IF v_grid IS NOT NULL THEN
+        v_today := (v_now AT TIME ZONE seatdesk_centre_timezone())::date;
+    END IF;
+    IF v_grid IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM grids g
+        WHERE g.code = v_grid AND g.start_date <= v_today
+          AND (g.end_date IS NULL OR g.end_date > v_today)) THEN
+"""
+_DECLARE_NUMBER = "    v_number text;\n"
+_DECLARE_TODAY = "    v_number text;\n    v_today date;\n"
 
 
 def create_case_0013() -> str:
@@ -99,13 +124,28 @@ def create_case_0013() -> str:
 
 
 def create_case() -> str:
-    """0013's ``seatdesk_create_case``, writing the case once with its number."""
+    """0013's ``seatdesk_create_case``, writing the case once with its number (and
+    reading the centre's day once for the grid's check)."""
     sql = create_case_0013()
     for old, new in ((_PROVISIONAL, _NUMBER_FIRST), (_PROVISIONAL_VALUE, _NUMBER_VALUE),
-                     (_NUMBER_LAST, "")):
+                     (_NUMBER_LAST, ""), (_GRID_CHECK, _GRID_CHECK_TODAY),
+                     (_DECLARE_NUMBER, _DECLARE_TODAY)):
         assert sql.count(old) == 1, old
         sql = sql.replace(old, new)
-    return sql
+    return _lengths_checked_inline(sql)
+
+
+def _lengths_checked_inline(sql: str) -> str:
+    """Each ``PERFORM seatdesk_check_length(field, value, limit)`` as ``IF length(value) >
+    limit THEN PERFORM …``: the same refusal, but a value within its limit costs a
+    simple expression rather than a query run by the executor."""
+    pattern = re.compile(
+        r"^( +)PERFORM seatdesk_check_length\(('\w+'), (.+), (\d+)\);$", re.MULTILINE)
+    assert pattern.search(sql)
+    return pattern.sub(
+        lambda m: f"{m[1]}IF length({m[3]}) > {m[4]} THEN\n"
+                  f"{m[1]}    PERFORM seatdesk_check_length({m[2]}, {m[3]}, {m[4]});\n"
+                  f"{m[1]}END IF;", sql)
 
 
 #: The tables an intake report (or any case creation) writes a row of.
