@@ -2,10 +2,11 @@
 
 Field collectors' apps, a public app or a city platform drop JSON items into a folder
 (the inbox). Each item is read and checked here, written by the database's own
-functions (migration 0017: ``seatdesk_intake_report``, ``seatdesk_intake_answer``,
-as a login of the seat role ``intake``), and then moved with its photo files to
-``done/``; a rejected one goes to ``rejected/`` beside ``NAME.error.txt``, which says
-why in one sentence.
+functions (migration 0017: ``seatdesk_intake_report``, ``seatdesk_intake_answer``;
+0018: ``seatdesk_intake_reports``, a batch's reports in one call, each through
+``seatdesk_intake_report``; as a login of the seat role ``intake``), and then moved
+with its photo files to ``done/``; a rejected one goes to ``rejected/`` beside
+``NAME.error.txt``, which says why in one sentence.
 
 Two formats:
 
@@ -687,12 +688,12 @@ def run_inbox(
 
     ``begin()`` opens a transaction (committed when its block ends without an error).
     Items are read and checked ``batch`` at a time, then written in one transaction
-    without savepoints (a savepoint costs two round trips an item); when the database
-    refuses one, the batch is rolled back and written again with a savepoint for each
-    item, so a refused item takes back only itself. Files move only after their
-    transaction has committed. The next batch is read while one is written. ``stop()``
-    is asked before each item is read: when it says so, the items read so far are
-    written, committed and moved, and the run ends.
+    without savepoints (a savepoint costs two round trips an item), the reports in one
+    call (``write_reports``); when the database refuses one, the batch is rolled back
+    and written again with a savepoint for each item, so a refused item takes back only
+    itself. Files move only after their transaction has committed. The next batch is
+    read while one is written. ``stop()`` is asked before each item is read: when it
+    says so, the items read so far are written, committed and moved, and the run ends.
     """
     progress = progress or NoProgress()
     todo = ready_files(inbox, settle=settle) if files is None else files
