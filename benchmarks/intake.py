@@ -7,9 +7,11 @@ identical inboxes:
 - ours: ``seatdesk.services.intake.run_inbox`` as the demo's ``intake1`` login, exactly
   what ``seatdesk intake DIR`` runs: each file read and checked, its photo decoded and
   thumbnailed, the case opened by ``seatdesk_intake_report`` (the key taken once, the
-  catalogue, the deadline, the grid, the audit event, the notice), items committed in
-  batches of ``--batch`` (each in a savepoint), then every item moved with its photo to
-  ``done/`` after its batch committed;
+  catalogue, the deadline, the grid, the audit event, the notice; a batch's reports
+  sent in one call of ``seatdesk_intake_reports``, which runs it for each), items
+  committed in batches of ``--batch`` (written again one savepoint an item when one is
+  refused), then every item moved with its photo to ``done/`` after its batch
+  committed;
 - bare: the same files read (the JSON parsed, the photo read), one plain ``INSERT`` of
   the item and its photo per item on one psycopg2 connection as the owner, committed in
   batches of the same size, and the files moved to ``done/`` alike.
