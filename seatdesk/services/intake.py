@@ -2,10 +2,11 @@
 
 Field collectors' apps, a public app or a city platform drop JSON items into a folder
 (the inbox). Each item is read and checked here, written by the database's own
-functions (migration 0017: ``seatdesk_intake_report``, ``seatdesk_intake_answer``,
-as a login of the seat role ``intake``), and then moved with its photo files to
-``done/``; a rejected one goes to ``rejected/`` beside ``NAME.error.txt``, which says
-why in one sentence.
+functions (migration 0017: ``seatdesk_intake_report``, ``seatdesk_intake_answer``;
+0018: ``seatdesk_intake_reports``, a batch's reports in one call, each through
+``seatdesk_intake_report``; as a login of the seat role ``intake``), and then moved
+with its photo files to ``done/``; a rejected one goes to ``rejected/`` beside
+``NAME.error.txt``, which says why in one sentence.
 
 Two formats:
 
@@ -419,31 +420,88 @@ def reason(error: SeatdeskError) -> str:
 # ---- Writing an item
 
 
-def write_item(session: Session, item: Item, index: grids.GridIndex | None = None) -> Outcome:
-    """Write one item through its database function; an item whose key was taken before
-    writes nothing and comes back ``repeated``. The caller owns the transaction."""
+#: At most this many bytes of photos (and thumbnails) go in one call of
+#: ``seatdesk_intake_reports``; a report with more goes in a call of its own.
+MAX_CALL_BYTES = 16 * 1024 * 1024
+
+
+def _placed(item: Item, index: grids.GridIndex | None) -> dict[str, Any]:
+    """The item's fields as its database function takes them, its point placed on a grid."""
     fields = dict(item.fields)
     if (index is not None and item.kind is IntakeKind.REPORT and "grid_code" not in fields
             and "longitude" in fields):
         code = index.locate(fields["longitude"], fields["latitude"])
         if code is not None:
             fields["grid_code"] = code
-    prepared = item.prepared
-    if prepared is None:
-        prepared = photo_service.prepare(list(item.photos))
-    result = call(
-        session,
-        f"SELECT {_FUNCTION[item.kind]}(:key, CAST(:item AS jsonb), CAST(:names AS text[]), "
-        "CAST(:data AS bytea[]), CAST(:thumbs AS bytea[]), CAST(:taken AS timestamptz[]))",
-        {"key": item.key, "item": json.dumps(fields, ensure_ascii=False), **prepared},
-        action="intake",
-    ).scalar_one()
+    return fields
+
+
+def _prepared(item: Item) -> dict[str, list[Any]]:
+    return item.prepared if item.prepared is not None else photo_service.prepare(
+        list(item.photos))
+
+
+def _outcome(item: Item, result: dict[str, Any]) -> Outcome:
     return Outcome(
         path=item.path, key=item.key,
         case_id=CaseId(result["case_id"]) if result.get("case_id") is not None else None,
         number=result.get("number"), repeated=bool(result.get("repeated")),
         photo_files=item.photo_files,
     )
+
+
+def write_item(session: Session, item: Item, index: grids.GridIndex | None = None) -> Outcome:
+    """Write one item through its database function; an item whose key was taken before
+    writes nothing and comes back ``repeated``. The caller owns the transaction."""
+    result = call(
+        session,
+        f"SELECT {_FUNCTION[item.kind]}(:key, CAST(:item AS jsonb), CAST(:names AS text[]), "
+        "CAST(:data AS bytea[]), CAST(:thumbs AS bytea[]), CAST(:taken AS timestamptz[]))",
+        {"key": item.key, "item": json.dumps(_placed(item, index), ensure_ascii=False),
+         **_prepared(item)},
+        action="intake",
+    ).scalar_one()
+    return _outcome(item, result)
+
+
+def write_reports(session: Session, items: list[Item],
+                  index: grids.GridIndex | None = None) -> list[Outcome]:
+    """Write several reports, in order, through one call of ``seatdesk_intake_reports``
+    (which writes each through ``seatdesk_intake_report``, as ``write_item`` does): the
+    same outcomes, one round trip. The first refusal refuses them all (the caller's
+    transaction is aborted, as after a refused ``write_item``). The caller owns the
+    transaction."""
+    if len(items) == 1:
+        return [write_item(session, items[0], index)]
+    assert all(item.kind is IntakeKind.REPORT for item in items)
+    keys: list[str] = []
+    payloads: list[str] = []
+    counts: list[int] = []
+    photos: dict[str, list[Any]] = {"names": [], "data": [], "thumbs": [], "taken": []}
+    for item in items:
+        keys.append(item.key)
+        payloads.append(json.dumps(_placed(item, index), ensure_ascii=False))
+        prepared = _prepared(item)
+        counts.append(len(prepared["data"]))
+        for column, values in prepared.items():
+            photos[column] += values
+    results = call(
+        session,
+        "SELECT seatdesk_intake_reports(CAST(:keys AS text[]), CAST(:items AS jsonb[]), "
+        "CAST(:counts AS integer[]), CAST(:names AS text[]), CAST(:data AS bytea[]), "
+        "CAST(:thumbs AS bytea[]), CAST(:taken AS timestamptz[]))",
+        {"keys": keys, "items": payloads, "counts": counts, **photos},
+        action="intake",
+    ).scalar_one()
+    assert len(results) == len(items), (len(results), len(items))
+    return [_outcome(item, result) for item, result in zip(items, results, strict=True)]
+
+
+def _photo_bytes(item: Item) -> int:
+    prepared = item.prepared
+    if prepared is None:
+        return sum(len(p.data) for p in item.photos)
+    return sum(len(d) for d in prepared["data"]) + sum(len(t or b"") for t in prepared["thumbs"])
 
 
 def taken_before(session: Session, key: str) -> bool:
@@ -565,11 +623,34 @@ def _outcome_of_refusal(read: _Read, error: SeatdeskError) -> Outcome:
 
 def _write_batch(session: Session, reads: list[_Read], careful: bool) -> list[Outcome]:
     """Write a batch in the caller's transaction. Careless (the usual case: most items
-    are good), no savepoints: the first refusal raises ``_Refused`` and the caller rolls
-    the batch back; careful, each item in a savepoint of its own."""
+    are good), no savepoints, the reports in a row sent in one call: the first refusal
+    raises ``_Refused`` and the caller rolls the batch back; careful, each item in a
+    savepoint of its own."""
     index = grids.grid_index(session)
     outcomes: list[Outcome] = []
+    reports: list[Item] = []
+    size = 0
+
+    def send() -> None:
+        nonlocal size
+        if reports:
+            try:
+                outcomes.extend(write_reports(session, reports, index))
+            except SeatdeskError as exc:
+                raise _Refused(len(outcomes), exc) from exc
+            reports.clear()
+            size = 0
+
     for i, read in enumerate(reads):
+        if (not careful and read.item is not None and read.recheck is None
+                and read.outcome is None and read.item.kind is IntakeKind.REPORT):
+            bytes_ = _photo_bytes(read.item)
+            if reports and size + bytes_ > MAX_CALL_BYTES:
+                send()
+            reports.append(read.item)
+            size += bytes_
+            continue
+        send()  # in order: what came before this item is written before it
         if read.recheck is not None:
             assert read.outcome is not None
             # Its photos went to done/ before a crash stopped the JSON from following.
@@ -590,6 +671,7 @@ def _write_batch(session: Session, reads: list[_Read], careful: bool) -> list[Ou
                     outcomes.append(write_item(session, read.item, index))
             except SeatdeskError as exc:
                 outcomes.append(_outcome_of_refusal(read, exc))
+    send()
     return outcomes
 
 
@@ -607,12 +689,12 @@ def run_inbox(
 
     ``begin()`` opens a transaction (committed when its block ends without an error).
     Items are read and checked ``batch`` at a time, then written in one transaction
-    without savepoints (a savepoint costs two round trips an item); when the database
-    refuses one, the batch is rolled back and written again with a savepoint for each
-    item, so a refused item takes back only itself. Files move only after their
-    transaction has committed. The next batch is read while one is written. ``stop()``
-    is asked before each item is read: when it says so, the items read so far are
-    written, committed and moved, and the run ends.
+    without savepoints (a savepoint costs two round trips an item), the reports in one
+    call (``write_reports``); when the database refuses one, the batch is rolled back
+    and written again with a savepoint for each item, so a refused item takes back only
+    itself. Files move only after their transaction has committed. The next batch is
+    read while one is written. ``stop()`` is asked before each item is read: when it
+    says so, the items read so far are written, committed and moved, and the run ends.
     """
     progress = progress or NoProgress()
     todo = ready_files(inbox, settle=settle) if files is None else files
