@@ -50,7 +50,7 @@ SD422 naming the field; the ``malformed`` refusal no longer echoes the whole inp
 (name and phone) into the error and the server log.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-02 07:20:00
 """
 
@@ -63,7 +63,7 @@ from types import ModuleType
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
@@ -535,11 +535,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Fail closed: the committed audit of reveals and look-ups has no place at 0017.
+    # Fail closed: the committed audit of reveals and look-ups has no place at 0018.
     op.execute("""
         DO $$ BEGIN
             IF EXISTS (SELECT 1 FROM personal_data_requests) THEN
-                RAISE EXCEPTION 'personal data requests are audited; 0017 has no place for '
+                RAISE EXCEPTION 'personal data requests are audited; 0018 has no place for '
                     'them' USING ERRCODE = '55000';
             END IF;
         END $$

@@ -436,7 +436,7 @@ def test_the_new_functions_are_hardened(desk: Desk) -> None:
             assert "search_path=public, pg_temp" in r.proconfig, r.proname
 
 
-# ---- down to 0017 and up again; refused while requests are audited
+# ---- down to 0018 and up again; refused while requests are audited
 
 
 def test_going_down_to_0017_restores_the_old_functions_and_refuses_with_requests(
@@ -452,7 +452,7 @@ def test_going_down_to_0017_restores_the_old_functions_and_refuses_with_requests
                  "'seatdesk_complaints_by_phone', 'seatdesk_complaint_import_hash')")
     try:
         migrate.upgrade(engine)
-        migrate.downgrade(engine, "0017")
+        migrate.downgrade(engine, "0018")
         with engine.connect() as conn:
             old = conn.execute(text(functions)).scalar_one()
             tables = conn.execute(text(
@@ -470,7 +470,7 @@ def test_going_down_to_0017_restores_the_old_functions_and_refuses_with_requests
                 "xid) VALUES ('find_by_phone', 'monitor1', now(), 'find_by_phone', '{}', "
                 "pg_current_xact_id()::text::bigint)"))
         with pytest.raises(DBAPIError, match="personal data requests are audited"):
-            migrate.downgrade(engine, "0017")
+            migrate.downgrade(engine, "0018")
         with engine.connect() as conn:
             assert "seatdesk_complaints_by_phone(bigint)" in conn.execute(
                 text(functions)).scalar_one()
