@@ -89,8 +89,8 @@ def log_in(owner_address: ServerAddress, login: str, password: str) -> Login:
             if not address.embedded:
                 require_current_schema(address, engine)
             with session_factory(engine).begin() as session:
+                require_desk_user(session)
                 actor = current_actor(session)
-                require_desk_user(actor)
                 reference = load_reference(session)
                 centre = centre_name(session)
     except BaseException:

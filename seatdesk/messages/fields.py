@@ -95,6 +95,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{value} 既是部件类别也是事件类别，请注明是部件还是事件",
     ),
     "problem.not_mapped": ("{value} is mapped to no category", "{value} 未对应任何问题类别"),
+    "problem.taken": ("{value} is already used by another item", "{value} 已被另一条目使用"),
     "problem.not_awaiting": ("{value} is not awaiting this answer", "{value} 不在等待此回复"),
     "problem.not_committed": (
         "was not recorded yet: the request must be committed before anything is shown",

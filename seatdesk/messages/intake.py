@@ -55,6 +55,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "The time {value} is not a date and time that can be read.",
         "时间 {value} 不是可读取的日期时间。",
     ),
+    "intake.key_taken": (
+        "The item id {value} was already used for a different item: give this one its own id.",
+        "条目编号 {value} 已被另一条目使用，请为此条目另起编号。",
+    ),
     "intake.no_case_number": (
         "The answer does not name its case number.", "回复未注明案卷编号。"
     ),

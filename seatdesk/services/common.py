@@ -63,10 +63,21 @@ def current_actor(session: Session) -> Actor:
     )
 
 
-def require_desk_user(actor: Actor) -> None:
-    """``NotADeskUser`` for a login whose every role is a service's (the intake)."""
-    if not actor.roles - HEADLESS_ROLES:
-        raise NotADeskUser(actor.login)
+def require_desk_user(session: Session) -> None:
+    """Refuse, before anything a desk reads, a login that cannot read the seats'
+    profiles: ``NotADeskUser`` for a service's login (the intake, whose group is named
+    after its role), ``NotASeatUser`` for any other. Asked of the catalogues, which every
+    login reads (the intake may not even read ``database_roles``)."""
+    if session.execute(text("SELECT has_table_privilege('users', 'SELECT')")).scalar_one():
+        return
+    login, groups = session.execute(text(
+        "SELECT current_user, array(SELECT g.rolname FROM pg_auth_members m "
+        "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
+        "WHERE u.rolname = current_user)"
+    )).one()
+    if any(g.endswith(r.value) for g in groups for r in HEADLESS_ROLES):
+        raise NotADeskUser(login)
+    raise NotASeatUser(login)
 
 
 def centre_name(session: Session) -> str | None:

@@ -405,6 +405,7 @@ def reason(error: SeatdeskError) -> str:
             ("photo", "required"): "intake.no_photo",
             ("location", "required"): "intake.no_location",
             ("kind", "unknown"): "intake.unknown_type",
+            ("item_key", "taken"): "intake.key_taken",
         }.get((error.field, error.problem))
         if key is not None:
             return messages.t(key, value=value)

@@ -506,8 +506,28 @@ def test_no_password_reaches_the_server_log(
         "the server's log was found neither on this machine nor through the server "
         "(log to a file: logging_collector = on, or pg_ctl -l beside the data directory)"
     )
-    assert desk.scalar("SHOW log_min_error_statement") in ("error", "warning", "notice",
-                                                            "info", "log", "debug1")
+    # The embedded server logs no failed statement at all (QUIET_LOG: a complaint's
+    # failed insert would log its name and phone). A shared server may log them: do so
+    # for the admin's sessions here, so the control below shows the log would hold the
+    # statement, and the secrets still are not in it.
+    owner = connect(server)
+    try:
+        with owner.connect() as conn:
+            conn.execute(text("ALTER ROLE admin1 SET log_min_error_statement = 'error'"))
+            conn.commit()
+        admin.dispose()
+        _no_password_in_the_log(log, desk, admin, server)
+    finally:
+        with owner.connect() as conn:
+            conn.execute(text("ALTER ROLE admin1 RESET log_min_error_statement"))
+            conn.commit()
+        owner.dispose()
+        admin.dispose()
+
+
+def _no_password_in_the_log(
+    log: _ServerLog, desk: Desk, admin: Engine, server: ServerAddress
+) -> None:
     login = _new_user(admin)
     weak = f"weak{uuid.uuid4().hex[:6]}"  # lower case and digits: refused by the database
     good = f"Good-{uuid.uuid4().hex[:6]}-Pw"

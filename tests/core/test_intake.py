@@ -128,6 +128,29 @@ def _answer(desk: Desk, case_id: int, kind: IntakeKind, verdict: bool,
         return intake.write_item(s, item)
 
 
+def test_a_different_item_under_a_taken_key_is_refused_not_lost(
+    desk: Desk, tmp_path: Path
+) -> None:
+    # Two collectors' apps that both number their items from 1: the second report is
+    # refused in a sentence (it goes to rejected/), never taken for the first one.
+    key = f"item:{uuid.uuid4().hex}"
+    first = _item(tmp_path / "a.json", _report(), (Photo(jpeg(), "a.jpg"),), key=key)
+    other = _item(tmp_path / "b.json", _report(description="人行道板破损"),
+                  (Photo(jpeg(), "b.jpg"),), key=key)
+    with desk.as_(Role.INTAKE) as s:
+        taken = intake.write_item(s, first)
+        assert intake.write_item(s, first).repeated  # the same item again: a re-run
+    assert not taken.repeated
+    assert _refusal_of(desk, other) == messages.t("intake.key_taken", value=key)
+    # A report's key sent again as an answer is another item too.
+    answer = _item(tmp_path / "c.json", {"type": "verify_answer", "collector": "李四",
+                                         "case_number": taken.number, "verdict": True,
+                                         "reply": "属实"},
+                   (Photo(jpeg(), "c.jpg"),), IntakeKind.VERIFY_ANSWER, key=key)
+    assert _refusal_of(desk, answer) == messages.t("intake.key_taken", value=key)
+    assert desk.scalar("SELECT count(*) FROM intake_items WHERE item_key = :k", k=key) == 1
+
+
 @pytest.mark.parametrize(("state", "kind", "decision"), [
     (State.VERIFYING, IntakeKind.VERIFY_ANSWER, Action.VERIFY_PASS),
     (State.CHECKING, IntakeKind.CHECK_ANSWER, Action.CHECK_FAIL),
@@ -369,7 +392,7 @@ def test_the_intake_reads_no_table_it_does_not_need(intake_login: Connection, ta
     "SELECT seatdesk_set_centre_setting('warning_share', '0.5')",
     "SELECT seatdesk_create_user('x', 'Aa-123456', 'x', ARRAY['admin'], NULL)",
     "SELECT seatdesk_set_roles('intake1', ARRAY['admin'], NULL)",
-    "SELECT seatdesk_intake_take('k', 'report')",
+    "SELECT seatdesk_intake_take('k', 'report', 'digest')",
     "INSERT INTO intake_items (item_key, kind, at, actor) VALUES ('k', 'report', now(), 'x')",
     "UPDATE intake_items SET actor = 'x'",
     "DELETE FROM intake_items",
