@@ -186,7 +186,8 @@ def main() -> int:
     for window in windows:
         window.close()
     owner.dispose()
-    shutil.rmtree(data_dir, ignore_errors=True)
+    # The server removes its cluster when this process leaves (delete_on_exit); taking
+    # the folder away first left the server running with no folder to stop it from.
     return 0
 
 
