@@ -38,7 +38,7 @@ from seatdesk.services import cases, catalogue, grids
 from seatdesk.services.catalogue import CategoryInfo, FilingConditionInfo
 from seatdesk.services.common import CaseId, ChangeSet
 from ui.desk import Desk
-from ui.dialogs.drafts import clear_draft, load_draft, save_draft
+from ui.dialogs.drafts import clear_draft, read_draft, save_draft
 from ui.dialogs.parts import install_confirm_shortcut, message_label, reject_unless_kept
 from ui.labels import label
 from ui.tasks import MutationOp, QueryOp
@@ -422,38 +422,27 @@ class NewCaseDialog(QDialog):
     def _restore_draft(self) -> None:
         """Fill the form from the user's draft, if one was kept, and say so (before the
         signals are connected: restoring is not a change)."""
-        draft = load_draft(self._desk.actor.login, DRAFT)
-        if not draft:
+        draft = read_draft(self._desk.actor.login, DRAFT)
+        if draft is None:
             return
-
-        def text(key: str) -> str:
-            value = draft.get(key)
-            return value if isinstance(value, str) else ""
-
-        def number(key: str, default: float) -> float:
-            value = draft.get(key)
-            return float(value) if isinstance(value, int | float) else default
-
-        for combo, key in ((self.source, "source"), (self.urgency, "urgency")):
-            index = combo.findData(text(key))
-            if index >= 0:
-                combo.setCurrentIndex(index)
-        self.category.setText(text("category"))
-        self.description.setPlainText(text("description"))
-        self.address.setText(text("address"))
-        self.has_location.setChecked(draft.get("has_location") is True)
+        draft.choose(self.source, "source")
+        draft.choose(self.urgency, "urgency")
+        self.category.setText(draft.text("category"))
+        self.description.setPlainText(draft.text("description"))
+        self.address.setText(draft.text("address"))
+        self.has_location.setChecked(draft.flag("has_location"))
         self.longitude.setEnabled(self.has_location.isChecked())
         self.latitude.setEnabled(self.has_location.isChecked())
-        self.longitude.setValue(number("longitude", DEFAULT_LON))
-        self.latitude.setValue(number("latitude", DEFAULT_LAT))
-        self.grid.setText(text("grid"))
-        self.reporter.setText(text("reporter"))
-        self.reporter_phone.setText(text("reporter_phone"))
-        condition = draft.get("filing_condition_id")
+        self.longitude.setValue(draft.number("longitude", DEFAULT_LON))
+        self.latitude.setValue(draft.number("latitude", DEFAULT_LAT))
+        self.grid.setText(draft.text("grid"))
+        self.reporter.setText(draft.text("reporter"))
+        self.reporter_phone.setText(draft.text("reporter_phone"))
+        condition = draft.values.get("filing_condition_id")
         self._pending_condition = condition if isinstance(condition, int) else None
         self.draft_note.setText(self.tr(
             "Draft restored: this form holds what was typed before it closed (saved {when})."
-        ).format(when=text("saved_at").replace("T", " ")))
+        ).format(when=draft.saved_at()))
         self.draft_note.show()
         # The category's conditions and the point's grid, as if just typed.
         self._on_category_editing_finished()

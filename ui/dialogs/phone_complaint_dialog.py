@@ -53,7 +53,7 @@ from seatdesk.services.complaint_queues import EarlierComplaint, NearbyCase
 from seatdesk.services.complaints import CaseFields, ComplaintId, NewComplaint
 from ui.desk import Desk
 from ui.dialogs.complaint_dialogs import nearby_text
-from ui.dialogs.drafts import clear_draft, load_draft, save_draft
+from ui.dialogs.drafts import clear_draft, read_draft, save_draft
 from ui.dialogs.new_case_dialog import DEFAULT_LAT, DEFAULT_LON
 from ui.dialogs.parts import install_confirm_shortcut, message_label, reject_unless_kept
 from ui.labels import format_time, label
@@ -523,36 +523,25 @@ class PhoneComplaintDialog(QDialog):
     def _restore_draft(self) -> None:
         """Fill the form from the user's draft, if one was kept, and say so (before the
         signals are connected: restoring is not a change)."""
-        draft = load_draft(self._desk.actor.login, DRAFT)
-        if not draft:
+        draft = read_draft(self._desk.actor.login, DRAFT)
+        if draft is None:
             return
-
-        def text(key: str) -> str:
-            value = draft.get(key)
-            return value if isinstance(value, str) else ""
-
-        def number(key: str, default: float) -> float:
-            value = draft.get(key)
-            return float(value) if isinstance(value, int | float) else default
-
-        for combo, key in ((self.channel, "channel"), (self.urgency, "urgency")):
-            index = combo.findData(text(key))
-            if index >= 0:
-                combo.setCurrentIndex(index)
-        self.content.setPlainText(text("content"))
-        self.address.setText(text("address"))
-        located = draft.get("has_location") is True
+        draft.choose(self.channel, "channel")
+        draft.choose(self.urgency, "urgency")
+        self.content.setPlainText(draft.text("content"))
+        self.address.setText(draft.text("address"))
+        located = draft.flag("has_location")
         self.has_location.setChecked(located)
         self.longitude.setEnabled(located)
         self.latitude.setEnabled(located)
-        self.longitude.setValue(number("longitude", DEFAULT_LON))
-        self.latitude.setValue(number("latitude", DEFAULT_LAT))
-        self.phone.setText(text("phone"))
-        self.complainant.setText(text("complainant"))
-        self.category.setText(text("category"))
+        self.longitude.setValue(draft.number("longitude", DEFAULT_LON))
+        self.latitude.setValue(draft.number("latitude", DEFAULT_LAT))
+        self.phone.setText(draft.text("phone"))
+        self.complainant.setText(draft.text("complainant"))
+        self.category.setText(draft.text("category"))
         self.draft_note.setText(self.tr(
             "Draft restored: this form holds what was typed before it closed (saved {when})."
-        ).format(when=text("saved_at").replace("T", " ")))
+        ).format(when=draft.saved_at()))
         self.draft_note.show()
         self._lookup_timer.start()  # the nearby cases, as if just typed
 
