@@ -154,7 +154,7 @@ ROW_CHECKS: list[tuple[str, str, str, str]] = [
     ("x ->> 'received_at' IS NULL", "received_at", "required", "'{}'"),
     # Only a written date and time (PostgreSQL would also take 'now' or 'yesterday').
     ("x ->> 'received_at' !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2}"
-     "([.][0-9]{1,6})?)?)?$' OR NOT pg_input_is_valid(x ->> 'received_at', 'timestamp')",
+     "([.][0-9]{1,6})?)?)?$' OR NOT seatdesk_input_is_valid(x ->> 'received_at', 'timestamp')",
      "received_at", "malformed", "'{}'"),
     ("(x ->> 'received_at')::timestamp AT TIME ZONE v_tz > v_now", "received_at", "in_future",
      "jsonb_build_object('value', x ->> 'received_at')"),
@@ -164,14 +164,14 @@ ROW_CHECKS: list[tuple[str, str, str, str]] = [
     (f"x ->> 'complainant_phone' !~ '{PHONE_PATTERN}'", "complainant_phone", "not_a_phone",
      "jsonb_build_object('value', x ->> 'complainant_phone')"),
     ("(x ->> 'longitude' IS NULL) <> (x ->> 'latitude' IS NULL)", "location", "required", "'{}'"),
-    ("NOT pg_input_is_valid(coalesce(x ->> 'longitude', '0'), 'double precision') "
-     "OR NOT pg_input_is_valid(coalesce(x ->> 'latitude', '0'), 'double precision')",
+    ("NOT seatdesk_input_is_valid(coalesce(x ->> 'longitude', '0'), 'double precision') "
+     "OR NOT seatdesk_input_is_valid(coalesce(x ->> 'latitude', '0'), 'double precision')",
      "location", "malformed", "'{}'"),
     ("NOT (x ->> 'longitude')::double precision BETWEEN -180 AND 180", "longitude",
      "out_of_range", "jsonb_build_object('value', x ->> 'longitude')"),
     ("NOT (x ->> 'latitude')::double precision BETWEEN -90 AND 90", "latitude",
      "out_of_range", "jsonb_build_object('value', x ->> 'latitude')"),
-    ("NOT pg_input_is_valid(coalesce(x ->> 'category_id', '0'), 'integer')", "category",
+    ("NOT seatdesk_input_is_valid(coalesce(x ->> 'category_id', '0'), 'integer')", "category",
      "malformed", "'{}'"),
     ("x ->> 'category_id' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM categories k "
      "WHERE k.id = (x ->> 'category_id')::integer AND k.active AND k.parent_id IS NOT NULL)",
@@ -398,13 +398,48 @@ PUBLIC_FUNCTIONS = [
 ]
 PRIVATE_FUNCTIONS = [
     "seatdesk_complaint_import_hash(text, timestamptz, text, text, text)",
+    "seatdesk_input_is_valid(text, text)",
 ]
+
+# Whether a text reads as a value of a type, without an error: PostgreSQL 16's
+# pg_input_is_valid where the server has it (no subtransaction: the embedded server),
+# else a cast in a PL/pgSQL exception block (a centre's shared server may be 12 to 15).
+_INPUT_IS_VALID = """
+DO $do$ BEGIN
+IF current_setting('server_version_num')::integer >= 160000 THEN
+    EXECUTE $f$
+        CREATE FUNCTION seatdesk_input_is_valid(p_value text, p_type text) RETURNS boolean
+        LANGUAGE sql STABLE AS 'SELECT pg_input_is_valid(p_value, p_type)'
+    $f$;
+ELSE
+    EXECUTE $f$
+        CREATE FUNCTION seatdesk_input_is_valid(p_value text, p_type text) RETURNS boolean
+        LANGUAGE plpgsql STABLE AS $b$
+        BEGIN
+            IF p_type = 'timestamp' THEN
+                PERFORM p_value::timestamp;
+            ELSIF p_type = 'double precision' THEN
+                PERFORM p_value::double precision;
+            ELSIF p_type = 'integer' THEN
+                PERFORM p_value::integer;
+            ELSE
+                RAISE EXCEPTION 'seatdesk_input_is_valid has no check for %', p_type;
+            END IF;
+            RETURN true;
+        EXCEPTION WHEN data_exception THEN
+            RETURN false;
+        END $b$
+    $f$;
+END IF;
+END $do$
+"""
 
 
 def upgrade() -> None:
     op.execute(_TABLES)
     op.execute(_GRANT_COLUMNS)
     op.execute("SELECT seatdesk_grant_complaint_columns()")
+    op.execute(_INPUT_IS_VALID)
     for sql in _FUNCTIONS:
         op.execute(sql)
     for fn in [*PUBLIC_FUNCTIONS, *PRIVATE_FUNCTIONS]:
