@@ -1,11 +1,12 @@
-"""The phone mask in PL/pgSQL: the same answers, 1/40 of the time.
+"""The phone mask and the normalised phone in PL/pgSQL: the same answers, far faster.
 
 0014's ``seatdesk_mask_phone`` is a SQL function that reads ``seatdesk_normal_phone`` in
 a sub-select; PostgreSQL cannot inline either, and the pair cost 0.47 ms a call —
 every complaint written pays it once for its generated ``phone_masked``, so an import
 of 100,000 forwarded complaints spent 47 s in it (measured on the embedded server:
 ``SELECT count(seatdesk_mask_phone(...)) FROM generate_series(...)``). In PL/pgSQL, with
-the normalised number in a variable, a call costs about 10 µs. The answers are the
+the normalised number in a variable, a call costs about 18 µs. ``seatdesk_normal_phone``
+(the look-up by phone and its index) goes the same way. The answers are the
 same for every input (``tests/core/test_complaint_privacy.py`` checks the masks); the
 stored masks need no rewrite.
 
@@ -39,6 +40,23 @@ def _sibling(filename: str) -> ModuleType:
     return module
 
 
+_NORMAL_PHONE = """
+CREATE OR REPLACE FUNCTION seatdesk_normal_phone(p_phone text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    d text := regexp_replace(translate(coalesce(p_phone, ''),
+                                       '０１２３４５６７８９', '0123456789'),
+                             '[^0-9]', '', 'g');
+BEGIN
+    RETURN CASE
+        WHEN d = '' THEN NULL
+        WHEN length(d) = 15 AND d LIKE '00861%' THEN substr(d, 5)
+        WHEN length(d) = 13 AND d LIKE '861%' THEN substr(d, 3)
+        ELSE d
+    END;
+END $$
+"""
+
 _MASK_PHONE = """
 CREATE OR REPLACE FUNCTION seatdesk_mask_phone(p_phone text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
@@ -60,18 +78,20 @@ END $$
 """
 
 
-def _mask_phone_0014() -> str:
+def _function_0014(name: str) -> str:
     sql: str = _sibling("0014_complaint_privacy.py")._MASKING
-    start = sql.index("CREATE FUNCTION seatdesk_mask_phone(")
+    start = sql.index(f"CREATE FUNCTION {name}(")
     end = sql.index("$$;", start) + 2
     return sql[start:end].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
 
 
 def upgrade() -> None:
+    op.execute(_NORMAL_PHONE)
     op.execute(_MASK_PHONE)
     op.execute("SELECT seatdesk_hand_over()")
 
 
 def downgrade() -> None:
-    op.execute(_mask_phone_0014())
+    op.execute(_function_0014("seatdesk_mask_phone"))
+    op.execute(_function_0014("seatdesk_normal_phone"))
     op.execute("SELECT seatdesk_hand_over()")
