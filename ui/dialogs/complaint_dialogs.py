@@ -62,15 +62,27 @@ def nearby_text(case: NearbyCase) -> str:
     )
 
 
+#: What a step sends: given the complaint's version when the form is sent, the write.
+StepOperation = Callable[[int], Callable[[Session], object]]
+
+
 class ComplaintStepDialog(QDialog):
-    """One step on one complaint: a form, a red message line, OK and Cancel."""
+    """One step on one complaint: a form, a red message line, OK and Cancel. Each step
+    hands over its write (``operation``: it reads the form when the form is sent)."""
 
     sig_done = Signal(object)
     """The step was committed: its ``ChangeSet``."""
 
-    def __init__(self, desk: Desk, complaint: Complaint, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        complaint: Complaint,
+        operation: StepOperation,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._desk = desk
+        self._operation = operation
         self.complaint = complaint
         self._version = complaint.version
         self._sending = False
@@ -101,9 +113,6 @@ class ComplaintStepDialog(QDialog):
     def problem(self) -> str | None:
         return None
 
-    def operation(self, version: int) -> Callable[[Session], object]:
-        raise NotImplementedError
-
     # ---- Qt overrides
 
     def reject(self) -> None:
@@ -122,7 +131,7 @@ class ComplaintStepDialog(QDialog):
         MutationOp(
             self._desk.tasks,
             self,
-            op=self.operation(self._version),
+            op=self._operation(self._version),
             success=self._on_sent,
             failure=self._on_failed,
         ).run()
@@ -161,7 +170,7 @@ class ToCaseDialog(ComplaintStepDialog):
     """转为案卷: a new case from the complaint (its content, address and place)."""
 
     def __init__(self, desk: Desk, complaint: Complaint, parent: QWidget | None = None) -> None:
-        super().__init__(desk, complaint, parent)
+        super().__init__(desk, complaint, self._send, parent)
         self.setWindowTitle(self.tr("Turn the complaint into a case"))
         self.ok_button.setText(self.tr("Open case"))
         self.category = CategorySearch()
@@ -228,7 +237,7 @@ class ToCaseDialog(ComplaintStepDialog):
             return self.tr("Describe the problem.")
         return None
 
-    def operation(self, version: int) -> Callable[[Session], object]:
+    def _send(self, version: int) -> Callable[[Session], object]:
         category = self.category.chosen()
         assert category is not None
         fields = CaseFields(
@@ -247,7 +256,7 @@ class LinkDialog(ComplaintStepDialog):
     """关联案卷: the case's number, or one of the open cases nearby."""
 
     def __init__(self, desk: Desk, complaint: Complaint, parent: QWidget | None = None) -> None:
-        super().__init__(desk, complaint, parent)
+        super().__init__(desk, complaint, self._send, parent)
         self.setWindowTitle(self.tr("Link the complaint to a case"))
         self.ok_button.setText(self.tr("Link"))
         self.case_number = QLineEdit()
@@ -292,7 +301,7 @@ class LinkDialog(ComplaintStepDialog):
             return self.tr("Give the number of the case.")
         return None
 
-    def operation(self, version: int) -> Callable[[Session], object]:
+    def _send(self, version: int) -> Callable[[Session], object]:
         number = self.case_number.text().strip()
         complaint_id = self.complaint.id
 
@@ -309,7 +318,7 @@ class ForwardDialog(ComplaintStepDialog):
     """转办: not city-management business; the agency it goes to and a note."""
 
     def __init__(self, desk: Desk, complaint: Complaint, parent: QWidget | None = None) -> None:
-        super().__init__(desk, complaint, parent)
+        super().__init__(desk, complaint, self._send, parent)
         self.setWindowTitle(self.tr("Forward the complaint to another agency"))
         self.ok_button.setText(self.tr("Forward"))
         self.agency = QLineEdit()
@@ -329,7 +338,7 @@ class ForwardDialog(ComplaintStepDialog):
             return self.tr("Name the agency the complaint goes to.")
         return None
 
-    def operation(self, version: int) -> Callable[[Session], object]:
+    def _send(self, version: int) -> Callable[[Session], object]:
         agency = self.agency.text().strip()
         note = self.note.toPlainText().strip() or None
         complaint_id = self.complaint.id
@@ -342,7 +351,7 @@ class ReplyDialog(ComplaintStepDialog):
     """答复: what the complainant was told, and how."""
 
     def __init__(self, desk: Desk, complaint: Complaint, parent: QWidget | None = None) -> None:
-        super().__init__(desk, complaint, parent)
+        super().__init__(desk, complaint, self._send, parent)
         self.setWindowTitle(self.tr("Reply to the complainant"))
         self.ok_button.setText(self.tr("Record reply"))
         self.contact = ContactReveal(desk, "reply")
@@ -366,7 +375,7 @@ class ReplyDialog(ComplaintStepDialog):
             return self.tr("Write what the complainant was told.")
         return None
 
-    def operation(self, version: int) -> Callable[[Session], object]:
+    def _send(self, version: int) -> Callable[[Session], object]:
         reply = self.reply.toPlainText().strip()
         how = ReplyMethod(self.method.currentData())
         complaint_id = self.complaint.id
@@ -379,7 +388,7 @@ class CallbackDialog(ComplaintStepDialog):
     """回访: reached or not; if reached, how satisfied; a note."""
 
     def __init__(self, desk: Desk, complaint: Complaint, parent: QWidget | None = None) -> None:
-        super().__init__(desk, complaint, parent)
+        super().__init__(desk, complaint, self._send, parent)
         self.setWindowTitle(self.tr("Call the complainant back"))
         self.ok_button.setText(self.tr("Record callback"))
         self.contact = ContactReveal(desk, "callback")
@@ -412,7 +421,7 @@ class CallbackDialog(ComplaintStepDialog):
             return self.tr("Choose how satisfied the complainant is.")
         return None
 
-    def operation(self, version: int) -> Callable[[Session], object]:
+    def _send(self, version: int) -> Callable[[Session], object]:
         reached = self.reached.isChecked()
         data = self.satisfaction.currentData()
         satisfaction = Satisfaction(data) if reached and data is not None else None

@@ -12,6 +12,8 @@ notices: another seat's step shows here without a refresh.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -45,7 +47,8 @@ from ui.widgets.case_queue import format_count, user_settings
 from ui.widgets.complaint_detail import ComplaintDetailWidget
 from ui.widgets.complaint_queue import ComplaintQueueWidget
 
-_DIALOGS: dict[ComplaintAction, type[ComplaintStepDialog]] = {
+#: Each step's dialog, made from the desk, the complaint and the parent.
+_DIALOGS: dict[ComplaintAction, Callable[[Desk, Complaint, QWidget], ComplaintStepDialog]] = {
     ComplaintAction.TO_CASE: ToCaseDialog,
     ComplaintAction.LINK: LinkDialog,
     ComplaintAction.FORWARD: ForwardDialog,
