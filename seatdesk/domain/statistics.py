@@ -136,3 +136,46 @@ class Month:
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
+
+
+@dataclass(frozen=True, slots=True)
+class StatsSettings:
+    """How the centre counts, kept as one JSON object (centre setting ``statistics``).
+
+    Every field has the default most cities use; a key missing from the stored object
+    takes its default. Weights and coefficients are plain numbers.
+    """
+
+    #: Leave postponed (缓办) cases out of the rates' denominators, as some cities do.
+    exclude_postponed: bool = False
+    # The department score: 处置率×30 + 按期处置率×20 + (1−返工率)×20
+    # + (1−超期待处置率)×20 + (1−延期率)×10.
+    score_handling_rate: float = 30.0
+    score_on_time_rate: float = 20.0
+    score_rework: float = 20.0
+    score_overdue_open: float = 20.0
+    score_extension: float = 10.0
+    # 运行指数 S = 有效结案率 × 覆盖系数 × 校核系数 × 激励系数 (the bid document).
+    index_coverage: float = 1.0
+    index_check: float = 1.0
+    index_incentive: float = 1.0
+    # 效能指数 N = 0.6 × 结果指标 + 0.4 × 过程指标 (运行指数); the result indicator
+    # weighs complaints and the change of the backlog (存量变化率).
+    index_result_weight: float = 0.6
+    index_process_weight: float = 0.4
+    index_complaint_weight: float = 0.5
+    index_backlog_weight: float = 0.5
+    #: 随机回访抽查: the share of closed complaints drawn for a callback check.
+    callback_sample_share: float = 0.1
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any] | None) -> StatsSettings:
+        """The settings from the stored object; unknown keys are ignored (a newer
+        version may have written them), missing ones take their defaults."""
+        if not value:
+            return cls()
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in value.items() if k in known})
+
+    def to_json(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}

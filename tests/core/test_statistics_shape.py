@@ -39,3 +39,13 @@ def test_months_step_over_the_year() -> None:
     for bad in ("2026-13", "2026/11", "November", "1999-01"):
         with pytest.raises(ValueError, match="month"):
             Month.parse(bad)
+
+
+def test_settings_take_defaults_and_ignore_unknown_keys() -> None:
+    from seatdesk.domain.statistics import StatsSettings
+
+    s = StatsSettings.from_json({"exclude_postponed": True, "from_the_future": 1})
+    assert s.exclude_postponed is True
+    assert s.score_handling_rate == 30.0
+    assert StatsSettings.from_json(s.to_json()) == s
+    assert StatsSettings.from_json(None) == StatsSettings()
