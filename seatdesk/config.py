@@ -3,6 +3,8 @@
 ``SEATDESK_DATABASE_URL`` (or ``database_url`` in ``config.toml`` in the user's config
 directory) points at the centre's shared PostgreSQL server. With neither, seatdesk runs
 an embedded server in the user's data directory (``SEATDESK_DATA_DIR`` overrides it).
+The scheduler writes last month's report into ``report_folder`` (``SEATDESK_REPORT_FOLDER``;
+by default ``reports`` in the data directory).
 """
 
 from __future__ import annotations
@@ -34,10 +36,21 @@ class Settings:
     #: config file, ``SEATDESK_CENTRE_NAME``) when the database's own
     #: ``centre_settings['centre_name']`` holds none.
     centre_name: str | None = None
+    #: ``report_folder`` as configured (``SEATDESK_REPORT_FOLDER``, ``report_folder`` in
+    #: the config file); None: the default.
+    configured_report_folder: Path | None = None
 
     @property
     def embedded(self) -> bool:
         return self.database_url is None
+
+    @property
+    def report_folder(self) -> Path:
+        """Where the scheduler writes last month's report: as configured, or ``reports``
+        in the data directory. Whichever workstation's scheduler writes it, the file
+        lands in THAT workstation's folder, so a centre points every workstation at the
+        same shared folder."""
+        return self.configured_report_folder or self.data_dir / "reports"
 
 
 def config_file() -> Path:
@@ -56,15 +69,18 @@ def load_settings() -> Settings:
     timezone = os.environ.get("SEATDESK_TIMEZONE") or file_values.get("timezone")
     idle = os.environ.get("SEATDESK_IDLE_LOCK_MINUTES") or file_values.get("idle_lock_minutes")
     centre = os.environ.get("SEATDESK_CENTRE_NAME") or file_values.get("centre_name")
+    reports = os.environ.get("SEATDESK_REPORT_FOLDER") or file_values.get("report_folder")
+    data_path = (
+        Path(str(data_dir)).expanduser() if data_dir else platformdirs.user_data_path(APP_NAME)
+    )
     return Settings(
         database_url=str(url) if url else None,
-        data_dir=Path(str(data_dir)).expanduser()
-        if data_dir
-        else platformdirs.user_data_path(APP_NAME),
+        data_dir=data_path,
         config_file=path,
         timezone=str(timezone) if timezone else "Asia/Shanghai",
         idle_lock_minutes=_positive_minutes(idle),
         centre_name=str(centre).strip() or None if centre else None,
+        configured_report_folder=Path(str(reports)).expanduser() if reports else None,
     )
 
 

@@ -7,14 +7,24 @@ beside the Qt event loop, the work itself on APScheduler's thread pool) and
 ``seatdesk scheduler`` a ``BlockingScheduler`` on a headless server — without the core
 importing Qt. Every workstation may run the sweep: the database skips the rows another
 sweep (or any transaction) is changing at that moment, and flags are idempotent.
+
+The monthly report is written exactly once, whichever workstations run: each hour every
+scheduler asks the database to claim last month's report (``services.report_runs``,
+migration 0025); one caller gets it, runs the hooks into the configured folder and
+records the file, or the failure's sentence, which the next hour's scheduler (on any
+workstation) retries. A claim left by a workstation that died is taken over after two
+hours. Hourly rather than once at 01:00 on the first: a centre where no desk ran that
+night still gets its report, from the first desk that starts.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -22,17 +32,20 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from seatdesk.domain.statistics import Month
 from seatdesk.errors import SeatdeskError
-from seatdesk.services import deadlines
+from seatdesk.services import deadlines, report_runs
 
 log = logging.getLogger(__name__)
 
 SWEEP_JOB = "seatdesk.sweep"
 MONTHLY_REPORT_JOB = "seatdesk.monthly_report"
 
-#: Called with (session, first day of last month, last day of last month) on the first
-#: of each month. The statistics module registers the report; others may listen too.
-MonthlyHook = Callable[[Session, date, date], None]
+#: Called with (session, last month, the configured report folder) once per month by the
+#: one scheduler that claimed it; returns the file it wrote (or None). The monthly report
+#: registers itself; others may listen too. A hook may run again for the same month
+#: after a failure (its own or a later hook's), so it overwrites what it wrote before.
+MonthlyHook = Callable[[Session, Month, Path], Path | None]
 _monthly_hooks: list[MonthlyHook] = []
 
 
@@ -61,24 +74,96 @@ def sweep_job(sessions: sessionmaker[Session]) -> int:
     return flagged
 
 
-def last_month(today: date) -> tuple[date, date]:
-    end = today.replace(day=1) - timedelta(days=1)
-    return end.replace(day=1), end
+def _reason(exc: BaseException) -> str:
+    """A failure in one sentence for the record: a seatdesk error's own sentence, else
+    the exception's kind and the first line of its message."""
+    if isinstance(exc, SeatdeskError):
+        return str(exc)
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        first = str(exc.orig).strip().splitlines()
+    else:
+        first = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {first[0]}" if first else type(exc).__name__
 
 
-def monthly_report_job(sessions: sessionmaker[Session], today: date | None = None) -> int:
-    """Run every registered monthly hook for last month; returns how many ran."""
-    first, last = last_month(today or date.today())
-    ran = 0
-    for hook in list(_monthly_hooks):
+def _unreachable(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+
+
+def monthly_report_job(
+    sessions: sessionmaker[Session],
+    folder: Path,
+    today: date | None = None,
+    timezone: str | None = None,
+) -> int:
+    """Last month's report, if this scheduler is the one that claims it: how many hooks
+    ran (0 when another workstation has it, or had it, or this seat may not write it).
+
+    The claim commits on its own before any hook runs, each hook runs in its own
+    transaction, and the outcome is recorded in a third: a workstation that dies midway
+    leaves a claim that another takes over after ``report_runs.CLAIM_TIMEOUT``.
+    """
+    if today is None:
+        today = datetime.now(ZoneInfo(timezone)).date() if timezone else date.today()
+    month = Month.of(today).previous()
+    hooks = list(_monthly_hooks)
+    if not hooks:
+        # Claiming with nothing to run would record the month done without a report.
+        return 0
+    try:
         with sessions.begin() as session:
-            hook(session, first, last)
-        ran += 1
-    log.info("monthly report for %s: %d hook(s) ran", first.strftime("%Y-%m"), ran)
+            if not report_runs.may_claim(session):
+                log.debug("monthly report for %s: this seat does not write it", month)
+                return 0
+            claimed = report_runs.claim(session, month)
+    except SeatdeskError as exc:
+        log.warning("monthly report for %s not claimed: %s", month, exc)
+        return 0
+    except DBAPIError as exc:
+        log.warning("monthly report for %s skipped, the database is not reachable: %s",
+                    month, _unreachable(exc))
+        return 0
+    if not claimed:
+        log.debug("monthly report for %s: written, or being written, elsewhere", month)
+        return 0
+    ran = 0
+    files: list[str] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for hook in hooks:
+            with sessions.begin() as session:
+                written = hook(session, month, folder)
+            ran += 1
+            if written is not None:
+                files.append(str(written))
+    except Exception as exc:
+        reason = _reason(exc)
+        log.error("monthly report for %s failed: %s", month, reason)
+        _finish(sessions, month, error=reason)
+        return ran
+    _finish(sessions, month, file_name="; ".join(files) or str(folder))
+    log.info("monthly report for %s: %d hook(s) ran, %s", month, ran,
+             ", ".join(files) or "no file")
     return ran
 
 
-def add_jobs(scheduler: BaseScheduler, sessions: sessionmaker[Session], timezone: Any) -> None:
+def _finish(sessions: sessionmaker[Session], month: Month, *, file_name: str | None = None,
+            error: str | None = None) -> None:
+    try:
+        with sessions.begin() as session:
+            report_runs.finish(session, month, file_name=file_name, error=error)
+    except SeatdeskError as exc:
+        # Taken over meanwhile (this run outlived the timeout): the other one records.
+        log.warning("monthly report for %s: outcome not recorded: %s", month, exc)
+    except DBAPIError as exc:
+        # The claim stays, and another workstation takes it over after the timeout.
+        log.warning("monthly report for %s: outcome not recorded, the database is not "
+                    "reachable: %s", month, _unreachable(exc))
+
+
+def add_jobs(
+    scheduler: BaseScheduler, sessions: sessionmaker[Session], timezone: Any, report_folder: Path
+) -> None:
     scheduler.add_job(
         sweep_job,
         IntervalTrigger(minutes=1, timezone=timezone),
@@ -90,11 +175,14 @@ def add_jobs(scheduler: BaseScheduler, sessions: sessionmaker[Session], timezone
     )
     scheduler.add_job(
         monthly_report_job,
-        CronTrigger(day=1, hour=1, minute=0, timezone=timezone),
-        args=[sessions],
+        # Every hour: the claim answers "already done" in one round trip, and a month
+        # whose report failed or that no desk was running for gets it within the hour.
+        CronTrigger(minute=5, timezone=timezone),
+        args=[sessions, report_folder],
+        kwargs={"timezone": str(timezone)},
         id=MONTHLY_REPORT_JOB,
         replace_existing=True,
         coalesce=True,
         max_instances=1,
-        misfire_grace_time=6 * 3600,
+        misfire_grace_time=3600,
     )

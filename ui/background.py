@@ -2,9 +2,10 @@
 
 The jobs are the core's (``seatdesk.scheduler``) on APScheduler's ``QtScheduler``: its
 timers live in the Qt event loop and the jobs themselves run on APScheduler's thread
-pool, so a sweep never blocks the window. Every workstation runs the sweep; the
-database's advisory lock lets one do it at a time. The sweep's flags come back to the
-queues through NOTIFY like any other seat's change.
+pool, so a sweep never blocks the window. Every workstation runs the sweep (the
+database skips the rows another sweep holds) and the monthly report job (the database
+lets exactly one workstation write each month's report, into its ``report_folder``).
+The sweep's flags come back to the queues through NOTIFY like any other seat's change.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import Engine
 
 from seatdesk import messages, terms
 from seatdesk import scheduler as jobs
+from seatdesk.config import load_settings
 from seatdesk.db.engine import connect, session_factory
 from seatdesk.services import deadlines
 from ui.desk import Desk
@@ -68,7 +70,7 @@ class BackgroundJobs(QObject):
         self._engine = engine
         tz = self._desk.address.timezone
         self._scheduler = QtScheduler(timezone=tz)
-        jobs.add_jobs(self._scheduler, session_factory(engine), tz)
+        jobs.add_jobs(self._scheduler, session_factory(engine), tz, load_settings().report_folder)
         self._scheduler.start()
 
     def _on_missing_years(self, years: list[int]) -> None:

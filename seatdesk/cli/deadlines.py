@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from seatdesk import config
 from seatdesk.cli.common import CommandGroup, console, err_console, owner, reported
 from seatdesk.db.engine import session_factory
 from seatdesk.domain.glossary import CaseType
@@ -144,8 +145,10 @@ def scheduler(once: bool) -> None:
             console.print(f"{max(flagged, 0)} case(s) flagged")
             return
         runner = BlockingScheduler(timezone=address.timezone)
-        jobs.add_jobs(runner, sessions, address.timezone)
-        console.print(f"scheduler running against {address.where()} (Ctrl+C stops it)")
+        folder = config.load_settings().report_folder
+        jobs.add_jobs(runner, sessions, address.timezone, folder)
+        console.print(f"scheduler running against {address.where()} (Ctrl+C stops it); "
+                      f"monthly reports into {folder}")
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
             runner.start()
 

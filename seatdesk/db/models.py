@@ -94,6 +94,8 @@ SQL_ONLY_TABLES = frozenset(
         "complaint_import_mappings",
         "intake_items",
         "open311_services",
+        "monthly_reports",
+        "monthly_report_events",
     }
 )
 

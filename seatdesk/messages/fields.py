@@ -57,6 +57,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.service_code": ("Open311 service code", "Open311服务代码"),
     "field.verdict": ("Collector's verdict", "采集员结论"),
     "field.time": ("Time", "时间"),
+    # ---- the monthly report written once (migration 0025)
+    "field.month": ("Month", "月份"),
+    "field.file_name": ("File name", "文件名"),
     "problem.required": ("is required", "不能为空"),
     "problem.action_photo": (
         "at least one photo must come with this action",
@@ -115,6 +118,15 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the callback of complaint {value} was made before the case was last closed: "
         "it does not judge the latest handling",
         "投诉 {value} 的回访早于案卷最近一次办结，不能据此重办",
+    ),
+    "problem.not_first_day": (
+        "{value} is not the first day of a month", "{value} 不是某月的第一天"
+    ),
+    "problem.not_over": ("{value} has not ended yet", "{value} 尚未结束"),
+    "problem.not_claimed": (
+        "the report of {value} is not this workstation's to finish: {claimed_by} holds it "
+        "({state})",
+        "{value} 的月报不由本工作站完成：现由 {claimed_by} 负责（{state}）",
     ),
     "problem.not_under": (
         "filing condition {value} does not belong to the chosen category",
