@@ -6,6 +6,9 @@
 #   bash scripts/install_system_packages.sh                  # a desktop or workstation
 #   bash scripts/install_system_packages.sh --test-servers   # + Debian's PostgreSQL and
 #                                                            #   Xvfb (what .ci/run uses)
+#   bash scripts/install_system_packages.sh --report-tools   # + LibreOffice Calc (headless)
+#                                                            #   and poppler: workbooks to
+#                                                            #   PDF and PNG (.ci/run too)
 #   bash scripts/install_system_packages.sh --list [...]     # print the names, install nothing
 #
 # Idempotent: packages already installed are left alone, and with none missing the
@@ -29,6 +32,10 @@ DESKTOP_PACKAGES=(
 # The tests against a shared server (Debian's PostgreSQL) and a virtual screen for
 # tests that want a real window.
 TEST_SERVER_PACKAGES=(postgresql xvfb xauth)
+# Proof that an exported workbook opens outside Python, and its pictures for docs/:
+# LibreOffice Calc without its GUI converts .xlsx to PDF (soffice --headless), poppler
+# checks the PDF (pdfinfo) and draws its pages (pdftoppm). Not needed to run the desk.
+REPORT_TOOL_PACKAGES=(libreoffice-calc-nogui poppler-utils)
 
 APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
 
@@ -43,12 +50,13 @@ packages=("${DESKTOP_PACKAGES[@]}")
 for arg in "$@"; do
     case $arg in
         --test-servers) packages+=("${TEST_SERVER_PACKAGES[@]}") ;;
+        --report-tools) packages+=("${REPORT_TOOL_PACKAGES[@]}") ;;
         --list) list_only=1 ;;
         -h | --help)
-            sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+            sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
             exit 0
             ;;
-        *) die "unknown option $arg (use --test-servers, --list or --help)." ;;
+        *) die "unknown option $arg (use --test-servers, --report-tools, --list or --help)." ;;
     esac
 done
 

@@ -30,6 +30,17 @@ def test_the_list_holds_what_qt_6_and_the_chinese_interface_need() -> None:
     assert set(ci) - set(names) == {"postgresql", "xvfb", "xauth"}
 
 
+def test_the_report_tools_are_their_own_group() -> None:
+    """LibreOffice and poppler only where workbooks become PDF and PNG (CI, docs): a
+    workstation does not need them."""
+    desktop = set(_run("--list").stdout.split())
+    tools = set(_run("--list", "--report-tools").stdout.split()) - desktop
+    assert tools == {"libreoffice-calc-nogui", "poppler-utils"}
+    ci = _run("--list", "--test-servers", "--report-tools").stdout.split()
+    assert set(ci) - desktop == {"postgresql", "xvfb", "xauth", *tools}
+    assert len(ci) == len(set(ci))
+
+
 def test_a_system_without_apt_get_gets_one_sentence_and_exit_code_1(tmp_path: Path) -> None:
     result = _run(path=str(tmp_path))  # a PATH with no apt-get and no dpkg-query
     assert result.returncode == 1
