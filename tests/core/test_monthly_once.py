@@ -247,6 +247,22 @@ def test_a_failure_is_recorded_with_its_reason_and_the_next_try_retries(
     ]
 
 
+def test_a_headless_scheduler_writes_it_with_the_owners_login(
+    stations: Workstations, owner_engine: Engine, hook: ReportHook, tmp_path: Path
+) -> None:
+    """``seatdesk scheduler`` runs with the owner's login, which is no seat user."""
+    month = Month(2001, 11)
+    owner_login = owner_engine.url.username
+    assert jobs.monthly_report_job(session_factory(owner_engine), tmp_path,
+                                   _today_after(month)) == 1
+    run = _run(owner_engine, month)
+    assert run is not None and (run.state, run.claimed_by) == (ReportRunState.DONE, owner_login)
+    # … and a desk's scheduler then finds it done.
+    assert jobs.monthly_report_job(stations.sessions(Role.INSPECTOR), tmp_path,
+                                   _today_after(month)) == 0
+    assert len(hook.calls) == 1
+
+
 def test_with_no_hook_registered_nothing_is_claimed(
     stations: Workstations, owner_engine: Engine, monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path
