@@ -94,6 +94,8 @@ SQL_ONLY_TABLES = frozenset(
         "complaint_import_mappings",
         "intake_items",
         "open311_services",
+        "callback_samples",
+        "callback_sample_items",
     }
 )
 
