@@ -113,8 +113,8 @@ DECLARE
 BEGIN
     IF NOT 'inspector' = ANY (me.roles) THEN
         PERFORM seatdesk_fail('SD403', format('%s may not urge a department', me.login),
-            jsonb_build_object('action', 'urge', 'roles', me.roles,
-                               'allowed', ARRAY['inspector']));
+            jsonb_build_object('subject', 'supervision', 'action', 'urge_department',
+                               'roles', me.roles, 'allowed', ARRAY['inspector']));
     END IF;
     IF v_note IS NULL THEN
         PERFORM seatdesk_invalid('note', 'required');
@@ -158,8 +158,8 @@ DECLARE
 BEGIN
     IF NOT 'inspector' = ANY (me.roles) THEN
         PERFORM seatdesk_fail('SD403', format('%s may not draw a callback sample', me.login),
-            jsonb_build_object('action', 'draw_sample', 'roles', me.roles,
-                               'allowed', ARRAY['inspector']));
+            jsonb_build_object('subject', 'supervision', 'action', 'draw_sample',
+                               'roles', me.roles, 'allowed', ARRAY['inspector']));
     END IF;
     IF p_from IS NULL OR p_to IS NULL THEN
         PERFORM seatdesk_invalid('period', 'required');

@@ -29,12 +29,12 @@ from sqlalchemy.orm import Session
 from seatdesk.db.calls import call
 from seatdesk.domain.glossary import (
     FINAL_STATES,
-    Action,
     ComplaintChannel,
     ComplaintState,
     DeadlineStatus,
     Role,
     Satisfaction,
+    SupervisionAction,
 )
 from seatdesk.services import cases
 from seatdesk.services.common import CaseId, ChangeSet
@@ -169,7 +169,7 @@ def urge_department(session: Session, *, department: str, note: str) -> Departme
         session,
         "SELECT seatdesk_urge_department(:department, :note)",
         {"department": department, "note": note},
-        action=Action.URGE,
+        action=SupervisionAction.URGE_DEPARTMENT,
     ).scalar_one()
     # The cases are many and named by the events' own notice; the desk reloads its lists.
     changes = ChangeSet(entities=frozenset({"cases"})) if n else ChangeSet()
@@ -186,7 +186,7 @@ def draw_sample(session: Session, *, period_from: date, period_to: date) -> Samp
         session,
         "SELECT seatdesk_draw_callback_sample(:f, :t)",
         {"f": period_from, "t": period_to},
-        action="draw_sample",
+        action=SupervisionAction.DRAW_SAMPLE,
     ).scalar_one()
     return SampleId(int(sample_id))
 

@@ -26,6 +26,7 @@ from seatdesk.domain.glossary import (
     DeadlineStatus,
     Role,
     State,
+    SupervisionAction,
 )
 from seatdesk.errors import NotFound, PermissionDenied, ValidationError
 from seatdesk.services import complaints, deadlines, queues, supervision
@@ -102,7 +103,8 @@ def test_a_case_the_sweep_flags_is_counted_at_once(desk: Desk) -> None:
     deadlines.sweep_at(desk.session, desk.now() + timedelta(minutes=16))
     with desk.as_(Role.INSPECTOR) as s:
         after = {d.code: d.overdue for d in supervision.late_by_department(s)}
-        ids = {r.id for r in queues.queue(s, replace(supervision.late_query(None), limit=1000)).rows}
+        page = queues.queue(s, replace(supervision.late_query(None), limit=1000))
+    ids = {r.id for r in page.rows}
     assert after[None] >= before.get(None, 0) + 1
     assert case_id in ids
 
@@ -169,6 +171,8 @@ def test_only_the_inspector_urges_a_department(desk: Desk, role: Role) -> None:
     with pytest.raises(PermissionDenied) as err, desk.as_(role) as s:
         supervision.urge_department(s, department=DEPARTMENT, note=NOTE)
     assert err.value.allowed == {Role.INSPECTOR}
+    assert err.value.action is SupervisionAction.URGE_DEPARTMENT
+    assert "部门批量督办" in str(err.value) or "urge a department" in str(err.value)
 
 
 def test_a_department_urge_needs_a_note_and_a_department(desk: Desk) -> None:
@@ -375,6 +379,7 @@ def test_every_refusal_of_the_supervision_functions_has_its_words() -> None:
     named = set(re.findall(r"seatdesk_invalid\('(\w+)', '(\w+)'", source))
     named |= {(f, "too_long") for f in re.findall(r"seatdesk_check_length\('(\w+)'", source)}
     assert ("period", "out_of_range") in named and ("note", "too_long") in named
+    known = messages.keys()
     for field, problem in named:
-        assert f"field.{field}" in messages.keys(), field
-        assert f"problem.{problem}" in messages.keys(), problem
+        assert f"field.{field}" in known, field
+        assert f"problem.{problem}" in known, problem
