@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -92,15 +91,16 @@ class CallbackSampleView(QWidget):
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, 7)
         self.table.setObjectName("sample_items")
+        # The content last: it takes the width that is left.
         self.table.setHorizontalHeaderLabels([
             self.tr("No."), self.tr("Complaint"), self.tr("Channel"), self.tr("Complainant"),
-            self.tr("Content"), self.tr("Replied"), self.tr("Callback"),
+            self.tr("Replied"), self.tr("Callback"), self.tr("Content"),
         ])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
 
     def _connect(self) -> None:
@@ -204,5 +204,5 @@ class CallbackSampleView(QWidget):
         content = item.content if len(item.content) <= 60 else item.content[:59] + "…"
         return [
             str(item.rank), item.number, label(item.channel), item.complainant_masked or "",
-            content, format_time(item.replied_at), callback,
+            format_time(item.replied_at), callback, content,
         ]
