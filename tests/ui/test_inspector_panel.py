@@ -131,7 +131,7 @@ def test_urge_one_case_then_a_department_and_the_department_sees_it(
     urged = owner.scalar("SELECT count(*) FROM case_events WHERE action = 'urge' "
                          "AND note = '市长督办：本周内全部办结' AND actor = :a", a=INSPECTOR)
     assert urged == overdue and overdue >= 2
-    assert str(overdue) in view.summary.text()
+    assert str(overdue) in view.outcome.text()
     # The department seat reads the latest 督办 on its case.
     dept_window = window_for(Role.DEPARTMENT, listen=False)
     dept_panel = dept_window.show_panel(Role.DEPARTMENT)

@@ -153,7 +153,12 @@ class SupervisionView(QWidget):
         bar = QHBoxLayout()
         self.summary = QLabel()
         self.summary.setObjectName("late_summary")
-        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.summary)
+        # What the last urge of a department did (the summary is rewritten by each reload).
+        self.outcome = QLabel()
+        self.outcome.setObjectName("urge_outcome")
+        self.outcome.setStyleSheet("color: #2e7d32;")
+        bar.addWidget(self.outcome, 1)
         self.urge_button = QPushButton(self.tr("Urge all overdue…"))
         self.urge_button.setObjectName("urge_department")
         self.urge_button.setToolTip(
@@ -292,7 +297,7 @@ class SupervisionView(QWidget):
     def _on_urged(self, done: DepartmentUrged) -> None:
         name = self._desk.reference.department_name(done.department) or done.department
         key = "supervision.department_urged" if done.urged else "supervision.nothing_overdue"
-        self.summary.setText(messages.t(key, count=done.urged, department=name))
+        self.outcome.setText(messages.t(key, count=done.urged, department=name))
 
     # ---- Private
 
