@@ -7,7 +7,8 @@ request, and the random callback sample (随机回访抽查)
         and one set-based INSERT writes an ``urge`` event per case, with the note and the
         real login; the events' statement notice tells every desk. Nothing or all.
     seatdesk_draw_callback_sample(from, to) → sample id   inspector
-        Draws the sample of complaints replied within [from, to] (centre days) for a
+        Draws the sample of complaints replied within [from, to] (centre days, a period
+        that has ended: a running one would fix its sample too early) for a
         callback check, at the share of the ``statistics`` centre setting
         (``callback_sample_share``). One draw per period: a second call, by anyone,
         returns the first draw (it cannot be re-rolled). The draw keeps who drew, when,
@@ -167,6 +168,10 @@ BEGIN
     IF p_to < p_from OR p_to - p_from > 366 THEN
         PERFORM seatdesk_invalid('period', 'out_of_range',
             jsonb_build_object('value', format('%s – %s', p_from, p_to)));
+    END IF;
+    -- A period still running would fix its sample before its replies are all in.
+    IF p_to >= (clock_timestamp() AT TIME ZONE tz)::date THEN
+        PERFORM seatdesk_invalid('period', 'in_future', jsonb_build_object('value', p_to));
     END IF;
     SELECT id INTO v_id FROM callback_samples WHERE period_from = p_from AND period_to = p_to;
     IF FOUND THEN

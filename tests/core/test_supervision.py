@@ -32,6 +32,7 @@ from seatdesk.errors import NotFound, PermissionDenied, ValidationError
 from seatdesk.services import complaints, deadlines, queues, supervision
 from seatdesk.services.common import CaseId
 from seatdesk.services.complaints import ComplaintId, NewComplaint
+from seatdesk.services.statistics import read_settings
 from tests.core.conftest import DEPARTMENT, LOGIN, Desk
 
 NOTE = "请于今日内处置完毕"
@@ -276,7 +277,7 @@ def test_the_databases_workflow_lets_the_inspector_request_a_check(desk: Desk) -
 
 # ---- 随机回访抽查
 
-PERIOD = (date(2031, 3, 1), date(2031, 3, 31))
+PERIOD = (date(2019, 3, 1), date(2019, 3, 31))  # before any demo complaint
 
 
 def _replied(desk: Desk, n: int, day: date) -> list[ComplaintId]:
@@ -317,8 +318,8 @@ def test_sample_size_rounds_up() -> None:
 
 
 def test_a_draw_takes_the_share_and_is_reproducible_from_its_seed(desk: Desk) -> None:
-    inside = _replied(desk, 7, date(2031, 3, 15))
-    _replied(desk, 2, date(2031, 4, 1))  # the day after the period: not drawn from
+    inside = _replied(desk, 7, date(2019, 3, 15))
+    _replied(desk, 2, date(2019, 4, 1))  # the day after the period: not drawn from
     _share(desk, 0.3)
     with desk.as_(Role.INSPECTOR) as s:
         sample_id = supervision.draw_sample(s, period_from=PERIOD[0], period_to=PERIOD[1])
@@ -326,6 +327,8 @@ def test_a_draw_takes_the_share_and_is_reproducible_from_its_seed(desk: Desk) ->
     assert sample is not None
     # 7 replied in March × 0.3 = 2.1 → 3 complaints.
     assert (sample.population, float(sample.share), len(sample.items)) == (7, 0.3, 3)
+    # The database reads the share the statistics settings hold (the shared contract).
+    assert float(sample.share) == read_settings(desk.session).callback_sample_share
     assert sample.drawn_by == LOGIN[Role.INSPECTOR]
     # Anyone can check the draw against its seed.
     by_seed = sorted(inside, key=lambda i: (hashlib.md5(
@@ -338,7 +341,7 @@ def test_a_draw_takes_the_share_and_is_reproducible_from_its_seed(desk: Desk) ->
 
 
 def test_a_period_is_drawn_once_and_everyone_sees_that_draw(desk: Desk) -> None:
-    _replied(desk, 5, date(2031, 3, 2))
+    _replied(desk, 5, date(2019, 3, 2))
     _share(desk, 0.4)
     with desk.as_(Role.INSPECTOR) as s:
         first = supervision.draw_sample(s, period_from=PERIOD[0], period_to=PERIOD[1])
@@ -361,10 +364,15 @@ def test_only_the_inspector_draws_and_the_period_must_make_sense(desk: Desk) -> 
     with pytest.raises(ValidationError) as err, desk.as_(Role.INSPECTOR) as s:
         supervision.draw_sample(s, period_from=PERIOD[1], period_to=PERIOD[0])
     assert (err.value.field, err.value.problem) == ("period", "out_of_range")
+    # A period that has not ended yet cannot be drawn (its replies are not all in).
+    today = desk.scalar("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date")
+    with pytest.raises(ValidationError) as err, desk.as_(Role.INSPECTOR) as s:
+        supervision.draw_sample(s, period_from=today.replace(day=1), period_to=today)
+    assert (err.value.field, err.value.problem) == ("period", "in_future")
 
 
 def test_a_draw_cannot_be_changed_even_by_the_owner(desk: Desk) -> None:
-    _replied(desk, 1, date(2031, 3, 3))
+    _replied(desk, 1, date(2019, 3, 3))
     with desk.as_(Role.INSPECTOR) as s:
         supervision.draw_sample(s, period_from=PERIOD[0], period_to=PERIOD[1])
     nested = desk.session.begin_nested()

@@ -169,7 +169,7 @@ def test_the_inspector_sends_a_check_request(
 def test_the_callback_sample_is_drawn_once_and_listed_masked(
     qtbot: QtBot, window_for: Callable[..., MainWindow], owner: Owner
 ) -> None:
-    day = date(2032, 5, 10)
+    day = date(2019, 5, 10)
     made = []
     for i in range(4):
         cid, _ = owner.as_(LOGIN[Role.MONITOR], lambda s, i=i: complaints.create_complaint(
@@ -186,14 +186,14 @@ def test_the_callback_sample_is_drawn_once_and_listed_masked(
     panel = _panel(window)
     view = panel.show_samples()
     assert not panel.detail.isVisible()  # no case on this tab
-    view.set_period(date(2032, 5, 1), date(2032, 5, 31))
+    view.set_period(date(2019, 5, 1), date(2019, 5, 31))
     qtbot.waitUntil(lambda: view.draw_button.isEnabled(), timeout=10_000)
     assert view.table.rowCount() == 0
     qtbot.mouseClick(view.draw_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.sample is not None, timeout=10_000)
     sample = view.sample
     assert sample is not None
-    # 4 replied in May 2032 × the default share 0.1 = 0.4 → 1 complaint.
+    # 4 replied in May 2019 × the default share 0.1 = 0.4 → 1 complaint.
     assert (sample.population, len(sample.items)) == (4, 1)
     assert view.table.rowCount() == 1
     assert view.table.item(0, 3).text() == "李**"
@@ -202,5 +202,5 @@ def test_the_callback_sample_is_drawn_once_and_listed_masked(
     assert not view.draw_button.isEnabled()  # drawn: it cannot be re-rolled
     # Another inspector's desk (here: the same seat again) finds the same draw.
     again = owner.as_(INSPECTOR, lambda s: supervision.find_sample(
-        s, period_from=date(2032, 5, 1), period_to=date(2032, 5, 31)))
+        s, period_from=date(2019, 5, 1), period_to=date(2019, 5, 31)))
     assert again is not None and again.items == sample.items
