@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -391,3 +392,32 @@ def test_every_refusal_of_the_supervision_functions_has_its_words() -> None:
     for field, problem in named:
         assert f"field.{field}" in known, field
         assert f"problem.{problem}" in known, problem
+
+
+def test_two_inspectors_drawing_the_same_period_at_once_get_one_draw(
+    logins: dict[Role, Engine],
+) -> None:
+    """The second waits for the first to commit, then takes the first's draw (committed:
+    a period of 1998 that holds no complaint, drawn for this test alone)."""
+    period = {"f": date(1998, 7, 1), "t": date(1998, 7, 31)}
+    sql = text("SELECT seatdesk_draw_callback_sample(:f, :t)")
+    engine = logins[Role.INSPECTOR]
+    second: dict[str, object] = {}
+
+    def draw_second() -> None:
+        with engine.begin() as conn:
+            second["id"] = conn.execute(sql, period).scalar_one()
+
+    with engine.connect() as first:
+        first_id = first.execute(sql, period).scalar_one()
+        thread = threading.Thread(target=draw_second)
+        thread.start()
+        thread.join(timeout=0.5)
+        assert thread.is_alive()  # waiting on the first's uncommitted draw
+        first.commit()
+    thread.join(timeout=10)
+    assert second["id"] == first_id
+    with engine.connect() as conn:
+        assert conn.execute(text(
+            "SELECT count(*) FROM callback_samples WHERE period_from = :f AND period_to = :t"),
+            period).scalar_one() == 1
