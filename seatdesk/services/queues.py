@@ -367,7 +367,8 @@ def _conditions(
     if "unplaced" in names:
         conditions.append(Case.grid_code.is_(None))
     if "late" in names:
-        conditions.append(Case.deadline_status != DeadlineStatus.NORMAL.value)
+        # As ix_cases_open_urgent indexes it: the late open cases are one range of it.
+        conditions.append(literal_column(URGENCY_RANK_SQL, Integer) < 2)
     if "category_id" in names:
         conditions.append(
             or_(
