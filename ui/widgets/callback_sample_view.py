@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -32,6 +31,7 @@ from seatdesk.services import supervision
 from seatdesk.services.common import ChangeSet
 from seatdesk.services.supervision import CallbackSample, SampleItem
 from ui.desk import Desk
+from ui.i18n import date_edit
 from ui.labels import format_time, label
 from ui.tasks import MutationOp, QueryOp
 
@@ -66,13 +66,10 @@ class CallbackSampleView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
         start, end = last_month(date.today())
-        self.from_edit = QDateEdit(QDate(start.year, start.month, start.day))
+        self.from_edit = date_edit(QDate(start.year, start.month, start.day))
         self.from_edit.setObjectName("sample_from")
-        self.to_edit = QDateEdit(QDate(end.year, end.month, end.day))
+        self.to_edit = date_edit(QDate(end.year, end.month, end.day))
         self.to_edit.setObjectName("sample_to")
-        for edit in (self.from_edit, self.to_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
         bar.addWidget(QLabel(self.tr("Replied from")))
         bar.addWidget(self.from_edit)
         bar.addWidget(QLabel(self.tr("to")))
