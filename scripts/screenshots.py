@@ -43,8 +43,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--cases", type=int, default=3000)
     parser.add_argument(
-        "--only", choices=("all", "cases", "monitor"), default="all",
-        help="the case panels, the 12319 monitor panel, or both",
+        "--only", choices=("all", "cases", "monitor", "inspector"), default="all",
+        help="the case panels, the 12319 monitor panel, the inspector's panel, or all",
     )
     args = parser.parse_args()
     rerun = _rerun_under_xvfb()
@@ -130,7 +130,11 @@ def main() -> int:
         )
     seats = [(Role.ACCEPTOR, "acceptor1"), (Role.SHIFT_LEADER, "leader1"),
              (Role.DISPATCHER, "dispatcher1")]
-    if args.only == "monitor":
+    if args.only in ("all", "inspector"):
+        windows.append(
+            _inspector_shots(owner, address, demo.passwords["inspector1"], wait, settle, shoot)
+        )
+    if args.only in ("monitor", "inspector"):
         seats = []
     else:
         login_dialog = LoginDialog(TaskManager(), start=lambda: address, user="acceptor1")
@@ -283,6 +287,73 @@ def _monitor_shots(
     dialog.nearby.setFocus()
     shoot(dialog, "dialog_phone_complaint")
     dialog.done(0)
+    return window
+
+
+def _inspector_shots(
+    owner: Any, address: Any, password: str, wait: Any, settle: Any, shoot: Any
+) -> Any:
+    """The inspector's panel: the late cases of the department with the most overdue
+    (the demo's deadlines swept two days ahead, so that the lights are on), one chosen
+    with its detail; then last month's callback sample, drawn."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from seatdesk.db.engine import session_factory
+    from seatdesk.domain.glossary import ComplaintChannel, Role
+    from seatdesk.services import complaints
+    from seatdesk.services.complaints import NewComplaint
+    from ui.desk import log_in, open_desk
+    from ui.main_window import MainWindow
+    from ui.widgets.callback_sample_view import last_month
+
+    start, end = last_month(date.today())
+    with session_factory(owner).begin() as s:
+        s.execute(text("SELECT seatdesk_sweep_deadlines_at(now() + interval '2 days')"))
+        s.execute(text('SET LOCAL ROLE "monitor1"'))
+        s.execute(text("SELECT set_config('seatdesk.act_as', 'monitor1', true)"))
+        made = []
+        for i, content in enumerate((
+            "人行道井盖缺失", "占道经营影响通行", "垃圾清运不及时", "路灯不亮",
+            "绿化带堆放建筑垃圾", "夜间施工噪音", "小广告乱贴", "积水未排",
+            "共享单车乱停放", "店外晾晒", "油烟扰民", "违章搭建", "道路破损",
+            "广告牌松动", "排水沟堵塞", "树木倒伏", "护栏损坏", "渣土撒漏",
+            "公厕无人保洁", "路名牌缺失", "消防通道堵塞", "违规停车",
+        )):
+            complaint_id, _ = complaints.create_complaint(s, NewComplaint(
+                channel=list(ComplaintChannel)[i % 4], content=content,
+                complainant=("张", "李", "王", "赵")[i % 4] + "先生",
+                complainant_phone=f"1380577{i:04d}"))
+            made.append(complaint_id)
+        s.execute(text("RESET ROLE"))
+        s.execute(text(
+            "UPDATE complaints SET state = 'replied', reply_text = '已处理并答复', "
+            "reply_method = 'phone', replied_at = (:d)::timestamp AT TIME ZONE "
+            "'Asia/Shanghai' + (id % 20) * interval '1 day' + interval '10 hours' "
+            "WHERE id = ANY(:ids)"), {"d": start, "ids": made})
+
+    desk = open_desk(log_in(address, "inspector1", password))
+    window = MainWindow(desk)
+    window.resize(1280, 720)
+    window.show()
+    wait(lambda: window.live)
+    panel = window.show_panel(Role.INSPECTOR)
+    view = panel.show_supervision()  # type: ignore[attr-defined]
+    wait(lambda: bool(view.counts))
+    busiest = max((d for d in view.counts if d.code), key=lambda d: d.overdue)
+    view.show_department(busiest.code)
+    wait(lambda: view.model.rowCount() > 0)
+    view.table.selectRow(0)
+    wait(lambda: panel.detail.timeline.count() > 0)
+    settle(1200)
+    shoot(window, "panel_inspector")
+    samples = panel.show_samples()  # type: ignore[attr-defined]
+    samples.set_period(start, end)
+    wait(lambda: samples.draw_button.isEnabled())
+    samples.draw()
+    wait(lambda: samples.sample is not None)
+    shoot(window, "panel_inspector_sample")
     return window
 
 

@@ -259,41 +259,37 @@ def _check(progress: Progress) -> None:
         raise Cancelled()
 
 
+#: The append-only tables a reset empties, each with the trigger that refuses TRUNCATE:
+#: the audit logs, the intake's items (they name the cases that go, 0017), the reads
+#: and requests of personal data (they name complaint ids given out again, 0019), and
+#: the callback samples (they name complaints, 0024).
+_APPEND_ONLY = (
+    ("case_events", "case_events_no_truncate"),
+    ("complaint_events", "complaint_events_no_truncate"),
+    ("intake_items", "intake_items_no_truncate"),
+    ("personal_data_reads", "personal_data_reads_no_truncate"),
+    ("personal_data_requests", "personal_data_requests_no_truncate"),
+    ("callback_sample_items", "callback_sample_items_no_truncate"),
+    ("callback_samples", "callback_samples_no_truncate"),
+)
+
+
 def _wipe(session: Session) -> None:
-    # The audit log refuses TRUNCATE through its trigger; the owner lifts it for this
-    # transaction only, so a failed reset restores it with everything else.
-    session.execute(text("ALTER TABLE case_events DISABLE TRIGGER case_events_no_truncate"))
-    session.execute(
-        text("ALTER TABLE complaint_events DISABLE TRIGGER complaint_events_no_truncate")
-    )
-    # The items the intake took in name the cases that go (migration 0017).
-    session.execute(text("ALTER TABLE intake_items DISABLE TRIGGER intake_items_no_truncate"))
-    session.execute(
-        text("ALTER TABLE personal_data_reads DISABLE TRIGGER personal_data_reads_no_truncate")
-    )
-    # The requests name complaint ids that are given out again (migration 0019).
-    session.execute(text(
-        "ALTER TABLE personal_data_requests DISABLE TRIGGER personal_data_requests_no_truncate"
-    ))
+    # The append-only tables refuse TRUNCATE through their triggers; the owner lifts
+    # them for this transaction only, so a failed reset restores them with everything.
+    for table, trigger in _APPEND_ONLY:
+        session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
     session.execute(
         text(
-            "TRUNCATE intake_items, personal_data_reads, personal_data_requests, "
+            "TRUNCATE callback_sample_items, callback_samples, "
+            "intake_items, personal_data_reads, personal_data_requests, "
             "complaint_events, complaints, "
             "complaint_number_counters, "
             "attachments, case_events, cases, case_number_counters RESTART IDENTITY"
         )
     )
-    session.execute(text("ALTER TABLE case_events ENABLE TRIGGER case_events_no_truncate"))
-    session.execute(
-        text("ALTER TABLE complaint_events ENABLE TRIGGER complaint_events_no_truncate")
-    )
-    session.execute(
-        text("ALTER TABLE personal_data_reads ENABLE TRIGGER personal_data_reads_no_truncate")
-    )
-    session.execute(text(
-        "ALTER TABLE personal_data_requests ENABLE TRIGGER personal_data_requests_no_truncate"
-    ))
-    session.execute(text("ALTER TABLE intake_items ENABLE TRIGGER intake_items_no_truncate"))
+    for table, trigger in _APPEND_ONLY:
+        session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
     session.execute(text("DELETE FROM grids"))
 
 

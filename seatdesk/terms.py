@@ -37,6 +37,7 @@ from seatdesk.domain.glossary import (
     Source,
     Stage,
     State,
+    SupervisionAction,
     TimeUnit,
     Urgency,
 )
@@ -63,6 +64,7 @@ GLOSSARY_ENUMS: tuple[type[Enum], ...] = (
     CaseEventAction,
     PrivacyAction,
     IntakeKind,
+    SupervisionAction,
 )
 
 #: (member, (English, 中文)).
@@ -191,6 +193,8 @@ _ROWS: tuple[tuple[Enum, tuple[str, str]], ...] = (
      ("reopen for a dissatisfied complainant", "投诉不满意重办")),
     (PrivacyAction.REVEAL_CONTACTS, ("reveal the complainant's contacts", "查看投诉人联系方式")),
     (PrivacyAction.FIND_BY_PHONE, ("find complaints by phone", "按来电号码查询投诉")),
+    (SupervisionAction.URGE_DEPARTMENT, ("urge a department's overdue cases", "部门批量督办")),
+    (SupervisionAction.DRAW_SAMPLE, ("draw the callback sample", "随机回访抽查")),
     (ReplyMethod.PHONE, ("phone", "电话")),
     (ReplyMethod.PLATFORM, ("platform", "平台")),
     (ReplyMethod.SMS, ("SMS", "短信")),

@@ -171,6 +171,61 @@
     </message>
 </context>
 <context>
+    <name>CallbackSampleView</name>
+    <message>
+        <source>Replied from</source>
+        <translation>答复日期 从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Draw the sample</source>
+        <translation>抽取样本</translation>
+    </message>
+    <message>
+        <source>Draw the callback sample of this period (once: it cannot be re-rolled)</source>
+        <translation>抽取本期间的回访样本（每期只抽一次，不能重抽）</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Complaint</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Complainant</source>
+        <translation>投诉人</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>投诉内容</translation>
+    </message>
+    <message>
+        <source>Replied</source>
+        <translation>答复时间</translation>
+    </message>
+    <message>
+        <source>Callback</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <source>Not reached</source>
+        <translation>未联系上</translation>
+    </message>
+    <message>
+        <source>Not yet called back</source>
+        <translation>尚未回访</translation>
+    </message>
+</context>
+<context>
     <name>CaseComplaintsBox</name>
     <message>
         <source>Number</source>
@@ -889,6 +944,26 @@
     </message>
 </context>
 <context>
+    <name>InspectorPanel</name>
+    <message>
+        <source>Awaiting check</source>
+        <extracomment>The name of the check-request queue (its settings and ``show_queue``).</extracomment>
+        <translation>待核查</translation>
+    </message>
+    <message>
+        <source>Urge</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>Callback sample</source>
+        <translation>随机回访抽查</translation>
+    </message>
+    <message>
+        <source>Urge ({n} overdue)</source>
+        <translation>督办（超期 {n}）</translation>
+    </message>
+</context>
+<context>
     <name>LinkDialog</name>
     <message>
         <source>Link the complaint to a case</source>
@@ -1074,6 +1149,7 @@
     <name>MonitorPanel</name>
     <message>
         <source>New complaints</source>
+        <extracomment>Each step&apos;s dialog, made from the desk, the complaint and the parent.</extracomment>
         <translation>新投诉</translation>
     </message>
     <message>
@@ -1687,9 +1763,41 @@
     </message>
 </context>
 <context>
+    <name>SupervisionView</name>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Near deadline</source>
+        <translation>临期</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Urge all overdue…</source>
+        <translation>督办全部超期…</translation>
+    </message>
+    <message>
+        <source>Urge every overdue case of the chosen department with one note</source>
+        <translation>以同一督办意见督办所选部门的全部超期案卷</translation>
+    </message>
+    <message>
+        <source>All departments</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <source>{overdue} overdue · {warning} near the deadline</source>
+        <translation>超期 {overdue} 件 · 临期 {warning} 件</translation>
+    </message>
+</context>
+<context>
     <name>ToCaseDialog</name>
     <message>
         <source>Turn the complaint into a case</source>
+        <extracomment>What a step sends: given the complaint&apos;s version when the form is sent, the write.</extracomment>
         <translation>投诉转为案卷</translation>
     </message>
     <message>
@@ -1731,6 +1839,26 @@
     <message>
         <source>Describe the problem.</source>
         <translation>请描述问题。</translation>
+    </message>
+</context>
+<context>
+    <name>UrgeDepartmentDialog</name>
+    <message>
+        <source>Urge a department</source>
+        <extracomment>Coalesces a burst of notices (a sweep flags many cases) into one re-read. The data role of a department row: its code (&quot;&quot; for every department).</extracomment>
+        <translation>部门督办</translation>
+    </message>
+    <message>
+        <source>Urge all {n} overdue cases of {department} with this note:</source>
+        <translation>以下列督办意见督办{department}的全部 {n} 件超期案卷：</translation>
+    </message>
+    <message>
+        <source>What the department must do, and by when</source>
+        <translation>要求部门做什么、何时完成</translation>
+    </message>
+    <message>
+        <source>Urge</source>
+        <translation>督办</translation>
     </message>
 </context>
 <context>

@@ -96,6 +96,8 @@ SQL_ONLY_TABLES = frozenset(
         "open311_services",
         "monthly_reports",
         "monthly_report_events",
+        "callback_samples",
+        "callback_sample_items",
     }
 )
 

@@ -258,6 +258,14 @@ class PrivacyAction(StrEnum):
     FIND_BY_PHONE = "find_by_phone"  # 按来电号码查询投诉
 
 
+class SupervisionAction(StrEnum):
+    """What the inspector (督查员) does beyond the workflow table (migration 0024): urge
+    every overdue case of one department at once, and draw the callback sample."""
+
+    URGE_DEPARTMENT = "urge_department"  # 部门批量督办
+    DRAW_SAMPLE = "draw_sample"  # 随机回访抽查
+
+
 class ReplyMethod(StrEnum):
     """How the complainant was answered."""
 

@@ -84,7 +84,9 @@ _MAIN: dict[tuple[State, Action], Transition] = {
     (S.POSTPONEMENT_REQUESTED, A.APPROVE): _t(S.POSTPONED, R.SHIFT_LEADER),
     (S.POSTPONEMENT_REQUESTED, A.DENY): _t(S.HANDLING, R.SHIFT_LEADER),
     # 处理反馈 → 核查结案.
-    (S.HANDLED, A.REQUEST_CHECK): _t(S.CHECKING, R.ACCEPTOR),
+    # The bid document gives the inspector (督查员) the same duty: follow what departments
+    # report handled and pass it on for checking.
+    (S.HANDLED, A.REQUEST_CHECK): _t(S.CHECKING, R.ACCEPTOR, R.INSPECTOR),
     (S.CHECKING, A.CHECK_PASS): _t(S.CHECK_PASSED, R.ACCEPTOR),
     (S.CHECKING, A.CHECK_FAIL): _t(S.CHECK_FAILED, R.ACCEPTOR),
     (S.CHECK_PASSED, A.CLOSE): _t(S.CLOSED, R.SHIFT_LEADER),

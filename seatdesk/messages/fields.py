@@ -38,6 +38,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.received_at": ("Received", "受理时间"),
     "field.case_id": ("Case", "案卷"),
     "field.agency": ("Agency", "转办单位"),
+    # ---- supervision (migration 0024)
+    "field.period": ("Period", "统计期间"),
+    "field.callback_sample_share": ("Callback sample share", "回访抽查比例"),
     "field.reply_text": ("Reply", "答复内容"),
     "field.reply_method": ("Reply by", "答复方式"),
     "field.reached": ("Reached", "是否联系上"),

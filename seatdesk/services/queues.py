@@ -126,6 +126,8 @@ class QueueQuery:
     department: str | None = None
     source: Source | None = None
     deadline_status: DeadlineStatus | None = None
+    #: Only the cases near or past their deadline (the sweep's yellow and red flags).
+    late: bool = False
     text: str = ""
     include_closed: bool = False
     #: Only the cases without a grid (no location, or outside every grid): to place.
@@ -298,6 +300,8 @@ def _params(query: QueueQuery) -> dict[str, Any]:
         params["deadline_status"] = query.deadline_status.value
     if query.unplaced:
         params["unplaced"] = True
+    if query.late:
+        params["late"] = True
     if query.after is not None:
         values = query.after.value if _width(query.sort) > 1 else (query.after.value,)
         params.update(_keyset("after", values))
@@ -362,6 +366,9 @@ def _conditions(
             conditions.append(column == bindparam(name))
     if "unplaced" in names:
         conditions.append(Case.grid_code.is_(None))
+    if "late" in names:
+        # As ix_cases_open_urgent indexes it: the late open cases are one range of it.
+        conditions.append(literal_column(URGENCY_RANK_SQL, Integer) < 2)
     if "category_id" in names:
         conditions.append(
             or_(

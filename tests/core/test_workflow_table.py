@@ -61,8 +61,12 @@ def test_queues_come_from_the_table() -> None:
         State.HANDLING,
         State.POSTPONED,
     }
-    # Urge is possible everywhere but does not put every case in the inspector's queue.
-    assert workflow.queue_states(Role.INSPECTOR) == frozenset()
+    # Urge is possible everywhere but does not put every case in the inspector's queue:
+    # only the handled cases waiting for a check request do (the bid document's duty).
+    assert workflow.queue_states(Role.INSPECTOR) == {State.HANDLED}
+    assert workflow.check(State.HANDLED, Action.REQUEST_CHECK, {Role.INSPECTOR}) == (
+        State.CHECKING
+    )
 
 
 def test_every_state_but_merged_is_reached_by_the_main_loop() -> None:

@@ -17,6 +17,7 @@ from tests.ui.driving import type_text
 from ui.dialogs.login_dialog import LoginDialog
 from ui.panels.acceptor_panel import AcceptorPanel
 from ui.panels.dispatcher_panel import DispatcherPanel
+from ui.panels.inspector_panel import InspectorPanel
 from ui.panels.role_panel import RolePanel
 from ui.panels.shift_leader_panel import ShiftLeaderPanel
 from ui.tasks import TaskManager
@@ -122,7 +123,8 @@ def test_an_unreachable_database_offers_a_retry(login_dialog, qtbot, server: Ser
         (Role.ACCEPTOR, AcceptorPanel),
         (Role.SHIFT_LEADER, ShiftLeaderPanel),
         (Role.DISPATCHER, DispatcherPanel),
-        (Role.INSPECTOR, RolePanel),
+        (Role.INSPECTOR, InspectorPanel),
+        (Role.DEPARTMENT, RolePanel),
     ],
 )
 def test_each_role_sees_its_panel(window_for, qtbot, who, panel):

@@ -15,6 +15,7 @@ from seatdesk.domain.glossary import Role
 from ui.desk import Desk
 from ui.panels.acceptor_panel import AcceptorPanel
 from ui.panels.dispatcher_panel import DispatcherPanel
+from ui.panels.inspector_panel import InspectorPanel
 from ui.panels.monitor_panel import MonitorPanel
 from ui.panels.panel import Panel
 from ui.panels.role_panel import RolePanel
@@ -37,6 +38,7 @@ PANELS: dict[Role, PanelFactory] = {
     Role.ACCEPTOR: AcceptorPanel,
     Role.SHIFT_LEADER: ShiftLeaderPanel,
     Role.DISPATCHER: DispatcherPanel,
+    Role.INSPECTOR: InspectorPanel,
     Role.MONITOR: MonitorPanel,
 }
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from seatdesk import messages
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import (
     ANSWER_ACTION,
@@ -154,6 +155,17 @@ class CaseDetailWidget(QWidget):
         layout.addLayout(top)
         self.actions_bar = QGridLayout()
         layout.addLayout(self.actions_bar)
+        # The latest 督办 of the case, where the department seat cannot miss it.
+        self.urge_banner = QLabel()
+        self.urge_banner.setObjectName("urge_banner")
+        self.urge_banner.setWordWrap(True)
+        self.urge_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.urge_banner.setStyleSheet(
+            "QLabel#urge_banner { background: #ffebee; color: #b71c1c; "
+            "border: 1px solid #e57373; padding: 4px; }"
+        )
+        self.urge_banner.hide()
+        layout.addWidget(self.urge_banner)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         # Never wider than the detail: long text wraps instead of scrolling sideways.
@@ -305,6 +317,7 @@ class CaseDetailWidget(QWidget):
         self._show_photos(loaded.photos)
         self.complaints_box.set_complaints(loaded.complaints, loaded.reopenable)
         self._show_timeline(loaded.merged)
+        self._show_urge(loaded.timeline)
         for button in (self.print_button, self.pdf_button):
             button.setEnabled(True)
 
@@ -333,6 +346,7 @@ class CaseDetailWidget(QWidget):
         self._show_photos([])
         self.complaints_box.set_complaints([], [])
         self.timeline.clear()
+        self.urge_banner.hide()
 
     def _show_fields(self, c: CaseDetail) -> None:
         self.title.setText(f"{c.number}  ·  {label(c.state)}")
@@ -421,6 +435,18 @@ class CaseDetailWidget(QWidget):
 
     def _open_photo(self, photo: PhotoInfo) -> None:
         PhotoViewer(self._desk, photo, self).open()
+
+    def _show_urge(self, events: list[TimelineEvent]) -> None:
+        urges = [e for e in events if e.action == Action.URGE.value]
+        if not urges:
+            self.urge_banner.hide()
+            return
+        last = urges[-1]
+        self.urge_banner.setText(messages.t(
+            "supervision.urged", who=last.actor_name or last.actor, when=format_time(last.at),
+            note=last.note or "",
+        ))
+        self.urge_banner.show()
 
     def _show_timeline(self, events: list[TimelineEvent | ComplaintTimelineEvent]) -> None:
         """Each event: time, who (the display name), the action in words, the state it
