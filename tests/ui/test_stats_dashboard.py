@@ -12,13 +12,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QDateTime, Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from seatdesk.domain.statistics import Column, ColumnKind, Month, StatsFilter, StatTable
 from seatdesk.progress import Cancelled
 from seatdesk.services.common import ChangeSet
 from tests.ui.conftest import Owner, wait_idle
 from ui.dialogs.monthly_report_dialog import MonthlyReportDialog
+from ui.i18n import install_translators
 from ui.progress_dialog import DialogProgress
 from ui.widgets.stats_dashboard import StatsDashboard
 from ui.widgets.stats_filter_bar import Period, area_filter, period_bounds, period_days
@@ -417,3 +418,24 @@ def test_the_report_button_asks_a_month_and_calls_the_reporter(desk_for, qtbot, 
     assert dialog.chosen_month() == Month.of(datetime.now(SHANGHAI).date()).previous()
     dialog.reject()
 
+
+
+def test_the_dashboard_speaks_chinese(desk_for, qtbot):
+    desk = desk_for("inspector1")
+    app = QApplication.instance()
+    translators = install_translators(app, "zh")
+    try:
+        dashboard = _dashboard(qtbot, desk, Loader(lambda f: (_trend(), _hot_grids())),
+                               exporter=Writer().export)
+        assert dashboard.export_button.text() == "导出统计…"
+        assert dashboard.filter_bar.period.currentText() == "本月"
+        assert dashboard.trend_card.title() == "每日案卷"
+        names = {s.objectName(): s.name() for s in dashboard.trend_card.chart.series()}
+        assert names == {"reported": "上报", "registered": "立案", "closed": "结案"}
+        assert dashboard.hot_grids_card.value_name == "上报数"  # same source, its own context
+        assert dashboard.on_time_card.title() == "各部门按期处置率"
+        assert dashboard.on_time_card.no_data_label.text() == "无数据"  # the base's words
+    finally:
+        for t in translators:
+            app.removeTranslator(t)
+        install_translators(app, "en")

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 
 from seatdesk.domain.statistics import StatTable
 
-#: The trend's lines: the column of "trend" each draws, and its colour.
+# The trend's lines: the column of "trend" each draws, and its colour.
 TREND_COLUMNS = (("reported", "#1565c0"), ("registered", "#ef6c00"), ("closed", "#2e7d32"))
-#: How many of the hottest grids the chart shows.
+# How many of the hottest grids the chart shows.
 TOP_GRIDS = 10
 
 
@@ -46,17 +46,13 @@ def format_age(as_of: datetime, now: datetime) -> str:
     """ "as of 10:05 (3 min ago)": how old a summary table's figures are."""
     minutes = max(0, int((now - as_of).total_seconds() // 60))
     if minutes < 1:
-        age = _tr("just now")
+        age = QCoreApplication.translate("StatCard", "just now")
     elif minutes < 120:
-        age = _tr("{n} min ago").format(n=minutes)
+        age = QCoreApplication.translate("StatCard", "{n} min ago").format(n=minutes)
     else:
-        age = _tr("{n} h ago").format(n=minutes // 60)
+        age = QCoreApplication.translate("StatCard", "{n} h ago").format(n=minutes // 60)
     when = as_of.astimezone().strftime("%m-%d %H:%M")
-    return _tr("as of {when} ({age})").format(when=when, age=age)
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("StatCard", text)
+    return QCoreApplication.translate("StatCard", "as of {when} ({age})").format(when=when, age=age)
 
 
 def day_msecs(day: date) -> float:
@@ -86,7 +82,7 @@ class StatCard(QGroupBox):
         self.age_label.setStyleSheet("color: #666;")
         self.age_label.hide()
         # An explicit context: ``self.tr`` would look the words up under each subclass.
-        self.no_data_label = QLabel(_tr("No data"))
+        self.no_data_label = QLabel(QCoreApplication.translate("StatCard", "No data"))
         self.no_data_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_data_label.setStyleSheet("color: #888; font-size: 14pt;")
         self.stack = QStackedWidget()

@@ -50,11 +50,11 @@ from ui.widgets.stats_charts import (
 )
 from ui.widgets.stats_filter_bar import StatsFilterBar
 
-#: Computes the statistics of a filter (worker thread): the lead passes the core's.
+# Computes the statistics of a filter (worker thread): the lead passes the core's.
 StatsLoader = Callable[[Session, StatsFilter], Sequence[StatTable]]
-#: Writes the statistics of a filter to an Excel workbook at a path; returns the path.
+# Writes the statistics of a filter to an Excel workbook at a path; returns the path.
 StatsExporter = Callable[[Session, StatsFilter, Path, Progress], Path]
-#: Writes a month's report into a folder; returns the workbook's path.
+# Writes a month's report into a folder; returns the workbook's path.
 MonthlyReporter = Callable[[Session, Month, Path, Progress], Path]
 
 
@@ -70,7 +70,7 @@ class StatsDashboard(QWidget):
     sig_reported = Signal(object)
     """A monthly report was written: the workbook's Path."""
 
-    #: Change notices reload the figures at most this often.
+    # Change notices reload the figures at most this often.
     REFRESH_INTERVAL_MS = 5_000
 
     def __init__(

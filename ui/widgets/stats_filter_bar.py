@@ -28,8 +28,8 @@ from seatdesk.domain.statistics import StatsFilter
 from ui.desk import Desk, ReferenceData
 from ui.labels import label
 
-#: The lengths of the area codes of GB/T 30428.1: a street (county 6 + street 3), a
-#: community (+3) and a unit grid (+3).
+# The lengths of the area codes of GB/T 30428.1: a street (county 6 + street 3), a
+# community (+3) and a unit grid (+3).
 STREET_DIGITS, COMMUNITY_DIGITS, GRID_DIGITS = 9, 12, 15
 
 
