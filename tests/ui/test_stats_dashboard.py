@@ -21,6 +21,7 @@ from tests.ui.conftest import Owner, wait_idle
 from ui.dialogs.monthly_report_dialog import MonthlyReportDialog
 from ui.i18n import install_translators
 from ui.progress_dialog import DialogProgress
+from ui.widgets.stats_charts import short_name
 from ui.widgets.stats_dashboard import StatsDashboard
 from ui.widgets.stats_filter_bar import Period, area_filter, period_bounds, period_days
 
@@ -118,6 +119,23 @@ def test_an_area_code_fills_the_field_its_length_names():
     assert area_filter("3303260010") is None
     assert area_filter("33032600100A") is None
     assert area_filter("３３０３２６００１") is None  # full-width digits are not a code
+
+
+def test_a_long_grid_name_keeps_its_end():
+    # Every demo name starts with its street and community: the end tells them apart.
+    assert short_name("昆阳镇城东社区第21网格") == "…东社区第21网格"
+    assert short_name("昆阳镇城东社区第6网格") == "…城东社区第6网格"
+    assert short_name("鳌江网格") == "鳌江网格"
+
+
+def test_grids_whose_names_end_alike_are_shown_by_code(desk_for, qtbot):
+    desk = desk_for("inspector1")
+    columns = _hot_grids().columns
+    rows = (("330326001001003", "昆阳镇城东社区第3网格", 9),
+            ("330326002001003", "鳌江镇城东社区第3网格", 4))
+    dashboard = _dashboard(qtbot, desk, Loader(lambda f: (StatTable("hot_grids", columns, rows),)))
+    assert dashboard.hot_grids_card.shown() == [("330326001001003", 9.0),
+                                                ("330326002001003", 4.0)]
 
 
 # ---- What the charts hold

@@ -8,21 +8,22 @@ dashboard's business (``ui.widgets.stats_dashboard``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
-    QDateTimeAxis,
     QHorizontalBarSeries,
     QLineSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QMargins, Qt, QTime
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QCursor, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QStackedWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +40,11 @@ from seatdesk.domain.statistics import StatTable
 
 # The trend's lines: the column of "trend" each draws, and its colour.
 TREND_COLUMNS = (("reported", "#1565c0"), ("registered", "#ef6c00"), ("closed", "#2e7d32"))
+# At most this many day labels under the trend.
+DAY_LABELS = 6
+HALF_DAY_MS = 43_200_000.0
+# A grid's name on the axis keeps this many characters (its end).
+GRID_NAME_CHARS = 9
 # How many of the hottest grids the chart shows.
 TOP_GRIDS = 10
 
@@ -150,11 +157,18 @@ class TrendCard(ChartCard):
     def fill(self, table: StatTable) -> None:
         self.clear()
         rows = sorted(table.as_dicts(), key=lambda r: r["day"])
-        x_axis = QDateTimeAxis()
-        x_axis.setFormat("MM-dd")
-        x_axis.setTickCount(min(max(len(rows), 2), 8))
-        first, last = rows[0]["day"], rows[-1]["day"]
-        x_axis.setRange(_midnight(first), _midnight(last))
+        # Labels on whole days, every ``step``-th one: a date axis spaces its ticks
+        # evenly, which puts them between days for most month lengths.
+        x_axis = QCategoryAxis()
+        x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        step = math.ceil(len(rows) / DAY_LABELS)
+        for i, row in enumerate(rows):
+            if i % step == 0:
+                x_axis.append(row["day"].strftime("%m-%d"), day_msecs(row["day"]))
+        first, last = day_msecs(rows[0]["day"]), day_msecs(rows[-1]["day"])
+        margin = 0.0 if last > first else HALF_DAY_MS  # one day: a point in the middle
+        x_axis.setRange(first - margin, last + margin)
+        x_axis.setStartValue(first - margin)
         y_axis = QValueAxis()
         y_axis.setLabelFormat("%d")
         self.chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
@@ -193,6 +207,7 @@ class BarsCard(ChartCard):
         super().__init__(title, fill, parent)
         self.chart.legend().hide()
         self.value_name = value_name
+        self._tips: list[str] = []
 
     def bars(
         self,
@@ -202,13 +217,18 @@ class BarsCard(ChartCard):
         maximum: float | None,
         label_format: str,
         color: str,
+        tips: list[str] | None = None,
     ) -> None:
+        """One bar per label (labels unique: the axis merges equal ones), the first at
+        the top; ``tips`` (the full names) show when the mouse is on a bar."""
         self.clear()
         bar_set = QBarSet(self.value_name)
         bar_set.setColor(QColor(color))
         # The series draws its first category at the bottom.
         for value in reversed(values):
             bar_set.append(value)
+        self._tips = list(reversed(tips or labels))
+        bar_set.hovered.connect(self._on_bar_hovered)
         series = QHorizontalBarSeries()
         series.append(bar_set)
         series.setLabelsVisible(True)
@@ -217,8 +237,15 @@ class BarsCard(ChartCard):
         self.chart.addSeries(series)
         names = QBarCategoryAxis()
         names.append(list(reversed(labels)))
+        font = names.labelsFont()
+        font.setPointSizeF(max(font.pointSizeF() - 1, 8))
+        names.setLabelsFont(font)
         amounts = QValueAxis()
-        amounts.setRange(0, maximum if maximum is not None else max(max(values), 1) * 1.1)
+        if maximum is not None:
+            amounts.setRange(0, maximum)
+        else:
+            amounts.setRange(0, max(max(values), 1) * 1.1)
+            amounts.applyNiceNumbers()
         amounts.setLabelFormat("%d")
         self.chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
         self.chart.addAxis(amounts, Qt.AlignmentFlag.AlignBottom)
@@ -235,6 +262,14 @@ class BarsCard(ChartCard):
         labels = axis.categories()  # type: ignore[attr-defined]
         pairs = [(labels[i], bar_set.at(i)) for i in range(bar_set.count())]
         return list(reversed(pairs))
+
+    def _on_bar_hovered(self, status: bool, index: int) -> None:
+        if status and 0 <= index < len(self._tips):
+            bar_set = self.sender()
+            value = bar_set.at(index) if isinstance(bar_set, QBarSet) else ""
+            QToolTip.showText(QCursor.pos(), f"{self._tips[index]}：{value:g}", self.view)
+        else:
+            QToolTip.hideText()
 
 
 class OnTimeCard(BarsCard):
@@ -289,12 +324,17 @@ class HotGridsCard(BarsCard):
     def fill(self, table: StatTable) -> None:
         rows = sorted(table.as_dicts(), key=lambda r: (-(r["reported"] or 0), r["grid"]))
         rows = rows[:TOP_GRIDS]
+        names = [r.get("grid_name") or r["grid"] for r in rows]
+        labels = [short_name(n) for n in names]
+        if len(set(labels)) < len(labels):  # two tails alike: the codes tell them apart
+            labels = [r["grid"] for r in rows]
         self.bars(
-            [r.get("grid_name") or r["grid"] for r in rows],
+            labels,
             [float(r["reported"] or 0) for r in rows],
             maximum=None,
             label_format="@value",
             color="#ef6c00",
+            tips=names,
         )
 
 
@@ -362,6 +402,12 @@ class IndicesCard(StatCard):
         grid.addWidget(title, 0, 0)
         grid.addWidget(number, 1, 0)
         return tile
+
+
+def short_name(name: str, limit: int = GRID_NAME_CHARS) -> str:
+    """A grid's name cut from the left (…城东社区第3网格): its street and community lead
+    every name alike, and the axis would cut the part that tells them apart."""
+    return name if len(name) <= limit else "…" + name[-(limit - 1) :]
 
 
 def format_value(value: float | None) -> str:

@@ -131,16 +131,17 @@ class StatsDashboard(QWidget):
         self.hot_grids_card = HotGridsCard()
         grid = QGridLayout()
         grid.setSpacing(6)
+        # The charts side by side, each the full height: the bar charts list a dozen
+        # departments or grids by name, which a half-height card cramps at 768 px.
         grid.addWidget(self.overdue_card, 0, 0)
         grid.addWidget(self.indices_card, 0, 1, 1, 2)
-        grid.addWidget(self.trend_card, 1, 0, 1, 2)
-        grid.addWidget(self.on_time_card, 1, 2, 2, 1)
-        grid.addWidget(self.hot_grids_card, 2, 0, 1, 2)
-        grid.setRowStretch(1, 3)
-        grid.setRowStretch(2, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 2)
-        grid.setColumnStretch(2, 2)
+        grid.addWidget(self.trend_card, 1, 0)
+        grid.addWidget(self.on_time_card, 1, 1)
+        grid.addWidget(self.hot_grids_card, 1, 2)
+        grid.setRowStretch(1, 1)
+        grid.setColumnStretch(0, 4)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 3)
         layout.addLayout(grid, 1)
 
     def _connect(self) -> None:
