@@ -128,6 +128,13 @@
     </message>
 </context>
 <context>
+    <name>BarsCard</name>
+    <message>
+        <source>{name}: {value}</source>
+        <translation>{name}：{value}</translation>
+    </message>
+</context>
+<context>
     <name>CallbackDialog</name>
     <message>
         <source>Call the complainant back</source>

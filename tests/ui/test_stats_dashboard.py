@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QDateTime, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from seatdesk.domain.statistics import Column, ColumnKind, Month, StatsFilter, StatTable
 from seatdesk.progress import Cancelled
@@ -72,12 +72,17 @@ class Loader:
         self.filters: list[StatsFilter] = []
         self.tables = tables if tables is not None else (lambda f: _all_tables())
         self.threads: set[int] = set()
+        self.started: list[float] = []
+        self.ended: list[float] = []
 
     def __call__(self, session, stats_filter):
         assert session.is_active  # a real session of the seat, on a worker thread
+        self.started.append(time.monotonic())
         self.threads.add(threading.get_ident())
         self.filters.append(stats_filter)
-        return self.tables(stats_filter)
+        tables = self.tables(stats_filter)
+        self.ended.append(time.monotonic())
+        return tables
 
 
 def _dashboard(qtbot, desk, loader, **kwargs) -> StatsDashboard:
@@ -221,9 +226,11 @@ def test_the_period_and_filters_reach_the_loader(desk_for, qtbot):
         bar.first_day.setDate(QDate(2026, 11, 30))
         bar.last_day.setDate(QDate(2026, 11, 1))  # backwards: read forwards
     wait_idle(qtbot, desk.tasks)
-    assert loaded.args[0] == loader.filters[-1]
-    assert (loader.filters[-1].start, loader.filters[-1].end) == (
+    # Three requests (the period, then each day): the loads run side by side and may
+    # end in any order, but only the last request's figures are painted.
+    assert (loaded.args[0].start, loaded.args[0].end) == (
         datetime(2026, 11, 1, tzinfo=SHANGHAI), datetime(2026, 12, 1, tzinfo=SHANGHAI))
+    assert dashboard.stats_filter == loaded.args[0]
 
     with qtbot.waitSignal(dashboard.sig_loaded, timeout=10_000):
         bar.department.setCurrentIndex(bar.department.findData("SZ"))
@@ -288,20 +295,39 @@ def test_a_burst_of_notices_reloads_once_per_interval(desk_for, qtbot):
     loader = Loader()
     dashboard = _dashboard(qtbot, desk, loader)
     dashboard.refresh_interval_ms = 1_000
-    first_done = time.monotonic()
     for i in range(20):
         desk.tasks.sig_data_changed.emit(ChangeSet(entities=frozenset({f"x{i}"})), None)
         qtbot.wait(20)
     qtbot.waitUntil(lambda: len(loader.filters) == 2, timeout=10_000)
-    reloaded = time.monotonic()
     qtbot.wait(600)
     wait_idle(qtbot, desk.tasks)
     assert len(loader.filters) == 2  # twenty notices, one reload
-    assert reloaded - first_done >= 0.9
+    assert loader.started[1] - loader.ended[0] >= 1.0
     # A notice that changed nothing reloads nothing.
     desk.tasks.sig_data_changed.emit(ChangeSet(), None)
     qtbot.wait(1_200)
     assert len(loader.filters) == 2
+
+
+def test_a_slow_load_is_followed_by_a_pause_not_by_the_next_load(desk_for, qtbot):
+    desk = desk_for("inspector1")
+    calls: list[int] = []
+
+    def slow(f):
+        calls.append(1)
+        time.sleep(0.8 if len(calls) == 2 else 0)
+        return _all_tables()
+
+    loader = Loader(slow)
+    started, ended = loader.started, loader.ended
+    dashboard = _dashboard(qtbot, desk, loader)
+    dashboard.refresh_interval_ms = 500
+    notice = ChangeSet(entities=frozenset({"cases"}))
+    desk.tasks.sig_data_changed.emit(notice, None)
+    qtbot.waitUntil(lambda: len(started) == 2, timeout=5_000)  # the slow reload runs
+    desk.tasks.sig_data_changed.emit(notice, None)  # news meanwhile: one more, later
+    qtbot.waitUntil(lambda: len(ended) == 3, timeout=10_000)
+    assert started[2] - ended[1] >= 0.45  # the pause after the slow load
 
 
 def test_a_hidden_dashboard_reloads_when_shown_again(desk_for, qtbot):
@@ -395,6 +421,21 @@ def test_the_export_button_calls_the_exporter(desk_for, qtbot, tmp_path, monkeyp
     assert stats_filter.department == "HW" and where == path
     assert isinstance(progress, DialogProgress)
     assert str(path) in dashboard.status_label.text()
+
+
+def test_a_failed_export_says_why(desk_for, qtbot, tmp_path):
+    desk = desk_for("inspector1")
+
+    def broken(session, stats_filter, path, progress):
+        raise OSError("the disk is full")
+
+    dashboard = _dashboard(qtbot, desk, Loader(), exporter=broken)
+    dashboard.export_statistics(tmp_path / "s.xlsx")
+    qtbot.waitUntil(lambda: dashboard.findChild(QMessageBox, "stats_write_failed") is not None,
+                    timeout=10_000)
+    box = dashboard.findChild(QMessageBox, "stats_write_failed")
+    assert "the disk is full" in box.text()
+    box.close()
 
 
 def test_a_cancelled_export_reports_nothing(desk_for, qtbot, tmp_path):

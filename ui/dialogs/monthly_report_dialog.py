@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Slot
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from seatdesk.domain.statistics import Month
+from ui.i18n import date_edit
 
 
 class MonthlyReportDialog(QDialog):
@@ -34,10 +34,9 @@ class MonthlyReportDialog(QDialog):
         self.setWindowTitle(self.tr("Monthly report"))
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.month = QDateEdit(QDate(month.year, month.month, 1))
+        self.month = date_edit(QDate(month.year, month.month, 1))
         self.month.setObjectName("report_month")
-        self.month.setDisplayFormat("yyyy-MM")
-        self.month.setCalendarPopup(True)
+        self.month.setDisplayFormat("yyyy-MM")  # a month, not a day
         self.month.setMinimumDate(QDate(2000, 1, 1))
         self.month.setMaximumDate(QDate(2100, 12, 31))
         self.folder = QLineEdit(str(folder))

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seatdesk import terms
 from seatdesk.domain.statistics import StatTable
 
 # The trend's lines: the column of "trend" each draws, and its colour.
@@ -267,7 +268,10 @@ class BarsCard(ChartCard):
         if status and 0 <= index < len(self._tips):
             bar_set = self.sender()
             value = bar_set.at(index) if isinstance(bar_set, QBarSet) else ""
-            QToolTip.showText(QCursor.pos(), f"{self._tips[index]}：{value:g}", self.view)
+            tip = QCoreApplication.translate("BarsCard", "{name}: {value}").format(
+                name=self._tips[index], value=f"{value:g}" if isinstance(value, float) else ""
+            )
+            QToolTip.showText(QCursor.pos(), tip, self.view)
         else:
             QToolTip.hideText()
 
@@ -294,7 +298,7 @@ class OnTimeCard(BarsCard):
         rated = [r for r in table.as_dicts() if r["on_time_rate"] is not None]
         unrated = [_department(r) for r in table.as_dicts() if r["on_time_rate"] is None]
         self.no_rate_label.setText(
-            self.tr("Nothing due: {names}").format(names="、".join(unrated)) if unrated else ""
+            self.tr("Nothing due: {names}").format(names=terms.join(unrated)) if unrated else ""
         )
         self.no_rate_label.setVisible(bool(unrated))
         rated.sort(key=lambda r: (r["on_time_rate"], _department(r)))

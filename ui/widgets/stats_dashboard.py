@@ -7,8 +7,9 @@ The figures come from an injected ``StatsLoader`` (the core's statistics, as
 It loads through ``ui.tasks.QueryOp`` (never on the GUI thread), lets a newer request
 supersede an older one (an older result arriving late is dropped, never painted over
 the newer), and follows the desk's change notices by itself, at most once every
-``REFRESH_INTERVAL_MS``: a busy centre changes cases every second, and each reload
-runs every statistic again.
+``REFRESH_INTERVAL_MS`` after the last load ended: a busy centre changes cases every
+second, and each reload runs every statistic again (a slow load is followed by a
+pause, not by the next load at once).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class StatsDashboard(QWidget):
     sig_reported = Signal(object)
     """A monthly report was written: the workbook's Path."""
 
-    # Change notices reload the figures at most this often.
+    # Change notices reload the figures at most this often (ms after a load ended).
     REFRESH_INTERVAL_MS = 5_000
 
     def __init__(
@@ -288,6 +289,7 @@ class StatsDashboard(QWidget):
 
     def _finish_load(self) -> None:
         self._loading = False
+        self._last_load = time.monotonic()
         if self._again:
             self._again = False
             self._schedule_refresh()

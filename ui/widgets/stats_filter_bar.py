@@ -16,7 +16,6 @@ from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from seatdesk.domain.glossary import Source
 from seatdesk.domain.statistics import StatsFilter
 from ui.desk import Desk, ReferenceData
+from ui.i18n import date_edit
 from ui.labels import label
 
 # The lengths of the area codes of GB/T 30428.1: a street (county 6 + street 3), a
@@ -106,8 +106,8 @@ class StatsFilterBar(QWidget):
         ):
             self.period.addItem(text, value)
         today = self.today()
-        self.first_day = self._date_edit(QDate(today.year, today.month, 1))
-        self.last_day = self._date_edit(QDate(today.year, today.month, today.day))
+        self.first_day = date_edit(QDate(today.year, today.month, 1))
+        self.last_day = date_edit(QDate(today.year, today.month, today.day))
         self.department = _combo(self.tr("All departments"), _departments(self._desk.reference))
         self.category = _combo(self.tr("All categories"), _categories(self._desk.reference))
         self.category.setEditable(True)
@@ -132,12 +132,6 @@ class StatsFilterBar(QWidget):
         layout.addWidget(self.last_day)
         for widget in (self.department, self.category, self.area, self.source):
             layout.addWidget(widget)
-
-    def _date_edit(self, day: QDate) -> QDateEdit:
-        edit = QDateEdit(day)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        return edit
 
     def _connect(self) -> None:
         self.period.currentIndexChanged.connect(self._on_period_changed)
