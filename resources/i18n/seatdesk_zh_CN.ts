@@ -1870,12 +1870,12 @@
         <translation>全部类别</translation>
     </message>
     <message>
-        <source>Street, community or grid code</source>
-        <translation>街道/社区/网格编码</translation>
+        <source>Street, community or grid code or name</source>
+        <translation>街道/社区/网格编码或网格名</translation>
     </message>
     <message>
-        <source>A street (9 digits), community (12 digits) or unit grid (15 digits) code</source>
-        <translation>街道（9位）、社区（12位）或单元网格（15位）编码</translation>
+        <source>A street (9 digits), community (12 digits) or unit grid (15 digits) code, or a grid&apos;s name</source>
+        <translation>街道（9位）、社区（12位）或单元网格（15位）编码，或网格名称</translation>
     </message>
     <message>
         <source>All sources</source>

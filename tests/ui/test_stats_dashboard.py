@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, Qt
+from PySide6.QtCore import QDate, QDateTime, QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from seatdesk.domain.statistics import Column, ColumnKind, Month, StatsFilter, StatTable
@@ -254,6 +255,31 @@ def test_the_period_and_filters_reach_the_loader(desk_for, qtbot):
     qtbot.wait(200)
     wait_idle(qtbot, desk.tasks)
     assert len(loader.filters) == asked and "c62828" in bar.area.styleSheet()
+
+
+def test_a_grid_picked_by_name_filters_by_its_code(desk_for, qtbot, owner: Owner):
+    desk = desk_for("inspector1")
+    loader = Loader()
+    dashboard = _dashboard(qtbot, desk, loader)
+    bar = dashboard.filter_bar
+    active = ("FROM grids WHERE start_date <= current_date "
+              "AND (end_date IS NULL OR end_date > current_date)")
+    qtbot.waitUntil(lambda: bar.grid_names.rowCount() > 0, timeout=10_000)
+    assert bar.grid_names.rowCount() == owner.scalar(f"SELECT count(*) {active}")
+    code = owner.scalar(f"SELECT code {active} ORDER BY code DESC LIMIT 1")
+    name = owner.scalar("SELECT name FROM grids WHERE code = :c", c=code)
+    bar.area.setFocus()
+    for char in name:  # typed as an input method sends it (QTest types ASCII only)
+        QApplication.sendEvent(bar.area, QKeyEvent(QEvent.Type.KeyPress, 0,
+                                                   Qt.KeyboardModifier.NoModifier, char))
+    completer = bar.area.completer()
+    qtbot.waitUntil(completer.popup().isVisible, timeout=5_000)
+    assert completer.completionCount() == 1
+    with qtbot.waitSignal(dashboard.sig_loaded, timeout=10_000):
+        qtbot.keyClick(completer.popup(), Qt.Key.Key_Down)
+        qtbot.keyClick(completer.popup(), Qt.Key.Key_Return)
+    assert bar.area.text() == f"{code} {name}"
+    assert loader.filters[-1].filters() == {"grid": code}
 
 
 def test_last_month_asks_for_last_month(desk_for, qtbot):

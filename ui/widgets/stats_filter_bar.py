@@ -2,7 +2,9 @@
 another) in the centre's time zone, and the department, category, area and source.
 
 It turns what is chosen into a ``seatdesk.domain.statistics.StatsFilter`` and says so
-with ``sig_changed`` whenever the choice changes; it never reads the database.
+with ``sig_changed`` whenever the choice changes. The area is a code typed as it is
+(a street, community or grid code) or a grid picked by name from the active grids,
+read through ``QueryOp`` and again when the grids change.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QStringListModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -24,13 +26,19 @@ from PySide6.QtWidgets import (
 
 from seatdesk.domain.glossary import Source
 from seatdesk.domain.statistics import StatsFilter
+from seatdesk.notices import Kind
+from seatdesk.services.common import ChangeSet
+from seatdesk.services.grids.layers import grids_as_of
 from ui.desk import Desk, ReferenceData
 from ui.i18n import date_edit
 from ui.labels import label
+from ui.tasks import RECONNECTED, QueryOp
 
 # The lengths of the area codes of GB/T 30428.1: a street (county 6 + street 3), a
 # community (+3) and a unit grid (+3).
 STREET_DIGITS, COMMUNITY_DIGITS, GRID_DIGITS = 9, 12, 15
+# The entities of a ChangeSet after which the grid picker reads the grids again.
+GRIDS_RELOAD_ON = frozenset({Kind.GRIDS.value, RECONNECTED})
 
 
 class Period(StrEnum):
@@ -66,10 +74,12 @@ def period_bounds(first: date, last: date, tz: tzinfo) -> tuple[datetime, dateti
 
 def area_filter(text: str) -> dict[str, str] | None:
     """The StatsFilter field an area code fills, by its length: ``{}`` for no code,
-    None for a code that is not 9, 12 or 15 digits."""
-    code = text.strip()
-    if not code:
+    None for a code that is not 9, 12 or 15 digits. A picked grid reads "code name":
+    the code is the first word."""
+    words = text.split()
+    if not words:
         return {}
+    code = words[0]
     if not code.isascii() or not code.isdigit():
         return None
     field = {STREET_DIGITS: "street", COMMUNITY_DIGITS: "community", GRID_DIGITS: "grid"}
@@ -93,6 +103,7 @@ class StatsFilterBar(QWidget):
         self._build_ui()
         self._connect()
         self._on_period_changed()
+        self.load_grids()
 
     def _build_ui(self) -> None:
         layout = QHBoxLayout(self)
@@ -119,11 +130,20 @@ class StatsFilterBar(QWidget):
         self.area = QLineEdit()
         self.area.setObjectName("stats_area")
         self.area.setClearButtonEnabled(True)
-        self.area.setPlaceholderText(self.tr("Street, community or grid code"))
+        self.area.setPlaceholderText(self.tr("Street, community or grid code or name"))
         self.area.setToolTip(
-            self.tr("A street (9 digits), community (12 digits) or unit grid (15 digits) code")
+            self.tr(
+                "A street (9 digits), community (12 digits) or unit grid (15 digits) code,"
+                " or a grid's name"
+            )
         )
         self.area.setMaximumWidth(190)
+        self.grid_names = QStringListModel(self)
+        completer = QCompleter(self.grid_names, self.area)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setMaxVisibleItems(15)
+        self.area.setCompleter(completer)
         self.source = _combo(self.tr("All sources"), [(label(s), s) for s in Source])
         layout.addWidget(QLabel(self.tr("Period")))
         layout.addWidget(self.period)
@@ -140,13 +160,26 @@ class StatsFilterBar(QWidget):
         for combo in (self.department, self.category, self.source):
             combo.currentIndexChanged.connect(self._emit)
         self.area.editingFinished.connect(self._on_area_editing_finished)
+        completer = self.area.completer()
+        if completer is not None:
+            completer.activated.connect(self._on_area_editing_finished)
         self._desk.reference_store.sig_changed.connect(self._on_reference_changed)
+        self._desk.tasks.sig_data_changed.connect(self._on_data_changed)
 
     # ---- Public API
 
     def today(self) -> date:
         """Today in the centre's time zone."""
         return datetime.now(self.tz).date()
+
+    def load_grids(self) -> None:
+        """Read the active grids for the picker (off the GUI thread)."""
+        QueryOp(
+            self._desk.tasks,
+            self,
+            op=lambda s: [f"{g.code} {g.name}" for g in grids_as_of(s)],
+            success=self.grid_names.setStringList,
+        ).run()
 
     def current_period(self) -> Period:
         # A combo box hands a StrEnum back as its plain string.
@@ -218,6 +251,11 @@ class StatsFilterBar(QWidget):
         if area != self._area:
             self._area = area
             self._emit()
+
+    @Slot(object, object)
+    def _on_data_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        if changes.entities & GRIDS_RELOAD_ON:
+            self.load_grids()
 
     @Slot(object)
     def _on_reference_changed(self, reference: ReferenceData) -> None:
