@@ -227,11 +227,11 @@ def test_the_period_and_filters_reach_the_loader(desk_for, qtbot):
         bar.first_day.setDate(QDate(2026, 11, 30))
         bar.last_day.setDate(QDate(2026, 11, 1))  # backwards: read forwards
     wait_idle(qtbot, desk.tasks)
-    # Three requests (the period, then each day): the loads run side by side and may
-    # end in any order, but only the last request's figures are painted.
+    # Three quick changes (the period, then each day): one load, of the last.
     assert (loaded.args[0].start, loaded.args[0].end) == (
         datetime(2026, 11, 1, tzinfo=SHANGHAI), datetime(2026, 12, 1, tzinfo=SHANGHAI))
-    assert dashboard.stats_filter == loaded.args[0]
+    assert dashboard.stats_filter == loaded.args[0] == loader.filters[-1]
+    assert len(loader.filters) == 2
 
     with qtbot.waitSignal(dashboard.sig_loaded, timeout=10_000):
         bar.department.setCurrentIndex(bar.department.findData("SZ"))
@@ -328,7 +328,8 @@ def test_a_burst_of_notices_reloads_once_per_interval(desk_for, qtbot):
     qtbot.wait(600)
     wait_idle(qtbot, desk.tasks)
     assert len(loader.filters) == 2  # twenty notices, one reload
-    assert loader.started[1] - loader.ended[0] >= 1.0
+    # Qt's coarse timers may fire up to 5 % early.
+    assert loader.started[1] - loader.ended[0] >= 0.95
     # A notice that changed nothing reloads nothing.
     desk.tasks.sig_data_changed.emit(ChangeSet(), None)
     qtbot.wait(1_200)

@@ -73,6 +73,8 @@ class StatsDashboard(QWidget):
 
     # Change notices reload the figures at most this often (ms after a load ended).
     REFRESH_INTERVAL_MS = 5_000
+    # A change of the period or a filter loads once it has rested this long (ms).
+    FILTER_DELAY_MS = 250
 
     def __init__(
         self,
@@ -99,6 +101,11 @@ class StatsDashboard(QWidget):
         self._report_dialog: MonthlyReportDialog | None = None
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
+        # A day field's arrows or a few quick choices make one load, not one each: a
+        # superseded load still runs to its end on a worker the queues share.
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(self.FILTER_DELAY_MS)
         self._build_ui()
         self._connect()
 
@@ -150,6 +157,7 @@ class StatsDashboard(QWidget):
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.report_button.clicked.connect(self._on_report_button_clicked)
         self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+        self._filter_timer.timeout.connect(self.reload)
         self._desk.tasks.sig_data_changed.connect(self._on_data_changed)
 
     # ---- Public API
@@ -169,6 +177,7 @@ class StatsDashboard(QWidget):
         self._stale = False
         self._again = False
         self._refresh_timer.stop()
+        self._filter_timer.stop()
         stats_filter = self.filter_bar.stats_filter()
         self._generation += 1
         generation = self._generation
@@ -242,7 +251,7 @@ class StatsDashboard(QWidget):
     @Slot(object)
     def _on_filter_bar_changed(self, _stats_filter: StatsFilter) -> None:
         if self.isVisible():
-            self.reload()
+            self._filter_timer.start()
         else:
             self._stale = True
 
