@@ -128,6 +128,13 @@
     </message>
 </context>
 <context>
+    <name>BarsCard</name>
+    <message>
+        <source>{name}: {value}</source>
+        <translation>{name}：{value}</translation>
+    </message>
+</context>
+<context>
     <name>CallbackDialog</name>
     <message>
         <source>Call the complainant back</source>
@@ -944,6 +951,24 @@
     </message>
 </context>
 <context>
+    <name>HotGridsCard</name>
+    <message>
+        <source>Top grids</source>
+        <translation>高发网格</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报数</translation>
+    </message>
+</context>
+<context>
+    <name>IndicesCard</name>
+    <message>
+        <source>Indices</source>
+        <translation>评价指数</translation>
+    </message>
+</context>
+<context>
     <name>InspectorPanel</name>
     <message>
         <source>Awaiting check</source>
@@ -1178,6 +1203,33 @@
     </message>
 </context>
 <context>
+    <name>MonthlyReportDialog</name>
+    <message>
+        <source>Monthly report</source>
+        <translation>生成月报</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Month:</source>
+        <translation>月份：</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>保存到：</translation>
+    </message>
+    <message>
+        <source>Write the report</source>
+        <translation>生成月报</translation>
+    </message>
+    <message>
+        <source>Folder for the monthly report</source>
+        <translation>月报保存文件夹</translation>
+    </message>
+</context>
+<context>
     <name>NewCaseDialog</name>
     <message>
         <source>New case from a call</source>
@@ -1291,6 +1343,28 @@
     <message>
         <source>Click the place on the map (Esc cancels).</source>
         <translation>请在地图上点击位置（Esc 取消）。</translation>
+    </message>
+</context>
+<context>
+    <name>OnTimeCard</name>
+    <message>
+        <source>On-time rate per department</source>
+        <translation>各部门按期处置率</translation>
+    </message>
+    <message>
+        <source>On-time rate</source>
+        <translation>按期处置率</translation>
+    </message>
+    <message>
+        <source>Nothing due: {names}</source>
+        <translation>本期无应处置案卷：{names}</translation>
+    </message>
+</context>
+<context>
+    <name>OverdueCard</name>
+    <message>
+        <source>Open and overdue</source>
+        <translation>超期待处置</translation>
     </message>
 </context>
 <context>
@@ -1763,6 +1837,131 @@
     </message>
 </context>
 <context>
+    <name>StatCard</name>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>{n} min ago</source>
+        <translation>{n} 分钟前</translation>
+    </message>
+    <message>
+        <source>{n} h ago</source>
+        <translation>{n} 小时前</translation>
+    </message>
+    <message>
+        <source>as of {when} ({age})</source>
+        <translation>数据截至 {when}（{age}）</translation>
+    </message>
+    <message>
+        <source>No data</source>
+        <translation>无数据</translation>
+    </message>
+</context>
+<context>
+    <name>StatsDashboard</name>
+    <message>
+        <source>Export statistics…</source>
+        <translation>导出统计…</translation>
+    </message>
+    <message>
+        <source>Write these statistics, with their period and filters, to Excel</source>
+        <translation>按当前时段和筛选条件将统计导出为 Excel</translation>
+    </message>
+    <message>
+        <source>Monthly report…</source>
+        <translation>生成月报…</translation>
+    </message>
+    <message>
+        <source>Write a month&apos;s operations report to Excel</source>
+        <translation>将某月的运营监控与数据分析报告写成 Excel</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>Exporting the statistics to Excel…</source>
+        <translation>正在导出统计到 Excel…</translation>
+    </message>
+    <message>
+        <source>Writing the monthly report of {month}…</source>
+        <translation>正在生成 {month} 月报…</translation>
+    </message>
+    <message>
+        <source>Updated at {time}</source>
+        <translation>更新于 {time}</translation>
+    </message>
+    <message>
+        <source>The statistics could not be loaded: {error}</source>
+        <translation>统计加载失败：{error}</translation>
+    </message>
+    <message>
+        <source>Export statistics</source>
+        <translation>导出统计</translation>
+    </message>
+    <message>
+        <source>statistics-{day}.xlsx</source>
+        <translation>统计-{day}.xlsx</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Statistics written to {path}</source>
+        <translation>统计已导出到 {path}</translation>
+    </message>
+    <message>
+        <source>Monthly report written to {path}</source>
+        <translation>月报已生成：{path}</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+</context>
+<context>
+    <name>StatsFilterBar</name>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <source>From … to …</source>
+        <translation>自定义时段</translation>
+    </message>
+    <message>
+        <source>All departments</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <source>Street, community or grid code or name</source>
+        <translation>街道/社区/网格编码或网格名</translation>
+    </message>
+    <message>
+        <source>A street (9 digits), community (12 digits) or unit grid (15 digits) code, or a grid&apos;s name</source>
+        <translation>街道（9位）、社区（12位）或单元网格（15位）编码，或网格名称</translation>
+    </message>
+    <message>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+</context>
+<context>
     <name>SupervisionView</name>
     <message>
         <source>Department</source>
@@ -1839,6 +2038,25 @@
     <message>
         <source>Describe the problem.</source>
         <translation>请描述问题。</translation>
+    </message>
+</context>
+<context>
+    <name>TrendCard</name>
+    <message>
+        <source>Cases per day</source>
+        <translation>每日案卷</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>结案</translation>
     </message>
 </context>
 <context>
