@@ -5,10 +5,9 @@ exports speak Chinese without Qt. Templates use named placeholders only; the lan
 is chosen at display time (``SEATDESK_LANG``, default Chinese), never at import time.
 
 The catalogue is split by area (``cases``, ``accounts``, ``connection``, ``deadlines``,
-``fields``, ``grids``, ``exports``, ``cli``, ``imports``, ``intake``): a new sentence goes
-into its area's ``CATALOG``. The names of
-the domain words themselves (states, actions, roles …) are terms, not sentences:
-``seatdesk.terms``.
+``fields``, ``grids``, ``exports``, ``cli``, ``imports``, ``intake``, ``workbooks``): a
+new sentence goes into its area's ``CATALOG``. The names of the domain words themselves
+(states, actions, roles …) are terms, not sentences: ``seatdesk.terms``.
 """
 
 from __future__ import annotations
@@ -28,11 +27,12 @@ from seatdesk.messages import (
     grids,
     imports,
     intake,
+    workbooks,
 )
 
 _AREAS = (
     cases, complaints, accounts, connection, deadlines, fields, grids, exports, cli, imports,
-    intake,
+    intake, workbooks,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}
