@@ -212,13 +212,14 @@ def add_table_sheet(
     for col, column in enumerate(table.columns, start=1):
         texts = [headers[col - 1]] + [_shown(column.kind, row[col - 1]) for row in table.rows]
         # The header holds the autofilter's drop-down button too.
-        widest = max(display_width(texts[0]) + 3, *(display_width(t) for t in texts[1:]))
+        widest = max([display_width(texts[0]) + 3, *(display_width(t) for t in texts[1:])])
         sheet.column_dimensions[get_column_letter(col)].width = min(
             MAX_WIDTH, max(MIN_WIDTH, widest + 2)
         )
     if not table.rows:
         sheet.cell(HEADER_ROW + 1, 1, messages.t("workbook.empty"))
     fit_to_page_width(sheet)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     anchor_col = len(table.columns) + 2
     anchor_row = HEADER_ROW
     for spec in charts:
@@ -314,7 +315,6 @@ def fit_to_page_width(sheet: Worksheet) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
 def display_width(text: str) -> int:
