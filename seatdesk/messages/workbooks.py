@@ -7,6 +7,8 @@ from __future__ import annotations
 
 CATALOG: dict[str, tuple[str, str]] = {
     # ---- Any statistics workbook
+    "workbook.title": ("Statistics", "统计报表"),
+    "workbook.written": ("Statistics written: {path}", "统计报表已导出：{path}"),
     "workbook.period": ("Period: {start} to {end}", "统计时段：{start} 至 {end}"),
     "workbook.filters": ("Filters: {filters}", "筛选条件：{filters}"),
     "workbook.filter.department": ("department {value}", "处置部门 {value}"),
@@ -83,6 +85,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "No statistics are registered for the report: nothing to write "
         "(seatdesk.services.monthly_report.default_source).",
         "尚未登记任何统计表，无法生成报告（seatdesk.services.monthly_report.default_source）。",
+    ),
+    "report.bad_month": (
+        "Not a month in the form YYYY-MM: {value}", "月份应写作 YYYY-MM（如 2026-11）：{value}"
+    ),
+    "report.bad_period": (
+        "The period ends ({last}) before it starts ({first}).",
+        "统计时段的结束日（{last}）早于开始日（{first}）。",
     ),
     "report.written": ("Report written: {path}", "报告已生成：{path}"),
     "caselist.written": ("{rows} cases written to {path}", "已导出 {rows} 件案件：{path}"),

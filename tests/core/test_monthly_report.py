@@ -12,10 +12,14 @@ from typing import Any
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from openpyxl.chart import BarChart
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from seatdesk.cli import main
+from seatdesk.db.engine import ServerAddress
+from seatdesk.demo import DemoResult
 from seatdesk.domain.glossary import Role
 from seatdesk.domain.statistics import Column, ColumnKind, Month, StatsFilter, StatTable
 from seatdesk.errors import Problem
@@ -31,6 +35,8 @@ from seatdesk.services.monthly_report import (
     write_monthly_report,
 )
 from tests.core.conftest import Desk
+from tests.core.test_cli import _run
+from tests.core.test_complaints_cli import _as
 from tests.core.test_workbooks import DEPARTMENTS, TREND, Recorder, pdf_pages, to_pdf
 
 K = ColumnKind
@@ -196,3 +202,56 @@ def test_the_report_converts_to_pdf(desk: Desk, tmp_path: Path) -> None:
     path, _ = _report(desk, tmp_path)
     pdf = to_pdf(path, tmp_path)
     assert pdf_pages(pdf) >= 3  # summary, departments, trend
+
+
+# ---- The command line
+
+
+def test_report_on_the_command_line_writes_the_month_with_the_default_source(
+    server: ServerAddress, seeded: DemoResult, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(monthly_report, "default_source", FakeSource)
+    for key, value in _as(server, seeded, "inspector1").items():
+        monkeypatch.setenv(key, value)
+    result = CliRunner().invoke(
+        main, ["report", "--month", "2026-11", "--folder", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "智慧城市运营监控与数据分析报告-2026-11.xlsx"
+    assert openpyxl.load_workbook(path).sheetnames == ["报告概要", "departments", "trend"]
+
+
+def test_report_without_registered_statistics_is_one_sentence(
+    server: ServerAddress, seeded: DemoResult, tmp_path: Path
+) -> None:
+    result = _run("report", "--month", "2026-11", "--folder", str(tmp_path),
+                  env=_as(server, seeded, "inspector1"))
+    assert result.returncode == 1
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "No statistics are registered for the report" in lines[0]
+    assert list(tmp_path.iterdir()) == []
+    bad = _run("report", "--month", "2026-13", env=_as(server, seeded, "inspector1"))
+    assert bad.returncode == 2 and "YYYY-MM: 2026-13" in bad.stderr
+
+
+def test_stats_cases_on_the_command_line_writes_the_case_list(
+    server: ServerAddress, seeded: DemoResult, owner_engine: Engine, tmp_path: Path
+) -> None:
+    out = tmp_path / "cases.xlsx"
+    with owner_engine.connect() as conn:
+        expected = conn.execute(text(
+            "SELECT count(*) FROM cases WHERE current_department = 'SZ' "
+            "AND created_at >= '2000-01-01' AND created_at < '2100-01-01'"
+        )).scalar_one()
+    result = _run("stats", "cases", "--from", "2000-01-01", "--to", "2099-12-31",
+                  "--department", "SZ", "--out", str(out),
+                  env=_as(server, seeded, "inspector1"))
+    assert result.returncode == 0, result.stderr
+    assert f"{expected} cases written" in result.stdout
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert sum(1 for _ in book.worksheets[0].iter_rows()) == expected + 2
+    book.close()
+    backwards = _run("stats", "cases", "--from", "2026-11-30", "--to", "2026-11-01",
+                     "--out", str(out), env=_as(server, seeded, "inspector1"))
+    assert backwards.returncode == 2 and "ends (2026-11-01) before it starts" in backwards.stderr
