@@ -48,6 +48,7 @@ from seatdesk.services.workbooks import (
     new_workbook,
     put_text,
     save_workbook,
+    set_text_categories,
     sheet_titles,
     unique_sheet_title,
 )
@@ -284,7 +285,9 @@ def _indices_chart(sheet: Any, header_row: int, last_row: int) -> None:
             Reference(sheet, min_col=col, min_row=header_row, max_row=last_row),
             titles_from_data=True,
         )
-    chart.set_categories(Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last_row))
+    set_text_categories(
+        chart, Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last_row)
+    )
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.width, chart.height = 16, 8

@@ -31,6 +31,7 @@ from typing import Any
 
 import openpyxl
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -257,10 +258,12 @@ def build_chart(sheet: Worksheet, table: StatTable, spec: ChartSpec) -> Any:
     for col in series:
         data = Reference(sheet, min_col=col, min_row=HEADER_ROW, max_row=last_row)
         chart.add_data(data, titles_from_data=True)
-    chart.set_categories(
-        Reference(sheet, min_col=keys.index(spec.category) + 1, min_row=HEADER_ROW + 1,
-                  max_row=last_row)
-    )
+    labels = Reference(sheet, min_col=keys.index(spec.category) + 1, min_row=HEADER_ROW + 1,
+                       max_row=last_row)
+    if table.columns[keys.index(spec.category)].kind in (ColumnKind.TEXT, ColumnKind.CODE):
+        set_text_categories(chart, labels)
+    else:
+        chart.set_categories(labels)
     if spec.kind is not ChartKind.PIE:
         # openpyxl marks axes deleted by default in newer Excel: show them.
         chart.x_axis.delete = False
@@ -275,6 +278,13 @@ def build_chart(sheet: Worksheet, table: StatTable, spec: ChartSpec) -> Any:
         ):
             chart.x_axis.number_format = NUMBER_FORMATS[ColumnKind.DATE]
     return chart
+
+
+def set_text_categories(chart: Any, labels: Reference) -> None:
+    """Label the chart's points with the text cells ``labels``: openpyxl's
+    ``set_categories`` refers to any labels as numbers, Excel writes names as strings."""
+    for series in chart.series:
+        series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
 
 
 def age_line(table: StatTable, now: datetime | None = None) -> str:

@@ -128,7 +128,7 @@ def test_the_summary_comes_first_with_the_indices_and_their_change(
         f"'报告概要'!$B${header + 1}:$B${header + 3}",
         f"'报告概要'!$C${header + 1}:$C${header + 3}",
     ]
-    assert chart.series[0].cat.numRef.f == f"'报告概要'!$A${header + 1}:$A${header + 3}"
+    assert chart.series[1].cat.strRef.f == f"'报告概要'!$A${header + 1}:$A${header + 3}"
     # Headline counts: the trend's November, summed by hand:
     # reported 1 + … + 30 = 465; registered 0 + … + 29 = 435;
     # closed Σ d//2 for d = 1..30 = 2·(0+…+14) + 15 = 225.

@@ -149,7 +149,7 @@ def test_the_charts_point_at_their_tables_cells(words: None, tmp_path: Path) -> 
     assert isinstance(on_time, BarChart)
     (series,) = on_time.series
     assert series.val.numRef.f == "'部门处置统计'!$C$4:$C$6"
-    assert series.cat.numRef.f == "'部门处置统计'!$A$4:$A$6"
+    assert series.cat.strRef.f == "'部门处置统计'!$A$4:$A$6"
     assert series.tx.strRef.f == "'部门处置统计'!C3"
     (per_category,) = book["categories"]._charts
     # "registered" is not in this categories table: two series, not three.
