@@ -67,7 +67,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.centre": ("Centre", "监督指挥中心"),
     "report.no_centre": ("(centre name not set)", "（未设置中心名称）"),
     "report.month": ("Month", "报告月份"),
-    "report.month_value": ("{year}-{month:02d}", "{year}年{month}月"),
+    "report.month_value": ("{year}, month {month}", "{year}年{month}月"),
     "report.generated": ("Generated", "生成时间"),
     "report.indices": ("Indices", "考核指数"),
     "report.index": ("Index", "指数"),

@@ -38,9 +38,11 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from seatdesk import messages
+from seatdesk.domain.glossary import Source
 from seatdesk.domain.statistics import ColumnKind, StatsFilter, StatTable
 from seatdesk.progress import Cancelled, NoProgress, Progress
 from seatdesk.services.exports import write_atomically
+from seatdesk.terms import term
 
 #: Excel number format of each kind of column (TEXT and CODE stay text: "@").
 NUMBER_FORMATS: dict[ColumnKind, str] = {
@@ -155,7 +157,7 @@ def describe_filter(f: StatsFilter) -> str:
     end = (f.end - _ONE_MICROSECOND).date()
     parts = [messages.t("workbook.period", start=start.isoformat(), end=end.isoformat())]
     filters = [
-        messages.t(f"workbook.filter.{name}", value=value)
+        messages.t(f"workbook.filter.{name}", value=_filter_value(name, value))
         for name, value in f.filters().items()
     ]
     if filters:
@@ -352,6 +354,13 @@ _ONE_MICROSECOND = datetime.resolution
 def _words(key: str, fallback: str) -> str:
     known = messages.keys()
     return messages.t(key) if key in known else fallback
+
+
+def _filter_value(name: str, value: Any) -> Any:
+    """A source in words; codes (department, grid, street, community) as they are."""
+    if name == "source" and value in Source.__members__.values():
+        return term(Source(value))
+    return value
 
 
 def _excel_value(value: Any) -> Any:

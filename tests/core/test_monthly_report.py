@@ -255,3 +255,29 @@ def test_stats_cases_on_the_command_line_writes_the_case_list(
     backwards = _run("stats", "cases", "--from", "2026-11-30", "--to", "2026-11-01",
                      "--out", str(out), env=_as(server, seeded, "inspector1"))
     assert backwards.returncode == 2 and "ends (2026-11-01) before it starts" in backwards.stderr
+
+
+def test_stats_export_on_the_command_line_asks_for_the_days_and_filters(
+    server: ServerAddress, seeded: DemoResult, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = FakeSource()
+    monkeypatch.setattr(monthly_report, "default_source", lambda: source)
+    for key, value in _as(server, seeded, "inspector1").items():
+        monkeypatch.setenv(key, value)
+    out = tmp_path / "统计.xlsx"
+    result = CliRunner().invoke(main, [
+        "stats", "export", "--from", "2026-11-01", "--to", "2026-11-15",
+        "--department", "SZ", "--source", "hotline_12319", "--out", str(out),
+    ])
+    assert result.exit_code == 0, result.output
+    ((what, f),) = source.asked
+    assert what == "tables"
+    assert (f.start.isoformat(), f.end.isoformat()) == (
+        "2026-11-01T00:00:00+08:00", "2026-11-16T00:00:00+08:00"
+    )
+    assert f.filters() == {"department": "SZ", "source": "hotline_12319"}
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    assert sheet["A2"].value.startswith(
+        "统计时段：2026-11-01 至 2026-11-15  筛选条件：处置部门 SZ；问题来源 12319热线"
+    )
