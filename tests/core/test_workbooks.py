@@ -370,3 +370,27 @@ def test_the_statistics_workbook_converts_to_pdf(words: None, tmp_path: Path) ->
 
 def pdf_pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
+
+
+def test_the_case_list_filters_by_place_and_category(desk: Desk, tmp_path: Path) -> None:
+    grid, category, parent = desk.session.execute(text(
+        "SELECT c.grid_code, c.category_id, k.parent_id FROM cases c "
+        "JOIN categories k ON k.id = c.category_id WHERE c.grid_code IS NOT NULL "
+        "ORDER BY c.id LIMIT 1"
+    )).one()
+    everything = (datetime(2000, 1, 1).astimezone(), datetime(2100, 1, 1).astimezone())
+    for filters, sql in (
+        ({"grid": grid}, "grid_code = :g"),
+        ({"street": grid[:9]}, "grid_code LIKE :s || '%'"),
+        ({"community": grid[:12]}, "grid_code LIKE :c || '%'"),
+        ({"category_id": category}, "category_id = :k"),
+        # A major class stands for its minor classes.
+        ({"category_id": parent},
+         "category_id IN (SELECT id FROM categories WHERE parent_id = :p)"),
+    ):
+        expected = desk.scalar(f"SELECT count(*) FROM cases WHERE {sql}", g=grid,
+                               s=grid[:9], c=grid[:12], k=category, p=parent)
+        with desk.as_(Role.INSPECTOR) as s:
+            got = export_case_list(s, StatsFilter(*everything, **filters),
+                                   tmp_path / "p.xlsx").rows
+        assert got == expected > 0, filters
