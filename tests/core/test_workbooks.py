@@ -394,3 +394,17 @@ def test_the_case_list_filters_by_place_and_category(desk: Desk, tmp_path: Path)
             got = export_case_list(s, StatsFilter(*everything, **filters),
                                    tmp_path / "p.xlsx").rows
         assert got == expected > 0, filters
+
+
+def test_a_name_that_would_be_a_formula_stays_text_in_the_case_list(
+    desk: Desk, tmp_path: Path
+) -> None:
+    desk.session.execute(text("UPDATE departments SET name = '=1+2' WHERE code = :c"),
+                         {"c": DEPARTMENT})
+    f = StatsFilter(datetime(2000, 1, 1).astimezone(), datetime(2100, 1, 1).astimezone(),
+                    department=DEPARTMENT)
+    with desk.as_(Role.INSPECTOR) as s:
+        export_case_list(s, f, tmp_path / "n.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "n.xlsx").worksheets[0]
+    cell = sheet.cell(3, CASE_LIST_COLUMNS.index("department") + 1)
+    assert (cell.value, cell.data_type) == ("=1+2", "s")
