@@ -4,11 +4,10 @@ Error messages, CLI output and export headers come from here, so the CLI and the
 exports speak Chinese without Qt. Templates use named placeholders only; the language
 is chosen at display time (``SEATDESK_LANG``, default Chinese), never at import time.
 
-The catalogue is split by area (``cases``, ``accounts``, ``connection``, ``deadlines``,
-``fields``, ``grids``, ``exports``, ``cli``, ``imports``, ``intake``, ``supervision``):
-a new sentence goes into its area's ``CATALOG``. The names of
-the domain words themselves (states, actions, roles …) are terms, not sentences:
-``seatdesk.terms``.
+The catalogue is split by area
+(one module each, listed in ``_AREAS``): a new sentence goes into its area's
+``CATALOG``. The names of the domain words themselves (states, actions, roles …) are
+terms, not sentences: ``seatdesk.terms``.
 """
 
 from __future__ import annotations
@@ -29,11 +28,23 @@ from seatdesk.messages import (
     imports,
     intake,
     supervision,
+    workbooks,
 )
 
 _AREAS = (
-    cases, complaints, accounts, connection, deadlines, fields, grids, exports, cli, imports,
-    intake, supervision,
+    cases,
+    complaints,
+    accounts,
+    connection,
+    deadlines,
+    fields,
+    grids,
+    exports,
+    cli,
+    imports,
+    intake,
+    supervision,
+    workbooks,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}

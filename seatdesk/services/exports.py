@@ -80,11 +80,11 @@ def export_queue(
     progress.start(total)
     filters = describe_filters(session, query)
     progress.status(messages.t("export.writing", count=total))
-    written = _atomically(path, lambda part: _write(session, query, part, filters, progress))
+    written = write_atomically(path, lambda part: _write(session, query, part, filters, progress))
     return ExportResult(path=path, rows=written, filters=filters)
 
 
-def _atomically(path: Path, write: Callable[[Path], int]) -> int:
+def write_atomically(path: Path, write: Callable[[Path], int]) -> int:
     """Run ``write`` on a temporary file beside ``path`` and put it in place only when
     it is complete; a cancel or an error leaves no file (and an older one as it was)."""
     part = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
@@ -177,13 +177,13 @@ def _write(
         if progress.cancelled():
             raise Cancelled()
     except BaseException:
-        _discard(sheet)
+        discard_sheet(sheet)
         raise
     workbook.save(part)
     return written
 
 
-def _discard(sheet: Any) -> None:
+def discard_sheet(sheet: Any) -> None:
     """Close a write-only sheet that will not be saved and remove its spool file
     (openpyxl streams the rows to a temporary file until the workbook is saved)."""
     try:
@@ -195,7 +195,7 @@ def _discard(sheet: Any) -> None:
 
 def _values(sheet: Any, row: CaseRow) -> list[Any]:
     return [
-        _text(sheet, value) if isinstance(value, str) else value
+        text_cell(sheet, value) if isinstance(value, str) else value
         for value in (
             row.number,
             term(row.state),
@@ -212,7 +212,7 @@ def _values(sheet: Any, row: CaseRow) -> list[Any]:
     ]
 
 
-def _text(sheet: Any, value: str) -> Any:
+def text_cell(sheet: Any, value: str) -> Any:
     """A text cell, whatever the text: openpyxl writes a string that starts with "=" as
     a formula, and an address a caller dictated ("=HYPERLINK(...)", DDE) would run in
     Excel when the export is opened."""
@@ -285,9 +285,9 @@ def export_complaints(
     )
     pages = _complaint_pages(session, wanted, reveal, progress)
     if path.suffix.lower() == ".csv":
-        written = _atomically(path, lambda part: _write_csv(part, filters, pages))
+        written = write_atomically(path, lambda part: _write_csv(part, filters, pages))
     else:
-        written = _atomically(path, lambda part: _write_complaints(part, filters, pages))
+        written = write_atomically(path, lambda part: _write_complaints(part, filters, pages))
     return ExportResult(path=path, rows=written, filters=filters)
 
 
@@ -389,13 +389,13 @@ def _write_complaints(part: Path, filters: str, pages: Iterable[list[list[Any]]]
         for page in pages:
             for values in page:
                 sheet.append([
-                    _text(sheet, v) if isinstance(v, str)
+                    text_cell(sheet, v) if isinstance(v, str)
                     else _time(sheet, v) if isinstance(v, datetime) else v
                     for v in values
                 ])
             written += len(page)
     except BaseException:
-        _discard(sheet)
+        discard_sheet(sheet)
         raise
     workbook.save(part)
     return written
