@@ -94,6 +94,9 @@ SQL_ONLY_TABLES = frozenset(
         "complaint_import_mappings",
         "intake_items",
         "open311_services",
+        # The department counters' facts and the settings audit (migration 0022).
+        "case_handlings",
+        "settings_events",
     }
 )
 
