@@ -5,7 +5,8 @@ exports speak Chinese without Qt. Templates use named placeholders only; the lan
 is chosen at display time (``SEATDESK_LANG``, default Chinese), never at import time.
 
 The catalogue is split by area (``cases``, ``accounts``, ``connection``, ``deadlines``,
-``fields``, ``grids``, ``exports``, ``cli``, ``imports``, ``intake``): a new sentence goes
+``fields``, ``grids``, ``exports``, ``cli``, ``imports``, ``intake``,
+``statistics``): a new sentence goes
 into its area's ``CATALOG``. The names of
 the domain words themselves (states, actions, roles …) are terms, not sentences:
 ``seatdesk.terms``.
@@ -28,11 +29,12 @@ from seatdesk.messages import (
     grids,
     imports,
     intake,
+    statistics,
 )
 
 _AREAS = (
     cases, complaints, accounts, connection, deadlines, fields, grids, exports, cli, imports,
-    intake,
+    intake, statistics,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}

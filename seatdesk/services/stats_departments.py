@@ -70,10 +70,10 @@ WITH h AS (
            h.is_current AND h.registered_at >= :start AND h.registered_at < :end
                AND h.returned_at IS NULL AND h.ended_at IS NULL AS filed,
            -- the clock of a case postponed and not resumed by then is stopped
-           coalesce(h.deadline < :at
-                    AND NOT (h.postponed_at < :at
-                             AND (h.resumed_at IS NULL OR h.resumed_at <= h.postponed_at
-                                  OR h.resumed_at >= :at)), false) AS late_now
+           coalesce(h.deadline < :at, false)
+               AND NOT coalesce(h.postponed_at < :at
+                                AND (h.resumed_at IS NULL OR h.resumed_at <= h.postponed_at
+                                     OR h.resumed_at >= :at), false) AS late_now
     FROM case_handlings h
     WHERE ((h.dispatched_at >= :start AND h.dispatched_at < :end)
            OR (h.is_current AND h.registered_at >= :start AND h.registered_at < :end))
