@@ -148,12 +148,12 @@ def main() -> None:
         f"month {month_start:%Y-%m}": StatsFilter(month_start, month_end),
         "whole range": StatsFilter(first, last + timedelta(seconds=1)),
     }
+    facts_sql = BARE.format(source="case_handlings")
+    raw_sql = BARE.format(source="seatdesk_case_handlings_from_events()")
     failed = False
     for name, f in periods.items():
         params = filter_params(f)
         params["at"] = min(f.end, datetime.now(f.end.tzinfo))
-        facts_sql = BARE.format(source="case_handlings")
-        raw_sql = BARE.format(source="seatdesk_case_handlings_from_events()")
 
         def ours(f: StatsFilter = f) -> Any:
             table = department_table(session, f)
