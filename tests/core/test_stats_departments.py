@@ -381,3 +381,31 @@ def test_bad_settings_are_refused_by_the_database(desk: Desk, value: str, proble
         call(s, "SELECT seatdesk_set_statistics_settings(CAST(:v AS jsonb))", {"v": value})
     assert (refused.value.field, refused.value.problem) == ("statistics", problem)
     assert str(refused.value)  # words for the field and the problem
+
+
+# ---- the functions and the migration
+
+
+def test_the_new_functions_are_hardened(desk: Desk) -> None:
+    rows = desk.session.execute(text("""
+        SELECT p.proname, p.prosecdef, p.proconfig,
+               has_function_privilege('public', p.oid, 'EXECUTE')
+        FROM pg_proc p
+        WHERE p.proname IN ('seatdesk_set_statistics_settings', 'seatdesk_track_handling',
+                            'seatdesk_forget_handlings')
+    """)).all()
+    assert len(rows) == 3
+    for name, definer, config, public_may in rows:
+        assert definer and not public_may, name
+        assert "search_path=public, pg_temp" in (config or []), name
+
+
+def test_seats_cannot_write_the_handlings(desk: Desk) -> None:
+    from sqlalchemy.exc import ProgrammingError
+
+    for who in (Role.INSPECTOR, Role.DEPARTMENT, Role.ADMIN):
+        with pytest.raises(ProgrammingError, match="permission denied"), desk.as_(who) as s:
+            s.execute(text("UPDATE case_handlings SET late_handlings = 0"))
+        with pytest.raises(ProgrammingError, match="permission denied"), desk.as_(who) as s:
+            s.execute(text("INSERT INTO settings_events (at, actor, key, value) "
+                           "VALUES (now(), 'x', 'statistics', '{}')"))
