@@ -34,6 +34,7 @@ from seatdesk.domain.glossary import (
     ReplyMethod,
     Role,
     Satisfaction,
+    SettingsAction,
     Source,
     Stage,
     State,
@@ -62,6 +63,7 @@ GLOSSARY_ENUMS: tuple[type[Enum], ...] = (
     Satisfaction,
     CaseEventAction,
     PrivacyAction,
+    SettingsAction,
     IntakeKind,
 )
 
@@ -191,6 +193,8 @@ _ROWS: tuple[tuple[Enum, tuple[str, str]], ...] = (
      ("reopen for a dissatisfied complainant", "投诉不满意重办")),
     (PrivacyAction.REVEAL_CONTACTS, ("reveal the complainant's contacts", "查看投诉人联系方式")),
     (PrivacyAction.FIND_BY_PHONE, ("find complaints by phone", "按来电号码查询投诉")),
+    (SettingsAction.STATISTICS_SETTINGS,
+     ("change the statistics settings", "修改统计设置")),
     (ReplyMethod.PHONE, ("phone", "电话")),
     (ReplyMethod.PLATFORM, ("platform", "平台")),
     (ReplyMethod.SMS, ("SMS", "短信")),

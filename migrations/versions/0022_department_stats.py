@@ -27,7 +27,8 @@ return is approved: ``current_department`` becomes NULL), so it sees its own 回
 ``seatdesk_set_statistics_settings(p_value)``: the admin and the inspector (who runs the
 statistics and the callback sampling, and answers for them to the city) store the centre
 setting ``statistics`` (``StatsSettings``), validated, each change kept in the
-append-only ``settings_events``.
+append-only ``settings_events``. Every desk seat may call it and hear who may (SD403
+with the roles), as with the case functions.
 
 Revision ID: 0022
 Revises: 0021
@@ -291,7 +292,8 @@ BEGIN
     IF NOT (me.roles && {_array(SETTERS)}) THEN
         PERFORM seatdesk_fail('SD403',
             format('%s may not change the statistics settings', me.login),
-            jsonb_build_object('action', 'statistics_settings', 'roles', me.roles,
+            jsonb_build_object('subject', 'settings', 'action', 'statistics_settings',
+                               'roles', me.roles,
                                'allowed', {_array(SETTERS)}));
     END IF;
     IF p_value IS NULL OR jsonb_typeof(p_value) <> 'object' THEN
@@ -327,7 +329,8 @@ BEGIN
 END $$;
 """
 
-PUBLIC_FUNCTIONS = {"seatdesk_set_statistics_settings(jsonb)": SETTERS}
+#: Every desk seat may ask: the function answers who may (a refusal naming the roles).
+PUBLIC_FUNCTIONS = {"seatdesk_set_statistics_settings(jsonb)": [*STAFF, "department"]}
 PRIVATE_FUNCTIONS = [
     "seatdesk_case_handlings_from_events()",
     "seatdesk_track_handling()",

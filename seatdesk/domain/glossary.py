@@ -258,6 +258,13 @@ class PrivacyAction(StrEnum):
     FIND_BY_PHONE = "find_by_phone"  # 按来电号码查询投诉
 
 
+class SettingsAction(StrEnum):
+    """Changing a centre-wide setting through a function of its own (migration 0022: the
+    statistics settings, by an admin or an inspector)."""
+
+    STATISTICS_SETTINGS = "statistics_settings"  # 修改统计设置
+
+
 class ReplyMethod(StrEnum):
     """How the complainant was answered."""
 

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from seatdesk.db.calls import call
+from seatdesk.domain.glossary import SettingsAction
 from seatdesk.domain.statistics import StatsSettings
 from seatdesk.services.common import ChangeSet
 
@@ -43,6 +44,6 @@ def save_settings(session: Session, settings: StatsSettings) -> ChangeSet:
         session,
         "SELECT seatdesk_set_statistics_settings(CAST(:value AS jsonb))",
         {"value": json.dumps(settings.to_json())},
-        action="statistics_settings",
+        action=SettingsAction.STATISTICS_SETTINGS,
     )
     return ChangeSet(entities=frozenset({SETTINGS_CHANGED}))

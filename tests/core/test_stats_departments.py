@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from seatdesk.db.engine import ServerAddress, connect, session_factory
 from seatdesk.demo import DemoResult
-from seatdesk.domain.glossary import Action, Role, Source, State
+from seatdesk.domain.glossary import Action, Role, SettingsAction, Source, State
 from seatdesk.domain.statistics import StatsFilter, StatsSettings
 from seatdesk.errors import PermissionDenied, ValidationError
 from seatdesk.services import statistics, users
@@ -358,8 +358,12 @@ def test_settings_are_saved_audited_and_read_back(desk: Desk) -> None:
 
 @pytest.mark.parametrize("who", [Role.DISPATCHER, Role.DEPARTMENT, Role.SHIFT_LEADER])
 def test_other_seats_may_not_change_the_settings(desk: Desk, who: Role) -> None:
-    with pytest.raises(PermissionDenied), desk.as_(who) as s:
+    with pytest.raises(PermissionDenied) as refused, desk.as_(who) as s:
         statistics.save_settings(s, StatsSettings())
+    assert refused.value.action is SettingsAction.STATISTICS_SETTINGS
+    assert refused.value.allowed == {Role.ADMIN, Role.INSPECTOR}
+    assert who in refused.value.roles
+    assert "修改统计设置" in str(refused.value)
 
 
 @pytest.mark.parametrize(
