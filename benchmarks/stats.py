@@ -11,7 +11,9 @@ same run, logged in as the demo inspector (row-level security applies):
   (``seatdesk_case_handlings_from_events()``, what migration 0022 fills the table with),
   as the owner; run ``--raw-repeat`` times (it is slow: that is why the table exists);
 - bare (facts): a hand-written GROUP BY over ``case_handlings`` on a bare psycopg2
-  connection of the same inspector: what our call costs beyond its one query.
+  connection of the same inspector: what our call costs beyond its one query;
+- the same two as the SZ department's liaison seat (its own row, through row-level
+  security on both sides).
 
 The counts of the three must agree. The upgrade to migration 0022 (its fill of
 ``case_handlings`` from the events) is timed when the bench database still needs it.
@@ -136,6 +138,8 @@ def main() -> None:
     db = prepare_database(args.cases)
     engine, session = seat_session(db, "inspector1")
     inspector = psycopg2_connection(db.login("inspector1"))
+    dept_engine, dept_session = seat_session(db, "dept_sz")
+    dept_conn = psycopg2_connection(db.login("dept_sz"))
     owner = psycopg2_connection(db.address)
     with owner.cursor() as cur:
         cur.execute("SELECT count(*), min(dispatched_at), max(dispatched_at) FROM case_handlings")
@@ -191,6 +195,27 @@ def main() -> None:
         say(f"  ours {ours_ms:8.1f} ms | bare GROUP BY raw tables {raw_ms:9.1f} ms "
             f"(ratio {ratio_raw:.3f}) | bare GROUP BY case_handlings {facts_ms:8.1f} ms "
             f"(ratio {ratio_facts:.2f})  {'ok' if ok else 'MISSES'}")
+        # The SZ liaison seat: its own row only, through row-level security, both ways.
+        def dept_ours(f: StatsFilter = f) -> Any:
+            table = department_table(dept_session, f)
+            dept_session.rollback()
+            return table
+
+        def dept_facts(params: dict[str, Any] = params) -> Any:
+            return _bare_rows(dept_conn, facts_sql, params)
+
+        d_ours_ms, d_facts_ms = interleaved_median_ms([dept_ours, dept_facts],
+                                                      repeat=args.repeat, warmup=1)
+        d_mine = [tuple(r[k] for k in ("department", *COUNTS)) for r in dept_ours().as_dicts()]
+        if d_mine != [m[:-1] for m in mine if m[0] == "SZ"] or d_mine != [
+                r[:1 + len(COUNTS)] for r in dept_facts()]:
+            say(f"  {name}: the SZ seat's counts DIFFER from the inspector's SZ row")
+            failed = True
+        d_ratio = d_ours_ms / d_facts_ms
+        d_ok = d_ours_ms < MS_TARGET and d_ratio <= RATIO_TARGET
+        failed |= not d_ok
+        say(f"  SZ seat: ours {d_ours_ms:8.1f} ms | bare GROUP BY case_handlings as the same "
+            f"seat {d_facts_ms:8.1f} ms (ratio {d_ratio:.2f})  {'ok' if d_ok else 'MISSES'}")
         if args.explain or not ok:
             say(explain(inspector, DEPARTMENT_SQL.replace(":at", "%(at)s")
                         .replace(":start", "%(start)s").replace(":end", "%(end)s")
@@ -200,6 +225,9 @@ def main() -> None:
                         .replace(":source", "%(source)s"), params))
     session.close()
     engine.dispose()
+    dept_session.close()
+    dept_engine.dispose()
+    dept_conn.close()
     inspector.close()
     owner.close()
     say(f"department statistics: {'FAIL' if failed else 'PASS'} (targets: under "
