@@ -275,6 +275,9 @@ def test_a_department_sees_only_its_row_returned_cases_included(
     assert rows["T1"]["returned"] == 1
     with desk.as_("dept_t2") as s:
         assert list(_rows(s, county.period)) == ["T2"]
+        # Asking for another department's figures finds none.
+        p = county.period
+        assert _rows(s, StatsFilter(p.start, p.end, department="T1")) == {}
 
 
 def test_a_department_login_reads_only_its_own_department(
