@@ -93,6 +93,8 @@ _TABLES = """
 CREATE TABLE case_handlings (
     dispatch_event_id bigint PRIMARY KEY,   -- the dispatch that began this handling
     case_id bigint NOT NULL,
+    -- the department the dispatch names (a dispatch event written in bulk without one,
+    -- as the demo's, falls back on the case's department or its filing condition's)
     department varchar(20) NOT NULL,
     category_id integer NOT NULL,
     grid_code varchar(15),
@@ -113,8 +115,6 @@ CREATE TABLE case_handlings (
     ended_at timestamptz,                   -- voided
     is_current boolean NOT NULL DEFAULT true
 );
--- The department a dispatch names (a dispatch event written in bulk without one, as the
--- demo's, falls back on the case's department or its filing condition's).
 -- No foreign key to cases: the demo's reset truncates cases without naming this table.
 CREATE UNIQUE INDEX uq_case_handlings_current ON case_handlings (case_id) WHERE is_current;
 CREATE INDEX ix_case_handlings_dispatched ON case_handlings (dispatched_at);
