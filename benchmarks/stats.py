@@ -22,7 +22,7 @@ Targets (issue 12): ours under 2 s and within 1.2× of the bare GROUP BY over th
 tables, for the month and for the whole range; the ratio to the bare GROUP BY over the
 facts is printed and held to 1.2× too. Exits 1 when a target is missed.
 
-    python -m benchmarks.stats [--cases 1000000] [--repeat 7] [--raw-repeat 1] [--explain]
+    python -m benchmarks.stats [--cases 1000000] [--repeat 15] [--raw-repeat 1] [--explain]
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def _bare_rows(conn: Any, sql: str, params: dict[str, Any]) -> list[tuple[Any, .
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--raw-repeat", type=int, default=1)
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
