@@ -27,6 +27,7 @@ from seatdesk.domain.glossary import (
     ComplaintState,
     PrivacyAction,
     Role,
+    SettingsAction,
     State,
     SupervisionAction,
 )
@@ -64,8 +65,9 @@ def _of_complaint(d: Mapping[str, Any]) -> bool:
 
 def _action(d: Mapping[str, Any]) -> Any:
     """The refused step as the glossary names it: a complaint's (0013), a read of
-    personal data (0014), the inspector's own (0024), or a case's (a workflow action,
-    or a case event outside the table such as the reopen after a 不满意 callback, 0014)."""
+    personal data (0014), a change of centre settings (0022), the inspector's own (0024),
+    or a case's (a workflow action, or a case event outside the table such as the
+    reopen after a 不满意 callback, 0014)."""
     value = d.get("action")
     subject = d.get("subject")
     if subject == "complaint":
@@ -74,6 +76,8 @@ def _action(d: Mapping[str, Any]) -> Any:
         return _enum(PrivacyAction, value)
     if subject == "supervision":
         return _enum(SupervisionAction, value)
+    if subject == "settings":
+        return _enum(SettingsAction, value)
     if isinstance(value, str) and value in CaseEventAction.__members__.values():
         return CaseEventAction(value)
     return _enum(Action, value)

@@ -98,6 +98,9 @@ SQL_ONLY_TABLES = frozenset(
         "monthly_report_events",
         "callback_samples",
         "callback_sample_items",
+        # The department counters' facts and the settings audit (migration 0022).
+        "case_handlings",
+        "settings_events",
     }
 )
 

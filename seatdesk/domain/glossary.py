@@ -264,6 +264,11 @@ class SupervisionAction(StrEnum):
 
     URGE_DEPARTMENT = "urge_department"  # 部门批量督办
     DRAW_SAMPLE = "draw_sample"  # 随机回访抽查
+class SettingsAction(StrEnum):
+    """Changing a centre-wide setting through a function of its own (migration 0022: the
+    statistics settings, by an admin or an inspector)."""
+
+    STATISTICS_SETTINGS = "statistics_settings"  # 修改统计设置
 
 
 class ReplyMethod(StrEnum):

@@ -27,6 +27,7 @@ from seatdesk.messages import (
     grids,
     imports,
     intake,
+    statistics,
     supervision,
     workbooks,
 )
@@ -43,6 +44,7 @@ _AREAS = (
     cli,
     imports,
     intake,
+    statistics,
     supervision,
     workbooks,
 )

@@ -63,6 +63,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     # ---- the monthly report written once (migration 0025)
     "field.month": ("Month", "月份"),
     "field.file_name": ("File name", "文件名"),
+    # ---- the statistics settings (migration 0022)
+    "field.statistics": ("Statistics settings", "统计设置"),
     "problem.required": ("is required", "不能为空"),
     "problem.action_photo": (
         "at least one photo must come with this action",
@@ -79,6 +81,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "problem.out_of_range": ("{value} is out of range", "{value} 超出范围"),
     "problem.in_past": ("{value} is in the past", "{value} 早于当前时间"),
     "problem.malformed": ("cannot be read", "无法读取"),
+    "problem.wrong_type": ("{value} must be a {expected}", "{value} 须为 {expected} 类型"),
     "problem.in_future": ("{value} is in the future", "{value} 晚于当前时间"),
     "problem.duplicate": (
         "{value} is already complaint {complaint_id}", "{value} 已登记为投诉 {complaint_id}"
