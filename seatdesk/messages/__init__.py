@@ -5,8 +5,8 @@ exports speak Chinese without Qt. Templates use named placeholders only; the lan
 is chosen at display time (``SEATDESK_LANG``, default Chinese), never at import time.
 
 The catalogue is split by area (``cases``, ``accounts``, ``connection``, ``deadlines``,
-``fields``, ``grids``, ``exports``, ``cli``, ``imports``, ``intake``): a new sentence goes
-into its area's ``CATALOG``. The names of
+``fields``, ``grids``, ``exports``, ``cli``, ``imports``, ``intake``, ``breakdowns``): a new
+sentence goes into its area's ``CATALOG``. The names of
 the domain words themselves (states, actions, roles …) are terms, not sentences:
 ``seatdesk.terms``.
 """
@@ -18,6 +18,7 @@ from typing import Any
 
 from seatdesk.messages import (
     accounts,
+    breakdowns,
     cases,
     cli,
     complaints,
@@ -32,7 +33,7 @@ from seatdesk.messages import (
 
 _AREAS = (
     cases, complaints, accounts, connection, deadlines, fields, grids, exports, cli, imports,
-    intake,
+    intake, breakdowns,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}
