@@ -347,3 +347,35 @@ def test_a_department_login_sees_only_its_own_figures(
     assert sum(mine.values("registered")) < sum(everyone.values("registered"))
     assert sum(mine.values("registered")) > 0
     assert users.rows  # the department's own actions, through the events' policy
+
+
+def test_the_back_fill_reads_the_deadlines_the_trail_recorded(desk: Desk, made: Made) -> None:
+    """Migration 0023's back-fill, run into a scratch table over the same trail: the
+    same milestones as the trigger, except that a deadline the trail never recorded (the
+    first register stage's: the create event carries none) counts as no limit, so B's
+    late 受理 and 立案 count as on time there (the README says so)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "migrations/versions/0023_case_milestones.py"
+    spec = importlib.util.spec_from_file_location("seatdesk_0023", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    s = desk.session
+    s.execute(text("CREATE TEMP TABLE back_filled (LIKE case_milestones INCLUDING DEFAULTS)"))
+    s.execute(text(module._BACKFILL.replace("INSERT INTO case_milestones (",
+                                            "INSERT INTO pg_temp.back_filled (")))
+    got = s.execute(text("""
+        SELECT c.number, m.accepted_on_time, m.registered_on_time, m.dispatched_on_time,
+               m.returns, m.closed_on_time, m.ended_at IS NOT NULL
+        FROM pg_temp.back_filled m JOIN cases c ON c.id = m.case_id
+        WHERE c.number LIKE 'T2015%' ORDER BY c.number
+    """)).all()
+    assert [tuple(r) for r in got] == [
+        ("T2015000001", True, True, False, 0, True, True),
+        ("T2015000002", True, True, True, 1, None, False),
+        ("T2015000003", True, None, None, 0, None, True),
+        ("T2015000004", None, True, None, 0, False, True),
+        ("T2015000005", True, True, None, 0, None, False),
+    ]
