@@ -75,6 +75,10 @@ CREATE TABLE case_milestones (
     case_id bigint PRIMARY KEY,
     -- The stage deadline in force after the case's last event (NULL: no clock runs).
     deadline timestamptz,
+    -- When the case was reported (its create event), and whether it is postponed now:
+    -- the statistics that need nothing else of the case read this table alone.
+    reported_at timestamptz,
+    postponed boolean NOT NULL DEFAULT false,
     -- 受理: the acceptor's first decision on the report (pre_register or reject).
     accepted_at timestamptz,
     accepted_by text,
@@ -120,7 +124,9 @@ BEGIN
     END IF;
     -- On time: no later than the deadline in force before this event (none: no limit).
     v_on := m.deadline IS NULL OR NEW.at <= m.deadline;
-    IF NEW.action IN ('pre_register', 'reject') AND m.accepted_at IS NULL THEN
+    IF NEW.action = 'create' THEN
+        m.reported_at := NEW.at;
+    ELSIF NEW.action IN ('pre_register', 'reject') AND m.accepted_at IS NULL THEN
         m.accepted_at := NEW.at; m.accepted_by := NEW.actor; m.accepted_on_time := v_on;
         m.accept_rejected := NEW.action = 'reject';
     ELSIF NEW.action = 'register' AND m.registered_at IS NULL THEN
@@ -133,11 +139,13 @@ BEGIN
         m.closed_at := NEW.at; m.closed_by := NEW.actor; m.closed_on_time := v_on;
     END IF;
     m.ended_at := CASE WHEN NEW.to_state IN {FINAL} THEN NEW.at END;
+    m.postponed := NEW.to_state = 'postponed';
     -- The action has already updated the case: its clock is the one in force from now.
     m.deadline := (SELECT stage_deadline FROM cases WHERE id = NEW.case_id);
     INSERT INTO case_milestones VALUES (m.*)
     ON CONFLICT (case_id) DO UPDATE SET
         deadline = EXCLUDED.deadline,
+        reported_at = EXCLUDED.reported_at, postponed = EXCLUDED.postponed,
         accepted_at = EXCLUDED.accepted_at, accepted_by = EXCLUDED.accepted_by,
         accepted_on_time = EXCLUDED.accepted_on_time,
         accept_rejected = EXCLUDED.accept_rejected,
@@ -170,7 +178,8 @@ FOR EACH STATEMENT EXECUTE FUNCTION seatdesk_case_milestones_truncate();
 # each case's first (for close: last) event of each kind.
 _BACKFILL = f"""
 INSERT INTO case_milestones (
-    case_id, deadline, accepted_at, accepted_by, accepted_on_time, accept_rejected,
+    case_id, deadline, reported_at, postponed,
+    accepted_at, accepted_by, accepted_on_time, accept_rejected,
     registered_at, registered_by, registered_on_time,
     dispatched_at, dispatched_by, dispatched_on_time, returns,
     closed_at, closed_by, closed_on_time, ended_at)
@@ -202,6 +211,8 @@ WITH e AS (
 )
 SELECT case_id,
        max(after_deadline) FILTER (WHERE latest = 1),
+       min(at) FILTER (WHERE action = 'create'),
+       coalesce(bool_or(to_state = 'postponed') FILTER (WHERE latest = 1), false),
        max(at) FILTER (WHERE action IN ('pre_register', 'reject') AND nth_accept = 1),
        max(actor) FILTER (WHERE action IN ('pre_register', 'reject') AND nth_accept = 1),
        bool_or(due_before IS NULL OR at <= due_before)

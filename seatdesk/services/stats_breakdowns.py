@@ -35,6 +35,7 @@ from seatdesk.services.stats_filters import (
     CENTRE_TZ_SQL,
     AreaLevel,
     case_conditions,
+    milestones_in_period,
     period_params,
     run,
 )
@@ -68,35 +69,31 @@ COUNTS = (
 )
 RATE = Column("closure_rate", K.RATE)
 
-#: The three counts and the closure rate over the ``facts`` of ``_facts``.
-_MEASURES = """
-    count(*) FILTER (WHERE f.kind = 1) AS reported,
-    count(*) FILTER (WHERE f.kind = 2) AS registered,
-    count(*) FILTER (WHERE f.kind = 3) AS closed"""
-_RATE = """,
-    count(*) FILTER (WHERE f.kind = 2 AND f.closed_by_end)::float8
-        / nullif(count(*) FILTER (WHERE f.kind = 2 AND NOT (f.postponed AND :exclude_postponed)),
-                 0) AS closure_rate"""
+#: Within the period, as SQL over the case ``c`` and its milestones ``m``.
+_CREATED = "(c.created_at >= :p_start AND c.created_at < :p_end)"
+_REGISTERED = "(m.registered_at >= :p_start AND m.registered_at < :p_end)"
+_CLOSED = "(m.closed_at >= :p_start AND m.closed_at < :p_end)"
+#: The three counts and the closure rate of one group.
+_MEASURES = f"""
+    count(*) FILTER (WHERE {_CREATED}) AS reported,
+    count(*) FILTER (WHERE {_REGISTERED}) AS registered,
+    count(*) FILTER (WHERE {_CLOSED}) AS closed,
+    count(*) FILTER (WHERE {_REGISTERED} AND m.closed_at < :p_end)::float8
+        / nullif(count(*) FILTER (WHERE {_REGISTERED}
+                                  AND NOT (m.postponed AND :exclude_postponed)), 0)
+        AS closure_rate"""
 
 
-def _facts(keys: str, conditions: str) -> str:
-    """One row per (case, event kind) within the period: 1 reported, 2 registered,
-    3 closed; ``keys`` are the case's grouping columns (SQL over ``c``)."""
+def _grouped(keys: str, joins: str, conditions: str, group: str, order: str) -> str:
+    """The counts per group in one scan of the cases and their milestones: a case counts
+    in a group when it was created, registered or closed within the period."""
     return f"""
-    WITH facts AS (
-        SELECT 1 AS kind, c.created_at AS at, false AS closed_by_end, false AS postponed,
-               {keys}
-        FROM cases c
-        WHERE c.created_at >= :p_start AND c.created_at < :p_end AND {conditions}
-        UNION ALL
-        SELECT 2, m.registered_at, m.closed_at < :p_end, c.state = 'postponed', {keys}
-        FROM case_milestones m JOIN cases c ON c.id = m.case_id
-        WHERE m.registered_at >= :p_start AND m.registered_at < :p_end AND {conditions}
-        UNION ALL
-        SELECT 3, m.closed_at, false, false, {keys}
-        FROM case_milestones m JOIN cases c ON c.id = m.case_id
-        WHERE m.closed_at >= :p_start AND m.closed_at < :p_end AND {conditions}
-    )"""
+    SELECT {keys}, {_MEASURES}
+    FROM cases c LEFT JOIN case_milestones m ON m.case_id = c.id {joins}
+    WHERE ({_CREATED} OR {_REGISTERED} OR {_CLOSED}) AND {conditions}
+    GROUP BY {group}
+    ORDER BY {order}
+    """
 
 
 def _params(session: Session, f: StatsFilter) -> tuple[str, dict[str, object]]:
@@ -112,7 +109,8 @@ def trend_table(
     """"trend": reported, registered, closed per day of the period in the centre's time
     zone (every day, those with nothing included); ``by="month"`` per month (key month,
     'YYYY-MM') for long periods."""
-    conditions, params = _params(session, f)
+    conditions, params = case_conditions(f)
+    params.update(period_params(f))
     if by == "day":
         step, label, first = "'1 day'", "s.d::date", "d0"
         key_column = Column("day", K.DATE)
@@ -122,7 +120,15 @@ def trend_table(
         first = "date_trunc('month', d0::timestamp)"
         key_column = Column("month", K.TEXT)
         bucket = "date_trunc('month', f.at AT TIME ZONE z.tz)::date"
-    sql = _facts("c.id", conditions) + f""",
+    sql = f"""
+    WITH facts AS (
+        SELECT 1 AS kind, c.created_at AS at FROM cases c
+        WHERE {_CREATED} AND {conditions}
+        UNION ALL
+        SELECT 2, m.registered_at {milestones_in_period("registered_at", conditions)}
+        UNION ALL
+        SELECT 3, m.closed_at {milestones_in_period("closed_at", conditions)}
+    ),
     z AS (SELECT {CENTRE_TZ_SQL} AS tz),
     bounds AS (
         SELECT (CAST(:p_start AS timestamptz) AT TIME ZONE z.tz)::date AS d0,
@@ -131,7 +137,9 @@ def trend_table(
         FROM z
     ),
     counted AS (
-        SELECT {bucket} AS bucket, {_MEASURES}
+        SELECT {bucket} AS bucket, count(*) FILTER (WHERE f.kind = 1) AS reported,
+               count(*) FILTER (WHERE f.kind = 2) AS registered,
+               count(*) FILTER (WHERE f.kind = 3) AS closed
         FROM facts f, z GROUP BY 1
     )
     SELECT {label}, coalesce(n.reported, 0), coalesce(n.registered, 0), coalesce(n.closed, 0)
@@ -146,12 +154,10 @@ def trend_table(
 def category_table(session: Session, f: StatsFilter) -> StatTable:
     """"categories": the counts and the closure rate per minor class (小类)."""
     conditions, params = _params(session, f)
-    sql = _facts("c.category_id", conditions) + f"""
-    SELECT k.code, k.name, k.case_type, {_MEASURES}{_RATE}
-    FROM facts f JOIN categories k ON k.id = f.category_id
-    GROUP BY k.id, k.code, k.name, k.case_type
-    ORDER BY k.case_type, k.code, k.id
-    """
+    sql = _grouped(
+        "k.code, k.name, k.case_type", "JOIN categories k ON k.id = c.category_id",
+        conditions, "k.id, k.code, k.name, k.case_type", "k.case_type, k.code, k.id",
+    )
     columns = (
         Column("category_code", K.CODE),
         Column("category_name", K.TEXT),
@@ -167,18 +173,13 @@ def area_table(session: Session, f: StatsFilter, level: AreaLevel) -> StatTable:
     (the first 15, 9 or 12 digits of the grid code). Only grids have names in the
     database; a street's or community's ``area_name`` is None."""
     conditions, params = _params(session, f)
-    digits = AREA_DIGITS[level]
-    name = "g.name" if level is AreaLevel.GRID else "NULL::text"
-    join = "LEFT JOIN grids g ON g.code = f.area" if level is AreaLevel.GRID else ""
-    sql = _facts(
-        f"left(c.grid_code, {digits}) AS area", f"{conditions} AND c.grid_code IS NOT NULL"
-    )
-    sql += f"""
-    SELECT f.area, {name}, {_MEASURES}{_RATE}
-    FROM facts f {join}
-    GROUP BY f.area{", g.name" if level is AreaLevel.GRID else ""}
-    ORDER BY f.area
-    """
+    conditions += " AND c.grid_code IS NOT NULL"
+    if level is AreaLevel.GRID:
+        sql = _grouped("c.grid_code, g.name", "LEFT JOIN grids g ON g.code = c.grid_code",
+                       conditions, "c.grid_code, g.name", "c.grid_code")
+    else:
+        area = f"left(c.grid_code, {AREA_DIGITS[level]})"
+        sql = _grouped(f"{area}, NULL::text", "", conditions, "1", "1")
     columns = (Column("area", K.CODE), Column("area_name", K.TEXT), *COUNTS, RATE)
     return run(session, level.value, columns, sql, params)
 
@@ -216,24 +217,12 @@ def source_table(session: Session, f: StatsFilter) -> StatTable:
     acceptor typed in directly.
     """
     conditions, params = _params(session, f)
-    sql = _facts("c.source, k.channel", conditions).replace(
-        "FROM cases c\n",
-        "FROM cases c\n        LEFT JOIN first_channel k ON k.case_id = c.id\n",
-    ).replace(
-        "JOIN cases c ON c.id = m.case_id\n",
-        "JOIN cases c ON c.id = m.case_id\n        LEFT JOIN first_channel k ON k.case_id = c.id\n",
-    ).replace(
-        "WITH facts AS (",
-        """WITH first_channel AS (
-        SELECT DISTINCT ON (case_id) case_id, channel FROM complaints
-        WHERE case_id IS NOT NULL ORDER BY case_id, received_at, id
-    ), facts AS (""",
+    sql = _grouped(
+        "c.source, k.channel",
+        """LEFT JOIN (SELECT DISTINCT ON (case_id) case_id, channel FROM complaints
+                     WHERE case_id IS NOT NULL ORDER BY case_id, received_at, id) k
+               ON k.case_id = c.id""",
+        conditions, "c.source, k.channel", "c.source, k.channel NULLS FIRST",
     )
-    sql += f"""
-    SELECT f.source, f.channel, {_MEASURES}{_RATE}
-    FROM facts f
-    GROUP BY f.source, f.channel
-    ORDER BY f.source, f.channel NULLS FIRST
-    """
     columns = (Column("source", K.CODE), Column("channel", K.CODE), *COUNTS, RATE)
     return run(session, "sources", columns, sql, params)

@@ -75,6 +75,16 @@ def case_conditions(f: StatsFilter, alias: str = "c") -> tuple[str, dict[str, An
     return (" AND ".join(parts) or "TRUE"), params
 
 
+def milestones_in_period(column: str, conditions: str) -> str:
+    """FROM … WHERE of the milestones whose ``column`` falls within the period. With no
+    condition on the case the milestones are read alone (their own policy keeps a
+    department to its cases); otherwise joined to their case as ``c``."""
+    where = f"m.{column} >= :p_start AND m.{column} < :p_end"
+    if conditions == "TRUE":
+        return f"FROM case_milestones m WHERE {where}"
+    return f"FROM case_milestones m JOIN cases c ON c.id = m.case_id WHERE {where} AND {conditions}"
+
+
 def period_params(f: StatsFilter) -> dict[str, datetime]:
     return {"p_start": f.start, "p_end": f.end}
 

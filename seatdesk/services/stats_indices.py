@@ -80,9 +80,11 @@ def index_inputs(session: Session, f: StatsFilter, settings: StatsSettings) -> I
     params["collector"] = Source.COLLECTOR.value
     in_period = ":p_start AND m.{0} < :p_end"
     milestones = "FROM case_milestones m JOIN cases c ON c.id = m.case_id"
+    # The backlog needs nothing of the case but the filter's conditions.
+    backlog_from = "FROM case_milestones m" if cond == "TRUE" else milestones
     sql = f"""
     WITH reg AS (
-        SELECT m.closed_at < :p_end AS closed, c.state = 'postponed' AS postponed,
+        SELECT m.closed_at < :p_end AS closed, m.postponed,
                c.source <> :collector AS not_collector
         {milestones}
         WHERE m.registered_at >= {in_period.format("registered_at")} AND {cond}
@@ -90,7 +92,7 @@ def index_inputs(session: Session, f: StatsFilter, settings: StatsSettings) -> I
         SELECT count(*) FILTER (WHERE m.registered_at < :p_start
                                 AND (m.ended_at IS NULL OR m.ended_at >= :p_start)) AS at_start,
                count(*) FILTER (WHERE m.ended_at IS NULL OR m.ended_at >= :p_end) AS at_end
-        {milestones}
+        {backlog_from}
         WHERE m.registered_at < :p_end AND {cond}
     ), tasks AS ({tasks_sql(cond)}
     ), decided AS (

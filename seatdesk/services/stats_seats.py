@@ -20,7 +20,12 @@ from sqlalchemy.orm import Session
 
 from seatdesk.domain.glossary import SYSTEM_ACTIONS, SYSTEM_ACTOR, IntakeKind
 from seatdesk.domain.statistics import Column, ColumnKind, StatsFilter, StatTable
-from seatdesk.services.stats_filters import case_conditions, period_params, run
+from seatdesk.services.stats_filters import (
+    case_conditions,
+    milestones_in_period,
+    period_params,
+    run,
+)
 
 K = ColumnKind
 USER = (Column("user", K.CODE), Column("user_name", K.TEXT))
@@ -34,9 +39,18 @@ def _params(f: StatsFilter) -> tuple[str, dict[str, Any]]:
 
 
 def _milestones(column: str, conditions: str) -> str:
-    """The milestone rows whose ``column`` falls within the period, with their case."""
-    return f"""FROM case_milestones m JOIN cases c ON c.id = m.case_id
-        WHERE m.{column} >= :p_start AND m.{column} < :p_end AND {conditions}"""
+    """The milestone rows whose ``column`` falls within the period."""
+    return milestones_in_period(column, conditions)
+
+
+def _events(conditions: str) -> str:
+    """The events of the period (joined to their case only when a filter asks)."""
+    if conditions == "TRUE":
+        return "FROM case_events e WHERE e.at >= :p_start AND e.at < :p_end"
+    return (
+        "FROM case_events e JOIN cases c ON c.id = e.case_id "
+        f"WHERE e.at >= :p_start AND e.at < :p_end AND {conditions}"
+    )
 
 
 def _with_totals(key_sql: str, measures: list[str]) -> str:
@@ -63,16 +77,14 @@ def users_table(session: Session, f: StatsFilter) -> StatTable:
     sql = f"""
     WITH acts AS (
         SELECT e.actor AS login, count(*) AS actions
-        FROM case_events e JOIN cases c ON c.id = e.case_id
-        WHERE e.at >= :p_start AND e.at < :p_end AND e.action NOT IN {_NOT_ACTIONS}
-          AND {conditions}
+        {_events(conditions)} AND e.action NOT IN {_NOT_ACTIONS}
         GROUP BY e.actor
     ), steps AS (
         SELECT m.accepted_by AS login, NULL::float8 AS to_register,
                NULL::float8 AS to_dispatch, m.accepted_on_time AS on_time
         {_milestones("accepted_at", conditions)}
         UNION ALL
-        SELECT m.registered_by, extract(epoch FROM m.registered_at - c.created_at) / 3600,
+        SELECT m.registered_by, extract(epoch FROM m.registered_at - m.reported_at) / 3600,
                NULL, m.registered_on_time
         {_milestones("registered_at", conditions)}
         UNION ALL
@@ -171,25 +183,26 @@ def tasks_sql(conditions: str) -> str:
     collector, whether it is a verification, when it was first answered (None: not
     yet) and the stage deadline in force when it was sent."""
     return f"""
-        SELECT e.data ->> 'collector' AS collector, e.action = 'request_verify' AS verify,
-               a.at AS answered_at, d.deadline
-        FROM case_events e JOIN cases c ON c.id = e.case_id
-        LEFT JOIN LATERAL (
-            SELECT x.at FROM case_events x
-            WHERE x.case_id = e.case_id AND x.id > e.id
-              AND (x.action = 'collector_answer'
-                   OR x.action = ANY (CASE WHEN e.action = 'request_verify'
-                                           THEN ARRAY['verify_pass', 'verify_fail']
-                                           ELSE ARRAY['check_pass', 'check_fail'] END))
-            ORDER BY x.id LIMIT 1
-        ) a ON true
-        LEFT JOIN LATERAL (
-            SELECT (x.data ->> 'deadline')::timestamptz AS deadline FROM case_events x
-            WHERE x.case_id = e.case_id AND x.id <= e.id AND x.data ? 'deadline'
-            ORDER BY x.id DESC LIMIT 1
-        ) d ON true
-        WHERE e.action IN ('request_verify', 'request_check')
-          AND e.at >= :p_start AND e.at < :p_end AND {conditions}
+        SELECT e.collector, e.verify, a.answered_at, a.deadline
+        FROM (
+            SELECT e.id, e.case_id, e.data ->> 'collector' AS collector,
+                   e.action = 'request_verify' AS verify
+            {_events(conditions)} AND e.action IN ('request_verify', 'request_check')
+        ) e
+        CROSS JOIN LATERAL (
+            -- One pass over the case's own events: the first answer after the task, and
+            -- the last deadline recorded up to it.
+            SELECT min(x.at) FILTER (
+                       WHERE x.id > e.id
+                         AND (x.action = 'collector_answer'
+                              OR x.action = ANY (CASE WHEN e.verify
+                                                      THEN ARRAY['verify_pass', 'verify_fail']
+                                                      ELSE ARRAY['check_pass', 'check_fail']
+                                                 END))) AS answered_at,
+                   (array_agg((x.data ->> 'deadline')::timestamptz ORDER BY x.id DESC)
+                        FILTER (WHERE x.id <= e.id AND x.data ? 'deadline'))[1] AS deadline
+            FROM case_events x WHERE x.case_id = e.case_id
+        ) a
 """
 
 

@@ -16,7 +16,7 @@ force; the milestones come from the trigger of migration 0023):
     D  walk_in,   cat1, G1, SZ   created 02-20 · register 02-21 · close 03-10 late
     E  collector, cat1, G1, SZ   created 03-20 10:00 · request_verify (采集员乙, due
        12:00) · verify_pass 03-20 13:00 · pre_register 03-20 14:00 ok
-       register 03-21 09:00 ok, then postponed                              → open
+       register 03-21 09:00 ok, postponed on 04-02                          → open
 """
 
 from __future__ import annotations
@@ -163,7 +163,8 @@ def made(desk: Desk) -> Made:
     m.event(e, "pre_register", "verified", "pre_registered", "acceptor1", at(20, 14))
     m.event(e, "register", "pre_registered", "registered", "leader1", at(21, 9),
             deadline=at(21, 12))
-    s.execute(text("UPDATE cases SET state = 'postponed' WHERE id = :i"), {"i": e})
+    # Postponed (缓办) in April, after the period: only "postponed now" sees it.
+    m.event(e, "approve", "postponement_requested", "postponed", "leader1", at(2, 9, month=4))
     return m
 
 
