@@ -46,6 +46,9 @@ STAFF = [r for r in READERS if r != "department"]
 FINAL = "('closed', 'rejected', 'voided', 'merged')"
 #: Events that move no clock and decide nothing the milestones hold.
 QUIET = "('flag', 'urge', 'collector_answer')"
+#: A verify or check task sent to a collector, and what answers it.
+TASKS = "('request_verify', 'request_check')"
+ANSWERS = "('collector_answer', 'verify_pass', 'verify_fail', 'check_pass', 'check_fail')"
 
 
 def _array(values: list[str]) -> str:
@@ -105,6 +108,21 @@ CREATE INDEX ix_case_milestones_closed ON case_milestones (closed_at);
 CREATE INDEX ix_case_milestones_accepted ON case_milestones (accepted_at);
 CREATE INDEX ix_case_milestones_dispatched ON case_milestones (dispatched_at);
 ALTER TABLE case_milestones ENABLE ROW LEVEL SECURITY;
+
+-- Each verify (核实) or check (核查) task sent to a collector: its stage deadline when
+-- sent, and when it was first answered (the intake's answer or the acceptor's verdict).
+CREATE TABLE collector_tasks (
+    event_id bigint PRIMARY KEY,
+    case_id bigint NOT NULL,
+    verify boolean NOT NULL,
+    collector text,
+    sent_at timestamptz NOT NULL,
+    deadline timestamptz,
+    answered_at timestamptz
+);
+CREATE INDEX ix_collector_tasks_sent ON collector_tasks (sent_at);
+CREATE INDEX ix_collector_tasks_open ON collector_tasks (case_id) WHERE answered_at IS NULL;
+ALTER TABLE collector_tasks ENABLE ROW LEVEL SECURITY;
 """
 
 _TRIGGER = f"""
@@ -114,6 +132,10 @@ DECLARE
     m case_milestones%ROWTYPE;
     v_on boolean;
 BEGIN
+    IF NEW.action IN {ANSWERS} THEN
+        UPDATE collector_tasks SET answered_at = NEW.at
+        WHERE case_id = NEW.case_id AND answered_at IS NULL AND event_id < NEW.id;
+    END IF;
     IF NEW.action IN {QUIET} THEN
         RETURN NULL;
     END IF;
@@ -142,6 +164,12 @@ BEGIN
     m.postponed := NEW.to_state = 'postponed';
     -- The action has already updated the case: its clock is the one in force from now.
     m.deadline := (SELECT stage_deadline FROM cases WHERE id = NEW.case_id);
+    IF NEW.action IN {TASKS} THEN
+        -- A verification starts the verify clock; a check runs on the check stage's.
+        INSERT INTO collector_tasks (event_id, case_id, verify, collector, sent_at, deadline)
+        VALUES (NEW.id, NEW.case_id, NEW.action = 'request_verify', NEW.data ->> 'collector',
+                NEW.at, m.deadline);
+    END IF;
     INSERT INTO case_milestones VALUES (m.*)
     ON CONFLICT (case_id) DO UPDATE SET
         deadline = EXCLUDED.deadline,
@@ -166,7 +194,7 @@ FOR EACH ROW EXECUTE FUNCTION seatdesk_case_milestone();
 CREATE FUNCTION seatdesk_case_milestones_truncate() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-    TRUNCATE case_milestones;
+    TRUNCATE case_milestones, collector_tasks;
     RETURN NULL;
 END $$;
 REVOKE ALL ON FUNCTION seatdesk_case_milestones_truncate() FROM PUBLIC;
@@ -238,17 +266,40 @@ GROUP BY case_id
 """
 
 
+_BACKFILL_TASKS = f"""
+INSERT INTO collector_tasks (event_id, case_id, verify, collector, sent_at, deadline,
+                             answered_at)
+SELECT e.id, e.case_id, e.action = 'request_verify', e.data ->> 'collector', e.at,
+       (SELECT coalesce(d.data ->> 'deadline', d.data ->> 'to')::timestamptz
+        FROM case_events d
+        WHERE d.case_id = e.case_id AND d.id <= e.id
+          AND (d.data ? 'deadline' OR d.action = 'deadline_recomputed')
+        ORDER BY d.id DESC LIMIT 1),
+       (SELECT a.at FROM case_events a
+        WHERE a.case_id = e.case_id AND a.id > e.id AND a.action IN {ANSWERS}
+        ORDER BY a.id LIMIT 1)
+FROM case_events e
+WHERE e.action IN {TASKS}
+"""
+
+
 def upgrade() -> None:
     op.execute("CREATE INDEX ix_case_events_at ON case_events (at)")
     op.execute(_TABLE)
     op.execute(_BACKFILL)
+    op.execute(_BACKFILL_TASKS)
     op.execute(_TRIGGER)
     op.execute(_grant("SELECT", "case_milestones", READERS))
     op.execute(_policy("case_milestones_staff", "case_milestones", STAFF, "true"))
     # The subquery on cases applies the cases' policy: own department's cases only.
     op.execute(_policy("case_milestones_department", "case_milestones", ["department"],
                        "EXISTS (SELECT 1 FROM cases c WHERE c.id = case_id)"))
+    op.execute(_grant("SELECT", "collector_tasks", READERS))
+    op.execute(_policy("collector_tasks_staff", "collector_tasks", STAFF, "true"))
+    op.execute(_policy("collector_tasks_department", "collector_tasks", ["department"],
+                       "EXISTS (SELECT 1 FROM cases c WHERE c.id = case_id)"))
     op.execute("ANALYZE case_milestones")
+    op.execute("ANALYZE collector_tasks")
     op.execute("SELECT seatdesk_hand_over()")
 
 
@@ -257,5 +308,5 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION seatdesk_case_milestones_truncate()")
     op.execute("DROP TRIGGER case_events_milestone ON case_events")
     op.execute("DROP FUNCTION seatdesk_case_milestone()")
-    op.execute("DROP TABLE case_milestones")
+    op.execute("DROP TABLE case_milestones, collector_tasks")
     op.execute("DROP INDEX ix_case_events_at")

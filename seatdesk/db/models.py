@@ -95,6 +95,7 @@ SQL_ONLY_TABLES = frozenset(
         "intake_items",
         "open311_services",
         "case_milestones",
+        "collector_tasks",
     }
 )
 

@@ -179,30 +179,19 @@ def dispatchers_table(session: Session, f: StatsFilter) -> StatTable:
 
 
 def tasks_sql(conditions: str) -> str:
-    """One row per verify or check task sent to a collector within the period: the
-    collector, whether it is a verification, when it was first answered (None: not
-    yet) and the stage deadline in force when it was sent."""
+    """One row per verify or check task sent to a collector within the period
+    (``collector_tasks``, migration 0023): the collector, whether it is a verification,
+    when it was first answered (None: not yet) and the stage deadline when it was sent."""
+    where = "t.sent_at >= :p_start AND t.sent_at < :p_end"
+    if conditions == "TRUE":
+        source = f"FROM collector_tasks t WHERE {where}"
+    else:
+        source = (
+            "FROM collector_tasks t JOIN cases c ON c.id = t.case_id "
+            f"WHERE {where} AND {conditions}"
+        )
     return f"""
-        SELECT e.collector, e.verify, a.answered_at, a.deadline
-        FROM (
-            SELECT e.id, e.case_id, e.data ->> 'collector' AS collector,
-                   e.action = 'request_verify' AS verify
-            {_events(conditions)} AND e.action IN ('request_verify', 'request_check')
-        ) e
-        CROSS JOIN LATERAL (
-            -- One pass over the case's own events: the first answer after the task, and
-            -- the last deadline recorded up to it.
-            SELECT min(x.at) FILTER (
-                       WHERE x.id > e.id
-                         AND (x.action = 'collector_answer'
-                              OR x.action = ANY (CASE WHEN e.verify
-                                                      THEN ARRAY['verify_pass', 'verify_fail']
-                                                      ELSE ARRAY['check_pass', 'check_fail']
-                                                 END))) AS answered_at,
-                   (array_agg((x.data ->> 'deadline')::timestamptz ORDER BY x.id DESC)
-                        FILTER (WHERE x.id <= e.id AND x.data ? 'deadline'))[1] AS deadline
-            FROM case_events x WHERE x.case_id = e.case_id
-        ) a
+        SELECT t.collector, t.verify, t.answered_at, t.deadline {source}
 """
 
 

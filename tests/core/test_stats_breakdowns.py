@@ -380,3 +380,17 @@ def test_the_back_fill_reads_the_deadlines_the_trail_recorded(desk: Desk, made: 
         ("T2015000004", None, True, None, 0, False, True),
         ("T2015000005", True, True, None, 0, None, False),
     ]
+    # The tasks sent to collectors: the same from the trail as from the trigger.
+    s.execute(text("CREATE TEMP TABLE tasks_filled (LIKE collector_tasks)"))
+    s.execute(text(module._BACKFILL_TASKS.replace("INSERT INTO collector_tasks (",
+                                                  "INSERT INTO pg_temp.tasks_filled (")))
+    compare = """
+        SELECT t.collector, t.verify, t.sent_at, t.deadline, t.answered_at
+        FROM {} t JOIN cases c ON c.id = t.case_id
+        WHERE c.number LIKE 'T2015%' ORDER BY t.event_id"""
+    kept = s.execute(text(compare.format("collector_tasks"))).all()
+    assert [(r[0], r[1], r[3], r[4]) for r in kept] == [
+        ("采集员甲", False, at(5, 18), at(5, 17)),
+        ("采集员乙", True, at(20, 12), at(20, 13)),
+    ]
+    assert s.execute(text(compare.format("pg_temp.tasks_filled"))).all() == kept
