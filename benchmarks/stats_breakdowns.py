@@ -42,9 +42,6 @@ RATIO_TARGET = 1.2
 MS_TARGET = 2000.0
 LOGIN = "inspector1"
 
-IN = "BETWEEN %(s)s AND %(e)s"  # the bare queries' period (the end is excluded below)
-
-
 def _period(column: str) -> str:
     return f"({column} >= %(s)s AND {column} < %(e)s)"
 
@@ -86,47 +83,103 @@ BARE: dict[str, str] = {
                                  where="AND c.grid_code IS NOT NULL", group="1"),
     "sources": COUNTS.format(key="c.source", join="", where="", group="c.source"),
     "hot_grids": f"""
-        SELECT c.grid_code, count(*) FROM cases c
-        WHERE {CREATED} AND c.grid_code IS NOT NULL
-        GROUP BY c.grid_code ORDER BY count(*) DESC, c.grid_code LIMIT 10""",
+        SELECT t.grid_code, g.name, t.n FROM (
+            SELECT c.grid_code, count(*) AS n FROM cases c
+            WHERE {CREATED} AND c.grid_code IS NOT NULL
+            GROUP BY c.grid_code ORDER BY count(*) DESC, c.grid_code LIMIT 10) t
+        LEFT JOIN grids g ON g.code = t.grid_code ORDER BY t.n DESC, t.grid_code""",
     "acceptors": f"""
-        SELECT m.accepted_by, count(*), count(*) FILTER (WHERE m.accepted_on_time),
+        SELECT m.accepted_by, u.display_name, count(*),
+               count(*) FILTER (WHERE m.accepted_on_time),
                count(*) FILTER (WHERE m.accept_rejected)
-        FROM case_milestones m WHERE {_period("m.accepted_at")}
-        GROUP BY ROLLUP (m.accepted_by)""",
+        FROM case_milestones m LEFT JOIN users u ON u.login = m.accepted_by
+        WHERE {_period("m.accepted_at")}
+        GROUP BY ROLLUP ((m.accepted_by, u.display_name))""",
     "shift_leaders": f"""
-        SELECT login, count(*) FILTER (WHERE k = 1), count(*) FILTER (WHERE k = 1 AND ok),
+        SELECT login, u.display_name, count(*) FILTER (WHERE k = 1),
+               count(*) FILTER (WHERE k = 1 AND ok),
                count(*) FILTER (WHERE k = 2), count(*) FILTER (WHERE k = 2 AND ok)
         FROM (SELECT m.registered_by AS login, 1 AS k, m.registered_on_time AS ok
               FROM case_milestones m WHERE {REGISTERED}
               UNION ALL SELECT m.closed_by, 2, m.closed_on_time
               FROM case_milestones m WHERE {CLOSED}) s
-        GROUP BY ROLLUP (login)""",
+        LEFT JOIN users u USING (login)
+        GROUP BY ROLLUP ((login, u.display_name))""",
     "dispatchers": f"""
-        SELECT m.dispatched_by, count(*), count(*) FILTER (WHERE m.dispatched_on_time),
+        SELECT m.dispatched_by, u.display_name, count(*),
+               count(*) FILTER (WHERE m.dispatched_on_time),
                count(*) FILTER (WHERE m.returns = 0),
                (SELECT count(*) FROM case_milestones r WHERE {_period("r.registered_at")})
-        FROM case_milestones m WHERE {_period("m.dispatched_at")}
-        GROUP BY ROLLUP (m.dispatched_by)""",
+        FROM case_milestones m LEFT JOIN users u ON u.login = m.dispatched_by
+        WHERE {_period("m.dispatched_at")}
+        GROUP BY ROLLUP ((m.dispatched_by, u.display_name))""",
     "users": f"""
-        SELECT e.actor, count(*) FROM case_events e
-        WHERE {_period("e.at")} AND e.action NOT IN ('flag', 'deadline_recomputed',
-                                                     'collector_answer')
-        GROUP BY e.actor""",
+        SELECT coalesce(a.login, p.login), u.display_name, a.n, p.h1, p.h2, p.ok, p.late
+        FROM (SELECT e.actor AS login, count(*) AS n FROM case_events e
+              WHERE {_period("e.at")}
+                AND e.action NOT IN ('flag', 'deadline_recomputed', 'collector_answer')
+              GROUP BY e.actor) a
+        FULL JOIN (
+            SELECT login, avg(h1) AS h1, avg(h2) AS h2, count(*) FILTER (WHERE ok) AS ok,
+                   count(*) FILTER (WHERE NOT ok) AS late
+            FROM (SELECT m.accepted_by AS login, NULL::float8 AS h1, NULL::float8 AS h2,
+                         m.accepted_on_time AS ok
+                  FROM case_milestones m WHERE {_period("m.accepted_at")}
+                  UNION ALL
+                  SELECT m.registered_by,
+                         extract(epoch FROM m.registered_at - m.reported_at) / 3600, NULL,
+                         m.registered_on_time FROM case_milestones m WHERE {REGISTERED}
+                  UNION ALL
+                  SELECT m.dispatched_by, NULL,
+                         extract(epoch FROM m.dispatched_at - m.registered_at) / 3600,
+                         m.dispatched_on_time
+                  FROM case_milestones m WHERE {_period("m.dispatched_at")}
+                  UNION ALL
+                  SELECT m.closed_by, NULL, NULL, m.closed_on_time
+                  FROM case_milestones m WHERE {CLOSED}) s
+            GROUP BY login) p ON p.login = a.login
+        LEFT JOIN users u ON u.login = coalesce(a.login, p.login)""",
     "collectors": f"""
-        SELECT e.data ->> 'collector', count(*) FILTER (WHERE e.action = 'request_verify'),
-               count(*) FILTER (WHERE e.action = 'request_check')
-        FROM case_events e
-        WHERE {_period("e.at")} AND e.action IN ('request_verify', 'request_check')
-        GROUP BY 1""",
+        SELECT coalesce(r.collector, t.collector), r.n, r.valid, t.vd, t.vdone, t.vok,
+               t.cd, t.cdone, t.cok
+        FROM (SELECT i.collector, count(*) AS n,
+                     count(*) FILTER (WHERE m.registered_at < %(e)s) AS valid
+              FROM intake_items i LEFT JOIN case_milestones m ON m.case_id = i.case_id
+              WHERE i.kind = 'report' AND {_period("i.at")} GROUP BY i.collector) r
+        FULL JOIN (
+            SELECT collector, count(*) FILTER (WHERE verify) AS vd,
+                   count(*) FILTER (WHERE verify AND answered_at < %(e)s) AS vdone,
+                   count(*) FILTER (WHERE verify AND answered_at < %(e)s
+                                    AND (deadline IS NULL OR answered_at <= deadline)) AS vok,
+                   count(*) FILTER (WHERE NOT verify) AS cd,
+                   count(*) FILTER (WHERE NOT verify AND answered_at < %(e)s) AS cdone,
+                   count(*) FILTER (WHERE NOT verify AND answered_at < %(e)s
+                                    AND (deadline IS NULL OR answered_at <= deadline)) AS cok
+            FROM collector_tasks WHERE {_period("sent_at")} GROUP BY collector
+        ) t ON t.collector = r.collector""",
     "indices": f"""
-        SELECT count(*) FILTER (WHERE {REGISTERED}),
-               count(*) FILTER (WHERE {REGISTERED} AND m.closed_at < %(e)s),
-               count(*) FILTER (WHERE m.registered_at < %(s)s
-                                AND (m.ended_at IS NULL OR m.ended_at >= %(s)s)),
-               count(*) FILTER (WHERE m.registered_at < %(e)s
-                                AND (m.ended_at IS NULL OR m.ended_at >= %(e)s))
-        FROM case_milestones m""",
+        SELECT
+          (SELECT count(*) FILTER (WHERE {REGISTERED}) FROM case_milestones m),
+          (SELECT count(*) FILTER (WHERE {REGISTERED} AND m.closed_at < %(e)s)
+           FROM case_milestones m),
+          (SELECT count(*) FROM cases c WHERE {CREATED}),
+          (SELECT count(*) FROM complaints k WHERE {_period("k.received_at")}),
+          (SELECT count(*) FILTER (WHERE m.registered_at < %(s)s
+                                   AND (m.ended_at IS NULL OR m.ended_at >= %(s)s))
+           FROM case_milestones m),
+          (SELECT count(*) FILTER (WHERE m.registered_at < %(e)s
+                                   AND (m.ended_at IS NULL OR m.ended_at >= %(e)s))
+           FROM case_milestones m),
+          (SELECT count(*) FILTER (WHERE c.source <> 'collector')
+           FROM case_milestones m JOIN cases c ON c.id = m.case_id WHERE {REGISTERED}),
+          (SELECT count(*) FROM grids g),
+          (SELECT count(DISTINCT c.grid_code) FROM cases c
+           WHERE c.source = 'collector' AND {CREATED}),
+          (SELECT count(*) FILTER (WHERE answered_at <= deadline) FROM collector_tasks
+           WHERE {_period("sent_at")}),
+          (SELECT count(*) FILTER (WHERE m.accept_rejected)
+           FROM case_milestones m JOIN cases c ON c.id = m.case_id
+           WHERE c.source = 'collector' AND {_period("m.accepted_at")})""",
 }
 
 OURS: dict[str, Callable[[Session, StatsFilter], object]] = {
