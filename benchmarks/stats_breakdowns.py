@@ -81,7 +81,12 @@ BARE: dict[str, str] = {
                              where="AND c.grid_code IS NOT NULL", group="1"),
     "communities": COUNTS.format(key="left(c.grid_code, 12)", join="",
                                  where="AND c.grid_code IS NOT NULL", group="1"),
-    "sources": COUNTS.format(key="c.source", join="", where="", group="c.source"),
+    "sources": COUNTS.format(
+        key="c.source, k.channel",
+        join="""LEFT JOIN (SELECT DISTINCT ON (case_id) case_id, channel FROM complaints
+                WHERE case_id IS NOT NULL ORDER BY case_id, received_at, id) k
+                ON k.case_id = c.id""",
+        where="", group="c.source, k.channel"),
     "hot_grids": f"""
         SELECT t.grid_code, g.name, t.n FROM (
             SELECT c.grid_code, count(*) AS n FROM cases c
@@ -173,7 +178,7 @@ BARE: dict[str, str] = {
           (SELECT count(*) FILTER (WHERE c.source <> 'collector')
            FROM case_milestones m JOIN cases c ON c.id = m.case_id WHERE {REGISTERED}),
           (SELECT count(*) FROM grids g),
-          (SELECT count(DISTINCT c.grid_code) FROM cases c
+          (SELECT count(DISTINCT c.grid_code) FROM cases c JOIN grids g ON g.code = c.grid_code
            WHERE c.source = 'collector' AND {CREATED}),
           (SELECT count(*) FILTER (WHERE answered_at <= deadline) FROM collector_tasks
            WHERE {_period("sent_at")}),

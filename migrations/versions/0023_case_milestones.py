@@ -82,6 +82,8 @@ CREATE TABLE case_milestones (
     -- the statistics that need nothing else of the case read this table alone.
     reported_at timestamptz,
     postponed boolean NOT NULL DEFAULT false,
+    -- A collector's report (cases.source, which no step changes): the 校核模型 reads it.
+    from_collector boolean NOT NULL DEFAULT false,
     -- 受理: the acceptor's first decision on the report (pre_register or reject).
     accepted_at timestamptz,
     accepted_by text,
@@ -143,11 +145,13 @@ BEGIN
     IF NOT FOUND THEN
         m.case_id := NEW.case_id;
         m.returns := 0;
+        m.from_collector := false;
     END IF;
     -- On time: no later than the deadline in force before this event (none: no limit).
     v_on := m.deadline IS NULL OR NEW.at <= m.deadline;
     IF NEW.action = 'create' THEN
         m.reported_at := NEW.at;
+        m.from_collector := (SELECT source = 'collector' FROM cases WHERE id = NEW.case_id);
     ELSIF NEW.action IN ('pre_register', 'reject') AND m.accepted_at IS NULL THEN
         m.accepted_at := NEW.at; m.accepted_by := NEW.actor; m.accepted_on_time := v_on;
         m.accept_rejected := NEW.action = 'reject';
@@ -174,6 +178,7 @@ BEGIN
     ON CONFLICT (case_id) DO UPDATE SET
         deadline = EXCLUDED.deadline,
         reported_at = EXCLUDED.reported_at, postponed = EXCLUDED.postponed,
+        from_collector = EXCLUDED.from_collector,
         accepted_at = EXCLUDED.accepted_at, accepted_by = EXCLUDED.accepted_by,
         accepted_on_time = EXCLUDED.accepted_on_time,
         accept_rejected = EXCLUDED.accept_rejected,
@@ -288,6 +293,8 @@ def upgrade() -> None:
     op.execute(_TABLE)
     op.execute(_BACKFILL)
     op.execute(_BACKFILL_TASKS)
+    op.execute("UPDATE case_milestones m SET from_collector = true FROM cases c "
+               "WHERE c.id = m.case_id AND c.source = 'collector'")
     op.execute(_TRIGGER)
     op.execute(_grant("SELECT", "case_milestones", READERS))
     op.execute(_policy("case_milestones_staff", "case_milestones", STAFF, "true"))

@@ -37,7 +37,12 @@ from seatdesk.domain.glossary import Source
 from seatdesk.domain.indices import IndexInputs, Indices, compute
 from seatdesk.domain.statistics import Column, ColumnKind, StatsFilter, StatsSettings, StatTable
 from seatdesk.services.statistics import read_settings
-from seatdesk.services.stats_filters import CENTRE_TZ_SQL, case_conditions, period_params
+from seatdesk.services.stats_filters import (
+    CENTRE_TZ_SQL,
+    case_conditions,
+    milestones_in_period,
+    period_params,
+)
 from seatdesk.services.stats_seats import tasks_sql
 
 #: The rows of the "indices" table, in order (``stats.index.<key>`` names each).
@@ -78,16 +83,13 @@ def index_inputs(session: Session, f: StatsFilter, settings: StatsSettings) -> I
     params.update(period_params(f))
     params["exclude_postponed"] = settings.exclude_postponed
     params["collector"] = Source.COLLECTOR.value
-    in_period = ":p_start AND m.{0} < :p_end"
     milestones = "FROM case_milestones m JOIN cases c ON c.id = m.case_id"
     # The backlog needs nothing of the case but the filter's conditions.
     backlog_from = "FROM case_milestones m" if cond == "TRUE" else milestones
     sql = f"""
     WITH reg AS (
-        SELECT m.closed_at < :p_end AS closed, m.postponed,
-               c.source <> :collector AS not_collector
-        {milestones}
-        WHERE m.registered_at >= {in_period.format("registered_at")} AND {cond}
+        SELECT m.closed_at < :p_end AS closed, m.postponed, NOT m.from_collector AS not_collector
+        {milestones_in_period("registered_at", cond)}
     ), backlog AS (
         SELECT count(*) FILTER (WHERE m.registered_at < :p_start
                                 AND (m.ended_at IS NULL OR m.ended_at >= :p_start)) AS at_start,
@@ -97,9 +99,7 @@ def index_inputs(session: Session, f: StatsFilter, settings: StatsSettings) -> I
     ), tasks AS ({tasks_sql(cond)}
     ), decided AS (
         SELECT count(*) AS n, count(*) FILTER (WHERE m.accept_rejected) AS rejected
-        {milestones}
-        WHERE m.accepted_at >= {in_period.format("accepted_at")} AND c.source = :collector
-          AND {cond}
+        {milestones_in_period("accepted_at", cond)} AND m.from_collector
     ), grids_in_force AS (
         SELECT g.code FROM grids g
         WHERE g.start_date < (CAST(:p_end AS timestamptz) AT TIME ZONE {CENTRE_TZ_SQL})::date
@@ -119,10 +119,10 @@ def index_inputs(session: Session, f: StatsFilter, settings: StatsSettings) -> I
         (SELECT count(*) FROM reg),
         (SELECT count(*) FILTER (WHERE not_collector) FROM reg),
         (SELECT count(*) FROM grids_in_force),
-        (SELECT count(*) FROM grids_in_force g WHERE EXISTS (
-            SELECT 1 FROM cases c
-            WHERE c.grid_code = g.code AND c.source = :collector
-              AND c.created_at >= :p_start AND c.created_at < :p_end AND {cond})),
+        (SELECT count(DISTINCT c.grid_code)
+         FROM cases c JOIN grids_in_force g ON g.code = c.grid_code
+         WHERE c.source = :collector AND c.created_at >= :p_start AND c.created_at < :p_end
+           AND {cond}),
         (SELECT count(*) FROM tasks WHERE collector IS NOT NULL),
         (SELECT count(*) FROM tasks WHERE collector IS NOT NULL AND answered_at < :p_end
                 AND (deadline IS NULL OR answered_at <= deadline)),
