@@ -450,7 +450,7 @@ class CaseEvent(Base):
     __table_args__ = (
         Index("ix_case_events_case_id", "case_id", "id"),
         # The statistics of seat users and collectors read a period's events (0023).
-        Index("ix_case_events_at", "at"),
+        Index("ix_case_events_at", "at", postgresql_include=["action", "actor"]),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
