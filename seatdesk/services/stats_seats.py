@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from seatdesk.domain.glossary import SYSTEM_ACTIONS, SYSTEM_ACTOR, IntakeKind
@@ -205,16 +206,25 @@ def collectors_table(session: Session, f: StatsFilter) -> StatTable:
     when the task was sent)."""
     conditions, params = _params(f)
     params["report"] = IntakeKind.REPORT.value
-    sql = f"""
-    WITH reports AS (
+    # The intake's items are the centre's: a department seat may not read them (0017),
+    # so its table counts the tasks of its own cases and no reports.
+    may_read = session.execute(
+        text("SELECT has_table_privilege('intake_items', 'SELECT')")
+    ).scalar_one()
+    reports = (
+        f"""
         SELECT i.collector, count(*) AS reports,
                count(*) FILTER (WHERE m.registered_at < :p_end) AS valid_reports
         FROM intake_items i JOIN cases c ON c.id = i.case_id
         LEFT JOIN case_milestones m ON m.case_id = i.case_id
         WHERE i.kind = :report AND i.at >= :p_start AND i.at < :p_end AND {conditions}
-        GROUP BY i.collector
-    ), tasks AS (
-{tasks_sql(conditions)}
+        GROUP BY i.collector"""
+        if may_read
+        else "SELECT NULL::text AS collector, 0 AS reports, 0 AS valid_reports WHERE false"
+    )
+    sql = f"""
+    WITH reports AS ({reports}
+    ), tasks AS ({tasks_sql(conditions)}
     ), task_counts AS (
         SELECT collector,
                count(*) FILTER (WHERE verify) AS verify_due,

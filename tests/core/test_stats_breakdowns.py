@@ -33,6 +33,7 @@ from seatdesk.demo import DemoResult
 from seatdesk.domain.statistics import StatsFilter
 from seatdesk.services import stats_breakdowns as sb
 from seatdesk.services.stats_breakdowns import AreaLevel
+from seatdesk.services.stats_indices import indices_table
 from tests.core.conftest import DEPARTMENT, Desk
 
 CST = timezone(timedelta(hours=8))
@@ -335,6 +336,8 @@ def test_a_department_login_sees_only_its_own_figures(
             mine = sb.category_table(s, period)
             mine_days = sb.trend_table(s, period, by="month")
             users = sb.users_table(s, period)
+            collectors = sb.collectors_table(s, period)  # no intake items: tasks only
+            indices = indices_table(s, period)
         with session_factory(owner_engine)() as s:
             sz = sb.category_table(s, StatsFilter(period.start, period.end,
                                                   department=DEPARTMENT))
@@ -348,6 +351,8 @@ def test_a_department_login_sees_only_its_own_figures(
     assert sum(mine.values("registered")) < sum(everyone.values("registered"))
     assert sum(mine.values("registered")) > 0
     assert users.rows  # the department's own actions, through the events' policy
+    assert all(r[1] == 0 for r in collectors.rows)
+    assert indices.values("index_key")[0] == "effective_closure_rate"
 
 
 def test_the_back_fill_reads_the_deadlines_the_trail_recorded(desk: Desk, made: Made) -> None:
