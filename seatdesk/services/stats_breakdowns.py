@@ -15,8 +15,8 @@ indices" says the same):
 Each case is counted by what it is now: its category, its grid and the department now
 responsible for it (the filter's ``department``). Cases without a grid are left out of
 the area tables (they are in every other table). Each statistic is ONE SQL statement:
-three index ranges (created, registered, closed within the period) over the cases and
-their milestones (migration 0023), aggregated by the database.
+one scan of the cases joined to their milestones (migration 0023), the period in FILTER
+clauses; the trend reads three index ranges (created, registered, closed).
 
 The per-seat and per-collector tables live in ``seatdesk.services.stats_seats`` and
 are re-exported here.
