@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from seatdesk.domain.statistics import Month
 from seatdesk.errors import SeatdeskError
-from seatdesk.services import deadlines, report_runs
+from seatdesk.services import deadlines, monthly_report, report_runs
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +164,10 @@ def _finish(sessions: sessionmaker[Session], month: Month, *, file_name: str | N
 def add_jobs(
     scheduler: BaseScheduler, sessions: sessionmaker[Session], timezone: Any, report_folder: Path
 ) -> None:
+    # The monthly report is the job's own hook, wired here rather than by importing a
+    # module for its side effect: a scheduler without it would claim nothing.
+    if monthly_report.scheduled_report not in _monthly_hooks:
+        on_monthly_report(monthly_report.scheduled_report)
     scheduler.add_job(
         sweep_job,
         IntervalTrigger(minutes=1, timezone=timezone),

@@ -35,7 +35,7 @@ from alembic import op
 from seatdesk.db import workflow_table
 
 revision = "0024"
-down_revision = "0022"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

@@ -984,6 +984,10 @@
         <translation>随机回访抽查</translation>
     </message>
     <message>
+        <source>Statistics</source>
+        <translation>统计看板</translation>
+    </message>
+    <message>
         <source>Urge ({n} overdue)</source>
         <translation>督办（超期 {n}）</translation>
     </message>

@@ -97,19 +97,12 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def stats_export(as_login: str | None, /, first: datetime, last: datetime, out: Path,
                  **filters: Any) -> None:
     """The statistics of --from … --to as a workbook with charts."""
-    from seatdesk.services import monthly_report, workbooks
+    from seatdesk.services import stats_tables
 
     _check_period(first.date(), last.date())
     with reported(), progress_bar() as bar, transaction(as_login) as session:
         f = _filter(session, first.date(), last.date(), filters)
-        source = monthly_report.default_source()
-        progress = BarProgress(bar)
-        progress.status(messages.t("report.reading", month=f"{first:%Y-%m-%d}…{last:%Y-%m-%d}"))
-        tables = source.tables(session, f)
-        workbooks.write_statistics(
-            out, tables, title=messages.t("workbook.title"),
-            description=workbooks.describe_filter(f), progress=progress,
-        )
+        stats_tables.export_statistics(session, f, out, BarProgress(bar))
     console.print(messages.t("workbook.written", path=out))
 
 

@@ -101,6 +101,8 @@ SQL_ONLY_TABLES = frozenset(
         # The department counters' facts and the settings audit (migration 0022).
         "case_handlings",
         "settings_events",
+        "case_milestones",
+        "collector_tasks",
     }
 )
 
@@ -452,7 +454,11 @@ class CaseEvent(Base):
     stamps ``actor`` with the database's ``current_user``."""
 
     __tablename__ = "case_events"
-    __table_args__ = (Index("ix_case_events_case_id", "case_id", "id"),)
+    __table_args__ = (
+        Index("ix_case_events_case_id", "case_id", "id"),
+        # The statistics of seat users and collectors read a period's events (0023).
+        Index("ix_case_events_at", "at", postgresql_include=["action", "actor"]),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))

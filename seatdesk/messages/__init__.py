@@ -17,6 +17,7 @@ from typing import Any
 
 from seatdesk.messages import (
     accounts,
+    breakdowns,
     cases,
     cli,
     complaints,
@@ -47,6 +48,7 @@ _AREAS = (
     statistics,
     supervision,
     workbooks,
+    breakdowns,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}

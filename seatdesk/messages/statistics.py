@@ -5,6 +5,7 @@ from __future__ import annotations
 
 #: key: (English, 中文)
 CATALOG: dict[str, tuple[str, str]] = {
+    "stats.reading": ("Computing the statistics…", "正在计算统计数据…"),
     # ---- the department counters (seatdesk.services.stats_departments)
     "stats.table.departments": ("Department performance", "专业部门处置情况统计"),
     "stats.col.department": ("Department code", "部门编码"),

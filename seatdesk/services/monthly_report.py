@@ -18,7 +18,7 @@ second writer of the same month replaces the file whole.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -35,7 +35,9 @@ from seatdesk import messages
 from seatdesk.domain.statistics import Column, ColumnKind, Month, StatsFilter, StatTable
 from seatdesk.errors import Problem
 from seatdesk.progress import Cancelled, NoProgress, Progress
+from seatdesk.services import stats_tables
 from seatdesk.services.common import centre_name
+from seatdesk.services.stats_tables import TableFunction
 from seatdesk.services.workbooks import (
     DEFAULT_CHARTS,
     NUMBER_FORMATS,
@@ -73,13 +75,11 @@ class ReportSource(Protocol):
     def indices(self, session: Session, f: StatsFilter) -> StatTable: ...
 
 
-#: A statistic: one SQL aggregate for a filter.
-TableFunction = Callable[[Session, StatsFilter], StatTable]
-
-#: The detail sheets of the report, in order (departments, categories, grids, trend …).
-REPORT_TABLES: tuple[TableFunction, ...] = ()
+#: The detail sheets of the report, in order (departments, categories, grids, trend …),
+#: as ``stats_tables`` lists them.
+REPORT_TABLES: tuple[TableFunction, ...] = stats_tables.REPORT
 #: The indices (index_key, index_name, value) of the summary; None: the summary has none.
-REPORT_INDICES: TableFunction | None = None
+REPORT_INDICES: TableFunction | None = stats_tables.indices
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +104,19 @@ def default_source() -> ReportSource:
     if not REPORT_TABLES:
         raise Problem("report.no_tables")
     return RegisteredSource(REPORT_TABLES, REPORT_INDICES)
+
+
+def report_month(
+    session: Session, month: Month, folder: Path, progress: Progress | None = None
+) -> Path:
+    """The report of ``month`` over the centre's statistics (the panel's 生成月报)."""
+    return write_monthly_report(session, month, folder, source=default_source(),
+                                progress=progress)
+
+
+def scheduled_report(session: Session, month: Month, folder: Path) -> Path:
+    """The scheduler's hook: last month's report in the configured folder."""
+    return report_month(session, month, folder)
 
 
 def report_file_name(month: Month) -> str:

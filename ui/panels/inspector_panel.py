@@ -1,13 +1,15 @@
 """督查员: the inspector's panel — supervision.
 
-Tabs (``self.tabs``, a QTabWidget; the statistics dashboard is one more tab):
+Tabs (``self.tabs``, a QTabWidget):
 
 - 督办: the cases near or past their deadline per department, live from the sweep's
   flags; urge one case (the detail's 督办 button) or every overdue case of a
   department at once with a note (``SupervisionView``);
 - 待核查: the handled cases waiting for a check request, which the inspector sends
   as the acceptor does (the workflow table gives the inspector that step);
-- 回访抽查: the random sample of replied complaints for callback (``CallbackSampleView``).
+- 回访抽查: the random sample of replied complaints for callback (``CallbackSampleView``);
+- 统计: the dashboard of the period's statistics, with the statistics export and the
+  monthly report (``StatsDashboard`` over ``seatdesk.services.stats_tables``).
 
 The case detail beside the tabs shows the case chosen in 督办 or 待核查 and runs its
 actions; it hides on the tabs that show no case.
@@ -19,13 +21,14 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QWidget
 
 from seatdesk.domain.glossary import Role
-from seatdesk.services import supervision
+from seatdesk.services import monthly_report, stats_tables, supervision
 from seatdesk.services.queues import CaseRow
 from seatdesk.services.supervision import DepartmentLate
 from ui.desk import Desk
 from ui.panels.queue_panel import QueuePanel, QueueSpec
 from ui.widgets.callback_sample_view import CallbackSampleView
 from ui.widgets.case_queue import CaseQueueWidget
+from ui.widgets.stats_dashboard import StatsDashboard
 from ui.widgets.supervision_view import SupervisionView
 
 #: The name of the check-request queue (its settings and ``show_queue``).
@@ -56,7 +59,18 @@ class InspectorPanel(QueuePanel):
         self.supervision.setObjectName("supervision")
         self.samples = CallbackSampleView(self._desk)
         self.samples.setObjectName("callback_samples")
-        return [(self.tr("Urge"), self.supervision), (self.tr("Callback sample"), self.samples)]
+        self.dashboard = StatsDashboard(
+            self._desk,
+            stats_tables.dashboard_tables,
+            exporter=stats_tables.export_statistics,
+            reporter=monthly_report.report_month,
+        )
+        self.dashboard.setObjectName("dashboard")
+        return [
+            (self.tr("Urge"), self.supervision),
+            (self.tr("Callback sample"), self.samples),
+            (self.tr("Statistics"), self.dashboard),
+        ]
 
     # ---- Public API
 
