@@ -43,9 +43,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--cases", type=int, default=3000)
     parser.add_argument(
-        "--only", choices=("all", "cases", "monitor", "inspector", "dashboard"), default="all",
-        help="the case panels, the 12319 monitor panel, the inspector's panel or its "
-        "dashboard, or all",
+        "--only", choices=("all", "cases", "monitor", "inspector"), default="all",
+        help="the case panels, the 12319 monitor panel, the inspector's panel (its "
+        "dashboard too), or all",
     )
     args = parser.parse_args()
     rerun = _rerun_under_xvfb()
@@ -125,10 +125,6 @@ def main() -> int:
         }
 
     windows = []
-    if args.only in ("all", "dashboard"):
-        windows.append(
-            _dashboard_shots(owner, address, demo.passwords["inspector1"], wait, shoot)
-        )
     if args.only in ("all", "monitor"):
         windows.append(
             _monitor_shots(owner, address, demo.passwords["monitor1"], wait, settle, shoot)
@@ -139,7 +135,7 @@ def main() -> int:
         windows.append(
             _inspector_shots(owner, address, demo.passwords["inspector1"], wait, settle, shoot)
         )
-    if args.only in ("monitor", "inspector", "dashboard"):
+    if args.only in ("monitor", "inspector"):
         seats = []
     if args.only in ("all", "cases"):
         login_dialog = LoginDialog(TaskManager(), start=lambda: address, user="acceptor1")
@@ -359,103 +355,14 @@ def _inspector_shots(
     samples.draw()
     wait(lambda: samples.sample is not None)
     shoot(window, "panel_inspector_sample")
-def _dashboard_shots(owner: Any, address: Any, password: str, wait: Any, shoot: Any) -> Any:
-    """The inspector's statistics dashboard in the window, at 1366×768 with the map,
-    over hand-made figures for the demo's departments and grids: the statistics
-    themselves are computed by the core (issue 12), which this picture does not need."""
-    import random
-    from datetime import date, datetime, timedelta
-
-    from PySide6.QtWidgets import QTabWidget, QVBoxLayout
-    from sqlalchemy import text
-
-    from seatdesk import messages
-    from seatdesk.domain.glossary import Role
-    from seatdesk.domain.statistics import Column, ColumnKind, StatsFilter, StatTable
-    from ui.desk import Desk, log_in, open_desk
-    from ui.main_window import MainWindow
-    from ui.panels.panel import Panel
-    from ui.panels.registry import register_panel, unregister_panel
-    from ui.widgets.stats_dashboard import StatsDashboard
-
-    with owner.connect() as conn:
-        grids = conn.execute(text("SELECT code, name FROM grids ORDER BY code LIMIT 40")).all()
-    k = ColumnKind
-
-    def loader(_session: Any, f: StatsFilter) -> list[StatTable]:
-        rng = random.Random(f"{f.start}{f.department}{f.source}")
-        last = min(f.end.date() - timedelta(days=1), date.today())
-        days = [f.start.date() + timedelta(days=i) for i in range((last - f.start.date()).days + 1)]
-        trend = []
-        for day in days:
-            weekday = day.weekday() < 5
-            reported = rng.randint(60, 95) if weekday else rng.randint(25, 45)
-            registered = int(reported * rng.uniform(0.8, 0.92))
-            trend.append((day, reported, registered, int(registered * rng.uniform(0.7, 1.05))))
-        departments = [
-            (d.code, d.name, None if i == 7 else round(rng.uniform(0.62, 0.98), 3),
-             0 if i == 7 else rng.randint(0, 14))
-            for i, d in enumerate(desk.reference.departments[:8])
-        ]
-        hot = sorted(((g.code, g.name, rng.randint(8, 60)) for g in grids), key=lambda r: -r[2])
-        indices = [("operation", "运行指数 S", 0.874), ("efficiency", "效能指数 N", 86.37),
-                   ("closure", "有效结案率", 0.931), ("response", "及时响应率", 0.958),
-                   ("coverage", "覆盖率", 0.912)]
-        as_of = datetime.now().astimezone() - timedelta(minutes=4)
-        return [
-            StatTable("trend", (Column("day", k.DATE), Column("reported", k.COUNT),
-                                Column("registered", k.COUNT), Column("closed", k.COUNT)),
-                      tuple(trend)),
-            StatTable("departments", (Column("department", k.CODE),
-                                      Column("department_name", k.TEXT),
-                                      Column("on_time_rate", k.RATE),
-                                      Column("overdue_open", k.COUNT)),
-                      tuple(departments), as_of=as_of),
-            StatTable("hot_grids", (Column("grid", k.CODE), Column("grid_name", k.TEXT),
-                                    Column("reported", k.COUNT)), tuple(hot[:10])),
-            StatTable("indices", (Column("index_key", k.CODE), Column("index_name", k.TEXT),
-                                  Column("value", k.SCORE)), tuple(indices)),
-        ]
-
-    class InspectorStandIn(Panel):
-        """The inspector panel's place (a tab widget), the dashboard its tab."""
-
-        role = Role.INSPECTOR
-
-        def __init__(self, desk: Desk) -> None:
-            super().__init__(desk)
-            tabs = QTabWidget()
-            self.dashboard = StatsDashboard(desk, loader, exporter=lambda *a: a[2],
-                                            reporter=lambda *a: a[2])
-            tabs.addTab(self.dashboard, "统计看板" if messages.language() == "zh" else "Dashboard")
-            QVBoxLayout(self).addWidget(tabs)
-
-    desk = open_desk(log_in(address, "inspector1", password))
-    previous = register_panel(Role.INSPECTOR, InspectorStandIn)
-    try:
-        window = MainWindow(desk)
-    finally:
-        if previous is None:
-            unregister_panel(Role.INSPECTOR)
-        else:
-            register_panel(Role.INSPECTOR, previous)
-    drawn: list[str] = []
-    if window.map_pane.available():
-        window.map_pane.view.sig_drawn.connect(lambda kind, *_r: drawn.append(kind))
-    window.resize(1366, 768)
-    window.show()
-    wait(lambda: window.live)
-    if window.map_pane.available():
-        wait(lambda: "grids" in drawn, 30_000)
-    panel = window.show_panel(Role.INSPECTOR)
     dashboard = panel.dashboard  # type: ignore[attr-defined]
-    wait(lambda: bool(dashboard.tables))
+    panel.tabs.setCurrentWidget(dashboard)  # type: ignore[attr-defined]
     from ui.widgets.stats_filter_bar import Period
 
     dashboard.filter_bar.set_period(Period.LAST_MONTH)  # a whole month's trend
     wait(lambda: dashboard.stats_filter is not None
-         and dashboard.stats_filter.start.day == 1
-         and dashboard.stats_filter.end.month == dashboard.filter_bar.today().month)
+         and dashboard.stats_filter.start.day == 1 and bool(dashboard.tables))
+    settle(1500)
     shoot(window, "panel_inspector_dashboard")
     return window
 

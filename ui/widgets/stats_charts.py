@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QStackedWidget,
     QToolTip,
@@ -162,6 +161,7 @@ class TrendCard(ChartCard):
         # evenly, which puts them between days for most month lengths.
         x_axis = QCategoryAxis()
         x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        x_axis.setTruncateLabels(False)  # "11-…" names no day
         step = math.ceil(len(rows) / DAY_LABELS)
         for i, row in enumerate(rows):
             if i % step == 0:
@@ -241,6 +241,8 @@ class BarsCard(ChartCard):
         font = names.labelsFont()
         font.setPointSizeF(max(font.pointSizeF() - 1, 8))
         names.setLabelsFont(font)
+        # A name cut to "…" says nothing; the axis takes the width the names need.
+        names.setTruncateLabels(False)
         amounts = QValueAxis()
         if maximum is not None:
             amounts.setRange(0, maximum)
@@ -357,12 +359,18 @@ class OverdueCard(StatCard):
         self.number.setText(str(sum(v or 0 for v in table.values("overdue_open"))))
 
 
+#: Index tiles in one row of the indices card.
+TILES_PER_ROW = 5
+
+
 class IndicesCard(StatCard):
     """The indices (table "indices"), a tile each: its name and its value."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self.tiles = QWidget()
-        self._tiles = QHBoxLayout(self.tiles)
+        # Tiles wrap after TILES_PER_ROW: ten in one row would take the width the
+        # trend beside them needs.
+        self._tiles = QGridLayout(self.tiles)
         self._tiles.setContentsMargins(0, 0, 0, 0)
         super().__init__(self.tr("Indices"), self.tiles, self.fill, parent)
 
@@ -373,9 +381,10 @@ class IndicesCard(StatCard):
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
-        for row in table.as_dicts():
+        for i, row in enumerate(table.as_dicts()):
             self._tiles.addWidget(
-                self._tile(row["index_name"] or row["index_key"], row["value"], row["index_key"])
+                self._tile(row["index_name"] or row["index_key"], row["value"], row["index_key"]),
+                i // TILES_PER_ROW, i % TILES_PER_ROW,
             )
 
     def shown(self) -> list[tuple[str, str]]:
@@ -402,7 +411,7 @@ class IndicesCard(StatCard):
         number = QLabel(format_value(value))
         number.setObjectName("index_value")
         number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        number.setStyleSheet("font-size: 18pt; font-weight: bold; color: #1565c0;")
+        number.setStyleSheet("font-size: 15pt; font-weight: bold; color: #1565c0;")
         grid.addWidget(title, 0, 0)
         grid.addWidget(number, 1, 0)
         return tile

@@ -147,8 +147,8 @@ class StatsDashboard(QWidget):
         grid.addWidget(self.on_time_card, 1, 1)
         grid.addWidget(self.hot_grids_card, 1, 2)
         grid.setRowStretch(1, 1)
-        grid.setColumnStretch(0, 4)
-        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 4)
         grid.setColumnStretch(2, 3)
         layout.addLayout(grid, 1)
 
