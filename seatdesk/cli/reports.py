@@ -10,10 +10,12 @@ command line, with a progress bar.
 
 Filters: ``--department CODE``, ``--category ID`` (a major class takes its minor
 ones), ``--grid CODE``, ``--street CODE`` (9 digits), ``--community CODE`` (12 digits),
-``--source``. The statistics come from ``monthly_report.default_source()``, the one
-place that lists them. Every command reads as a seat login (``--as``, or
-``SEATDESK_USER``; the password from ``SEATDESK_PASSWORD`` or a prompt), through
-row-level security: a department's seat gets its own department's figures.
+``--source``. The statistics are the ones ``seatdesk.services.stats_tables`` lists:
+the report's through ``monthly_report.default_source()`` (every statistic but the
+indices, which its summary shows), the export's all of them. Every command reads as
+a seat login (``--as``, or ``SEATDESK_USER``; the password from ``SEATDESK_PASSWORD``
+or a prompt), through row-level security: a department's seat gets its own
+department's figures.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from seatdesk.domain.glossary import Role
 from seatdesk.domain.statistics import Column, ColumnKind, Month, StatsFilter, StatTable
 from seatdesk.errors import Problem
 from seatdesk.progress import Cancelled
-from seatdesk.services import monthly_report
+from seatdesk.services import monthly_report, stats_tables
 from seatdesk.services.monthly_report import (
     INDEX_COLUMNS,
     RegisteredSource,
@@ -34,12 +34,16 @@ from seatdesk.services.monthly_report import (
     month_filter,
     write_monthly_report,
 )
+from seatdesk.services.workbooks import column_header, table_title
 from tests.core.conftest import Desk
 from tests.core.test_cli import _run
 from tests.core.test_complaints_cli import _as
 from tests.core.test_workbooks import DEPARTMENTS, TREND, Recorder, pdf_pages, to_pdf
 
 K = ColumnKind
+
+#: The detail sheets' titles: the statistics' words for the fake source's tables.
+DEP, TRE = table_title("departments"), table_title("trend")
 
 
 def _indices(values: dict[str, float | None]) -> StatTable:
@@ -103,7 +107,8 @@ def test_the_summary_comes_first_with_the_indices_and_their_change(
     _set_centre_name(desk, "平阳县数字化城市管理监督指挥中心")
     path, _ = _report(desk, tmp_path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["报告概要", "departments", "trend"]
+    assert (DEP, TRE) == ("专业部门处置情况统计", "案件趋势")
+    assert book.sheetnames == ["报告概要", DEP, TRE]
     summary = book["报告概要"]
     cells = {
         (r, c): summary.cell(r, c).value
@@ -134,19 +139,24 @@ def test_the_summary_comes_first_with_the_indices_and_their_change(
     # closed Σ d//2 for d = 1..30 = 2·(0+…+14) + 15 = 225.
     headline = next(r for r in range(1, summary.max_row + 1) if cells[(r, 1)] == "项目")
     figures = {cells[(r, 1)]: cells[(r, 2)] for r in range(headline + 1, headline + 4)}
-    assert figures == {"reported": 465, "registered": 435, "closed": 225}
+    assert figures == {
+        column_header("reported"): 465,
+        column_header("registered"): 435,
+        column_header("closed"): 225,
+    }
+    assert set(figures) == {"上报数", "立案数", "结案数"}
     details = next(v for v in cells.values() if isinstance(v, str) and v.startswith("后附"))
-    assert details == "后附明细表：departments、trend"
+    assert details == f"后附明细表：{DEP}、{TRE}"
 
 
 def test_the_detail_sheets_have_their_charts(desk: Desk, tmp_path: Path) -> None:
     path, _ = _report(desk, tmp_path)
     book = openpyxl.load_workbook(path)
-    (on_time,) = book["departments"]._charts
-    assert on_time.series[0].val.numRef.f == "'departments'!$C$4:$C$6"
-    (trend,) = book["trend"]._charts
-    assert trend.series[0].val.numRef.f == "'trend'!$B$4:$B$33"
-    assert book["trend"].freeze_panes == "A4"
+    (on_time,) = book[DEP]._charts
+    assert on_time.series[0].val.numRef.f == f"'{DEP}'!$C$4:$C$6"
+    (trend,) = book[TRE]._charts
+    assert trend.series[0].val.numRef.f == f"'{TRE}'!$B$4:$B$33"
+    assert book[TRE].freeze_panes == "A4"
 
 
 def test_index_changes_and_headlines_by_hand() -> None:
@@ -175,10 +185,26 @@ def test_a_cancelled_report_leaves_no_file(desk: Desk, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_default_source_is_every_statistic_but_the_indices_and_the_indices(
+    desk: Desk,
+) -> None:
+    assert monthly_report.REPORT_TABLES == stats_tables.REPORT
+    assert monthly_report.REPORT_INDICES is stats_tables.indices
+    assert stats_tables.indices not in stats_tables.REPORT
+    source = default_source()
+    assert source == RegisteredSource(stats_tables.REPORT, stats_tables.indices)
+    # Its indices are the statistics' (index_key, index_name, value).
+    with desk.as_(Role.INSPECTOR) as s:
+        indices = source.indices(s, month_filter(s, Month(2026, 11)))
+    assert [c.key for c in indices.columns] == [c.key for c in INDEX_COLUMNS]
+    assert indices.rows
+
+
 def test_default_source_is_the_one_composition_point(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(monthly_report, "REPORT_TABLES", ())
+    monkeypatch.setattr(monthly_report, "REPORT_INDICES", None)
     with pytest.raises(Problem) as refused:
         default_source()
     assert "尚未登记任何统计表" in str(refused.value)
@@ -219,15 +245,42 @@ def test_report_on_the_command_line_writes_the_month_with_the_default_source(
     )
     assert result.exit_code == 0, result.output
     path = tmp_path / "智慧城市运营监控与数据分析报告-2026-11.xlsx"
-    assert openpyxl.load_workbook(path).sheetnames == ["报告概要", "departments", "trend"]
+    assert openpyxl.load_workbook(path).sheetnames == ["报告概要", DEP, TRE]
 
 
-def test_report_without_registered_statistics_is_one_sentence(
+#: The keys of the report's detail tables over a month, in stats_tables.REPORT's order.
+REPORT_KEYS = (
+    "departments", "trend", "categories", "streets", "communities", "grids", "hot_grids",
+    "sources", "acceptors", "shift_leaders", "dispatchers", "users", "collectors",
+)
+
+
+def test_report_on_the_command_line_over_the_registered_statistics(
     server: ServerAddress, seeded: DemoResult, tmp_path: Path
 ) -> None:
     result = _run("report", "--month", "2026-11", "--folder", str(tmp_path),
-                  env=_as(server, seeded, "inspector1"))
-    assert result.returncode == 1
+                  env={**_as(server, seeded, "inspector1"), "SEATDESK_LANG": "zh"})
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "智慧城市运营监控与数据分析报告-2026-11.xlsx")
+    titles = [table_title(k) for k in REPORT_KEYS]
+    # Every detail table has its words: no sheet falls back to its key.
+    assert not set(titles) & set(REPORT_KEYS)
+    assert book.sheetnames == ["报告概要", *titles]
+
+
+def test_report_without_registered_statistics_is_one_sentence(
+    server: ServerAddress, seeded: DemoResult, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(monthly_report, "REPORT_TABLES", ())
+    monkeypatch.setattr(monthly_report, "REPORT_INDICES", None)
+    for key, value in _as(server, seeded, "inspector1").items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("SEATDESK_LANG", "en")
+    result = CliRunner().invoke(
+        main, ["report", "--month", "2026-11", "--folder", str(tmp_path)]
+    )
+    assert result.exit_code == 1
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "No statistics are registered for the report" in lines[0]
     assert list(tmp_path.iterdir()) == []
@@ -261,8 +314,18 @@ def test_stats_export_on_the_command_line_asks_for_the_days_and_filters(
     server: ServerAddress, seeded: DemoResult, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    source = FakeSource()
-    monkeypatch.setattr(monthly_report, "default_source", lambda: source)
+    # The export reads every statistic stats_tables lists (ALL): two, recording.
+    asked: list[tuple[str, StatsFilter]] = []
+
+    def departments(session: Session, f: StatsFilter) -> StatTable:
+        asked.append(("departments", f))
+        return DEPARTMENTS
+
+    def trend(session: Session, f: StatsFilter) -> StatTable:
+        asked.append(("trend", f))
+        return TREND
+
+    monkeypatch.setattr(stats_tables, "ALL", (departments, trend))
     for key, value in _as(server, seeded, "inspector1").items():
         monkeypatch.setenv(key, value)
     out = tmp_path / "统计.xlsx"
@@ -271,13 +334,16 @@ def test_stats_export_on_the_command_line_asks_for_the_days_and_filters(
         "--department", "SZ", "--source", "hotline_12319", "--out", str(out),
     ])
     assert result.exit_code == 0, result.output
-    ((what, f),) = source.asked
-    assert what == "tables"
+    assert [what for what, _ in asked] == ["departments", "trend"]
+    f = asked[0][1]
+    assert asked[1][1] == f
     assert (f.start.isoformat(), f.end.isoformat()) == (
         "2026-11-01T00:00:00+08:00", "2026-11-16T00:00:00+08:00"
     )
     assert f.filters() == {"department": "SZ", "source": "hotline_12319"}
-    sheet = openpyxl.load_workbook(out).worksheets[0]
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == [DEP, TRE]
+    sheet = book.worksheets[0]
     assert sheet["A2"].value.startswith(
         "统计时段：2026-11-01 至 2026-11-15  筛选条件：处置部门 SZ；问题来源 12319热线"
     )

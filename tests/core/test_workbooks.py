@@ -24,7 +24,14 @@ from seatdesk.progress import Cancelled
 from seatdesk.services import case_list
 from seatdesk.services.case_list import CASE_LIST_COLUMNS, export_case_list
 from seatdesk.services.monthly_report import days_filter
-from seatdesk.services.workbooks import describe_filter, display_width, write_statistics
+from seatdesk.services.workbooks import (
+    column_header,
+    describe_filter,
+    display_width,
+    sheet_titles,
+    table_title,
+    write_statistics,
+)
 from tests.core.conftest import DEPARTMENT, Desk
 
 K = ColumnKind
@@ -60,19 +67,8 @@ HOT_GRIDS = StatTable(
     (("330326001001001", 9),),
 )
 
-#: The words of this test's tables, as the statistics' areas will give them.
-WORDS = {
-    "stats.table.departments": ("Departments", "部门处置统计"),
-    "stats.table.trend": ("Trend", "案件趋势"),
-    "stats.col.department_name": ("Department", "处置部门"),
-    "stats.col.on_time_rate": ("On-time rate", "按期处置率"),
-}
-
-
-@pytest.fixture
-def words(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, pair in WORDS.items():
-        monkeypatch.setitem(messages._CATALOG, key, pair)
+#: The sheet titles of these tables: the statistics' words (stats.table.<key>).
+DEP, CAT, TRE, HOT = (table_title(t.key) for t in (DEPARTMENTS, CATEGORIES, TREND, HOT_GRIDS))
 
 
 class Recorder:
@@ -102,17 +98,18 @@ def _write(path: Path, tables: list[StatTable] | None = None) -> Path:
 
 
 def test_a_sheet_per_table_with_headers_formats_frozen_header_and_autofilter(
-    words: None, tmp_path: Path
+    tmp_path: Path
 ) -> None:
     book = openpyxl.load_workbook(_write(tmp_path / "stats.xlsx"))
-    # Titles from the words, or the key while a table has none.
-    assert book.sheetnames == ["部门处置统计", "categories", "案件趋势", "hot_grids"]
-    sheet = book["部门处置统计"]
-    assert sheet["A1"].value == "部门处置统计"
+    # Titles from the statistics' words, not the keys.
+    assert (DEP, CAT, TRE, HOT) == ("专业部门处置情况统计", "分类案件统计", "案件趋势", "高发网格")
+    assert book.sheetnames == [DEP, CAT, TRE, HOT]
+    sheet = book[DEP]
+    assert sheet["A1"].value == "专业部门处置情况统计"
     assert sheet["A2"].value.startswith("统计时段：2026-11-01 至 2026-11-30")
     assert "（实时）" in sheet["A2"].value
     assert [c.value for c in sheet[3]] == [
-        "处置部门", "dispatched", "按期处置率", "avg_handling_hours", "score"
+        "专业部门", "应处置数", "按期处置率", "平均处置用时（工作小时）", "综合评分"
     ]
     assert sheet.freeze_panes == "A4"
     assert sheet.auto_filter.ref == "A3:E6"
@@ -130,38 +127,60 @@ def test_a_sheet_per_table_with_headers_formats_frozen_header_and_autofilter(
     assert other.column_dimensions["A"].width == 20
     # "按期处置率" (10) + 3 for the filter button + 2 of margin.
     assert sheet.column_dimensions["C"].width == 15
-    trend = book["案件趋势"]
+    trend = book[TRE]
     assert trend["A4"].value == datetime(2026, 11, 1)
     assert trend["A4"].number_format == "yyyy-mm-dd"
     assert trend.auto_filter.ref == "A3:D33"
 
 
-def test_text_that_would_be_a_formula_stays_text(words: None, tmp_path: Path) -> None:
-    sheet = openpyxl.load_workbook(_write(tmp_path / "s.xlsx"))["部门处置统计"]
+def test_text_that_would_be_a_formula_stays_text(tmp_path: Path) -> None:
+    sheet = openpyxl.load_workbook(_write(tmp_path / "s.xlsx"))[DEP]
     cell = sheet["A5"]
     assert cell.value == '=HYPERLINK("http://evil","点我")'
     assert cell.data_type == "s"
 
 
-def test_the_charts_point_at_their_tables_cells(words: None, tmp_path: Path) -> None:
+def test_the_charts_point_at_their_tables_cells(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(_write(tmp_path / "s.xlsx"))
-    (on_time,) = book["部门处置统计"]._charts
+    (on_time,) = book[DEP]._charts
     assert isinstance(on_time, BarChart)
     (series,) = on_time.series
-    assert series.val.numRef.f == "'部门处置统计'!$C$4:$C$6"
-    assert series.cat.strRef.f == "'部门处置统计'!$A$4:$A$6"
-    assert series.tx.strRef.f == "'部门处置统计'!C3"
-    (per_category,) = book["categories"]._charts
+    assert series.val.numRef.f == f"'{DEP}'!$C$4:$C$6"
+    assert series.cat.strRef.f == f"'{DEP}'!$A$4:$A$6"
+    assert series.tx.strRef.f == f"'{DEP}'!C3"
+    (per_category,) = book[CAT]._charts
     # "registered" is not in this categories table: two series, not three.
     assert [s.val.numRef.f for s in per_category.series] == [
-        "'categories'!$B$4:$B$5", "'categories'!$C$4:$C$5"
+        f"'{CAT}'!$B$4:$B$5", f"'{CAT}'!$C$4:$C$5"
     ]
-    (trend,) = book["案件趋势"]._charts
+    (trend,) = book[TRE]._charts
     assert isinstance(trend, LineChart)
     assert [s.val.numRef.f for s in trend.series] == [
-        "'案件趋势'!$B$4:$B$33", "'案件趋势'!$C$4:$C$33", "'案件趋势'!$D$4:$D$33"
+        f"'{TRE}'!$B$4:$B$33", f"'{TRE}'!$C$4:$C$33", f"'{TRE}'!$D$4:$D$33"
     ]
-    assert book["hot_grids"]._charts == []
+    assert book[HOT]._charts == []
+
+
+def test_a_table_without_words_is_titled_and_headed_by_its_keys(tmp_path: Path) -> None:
+    # A statistic another area adds before its words: the keys, not a failed export.
+    made_up = StatTable(
+        "made_up_statistic",
+        (Column("made_up_column", K.COUNT), Column("reported", K.COUNT)),
+        ((3, 4),),
+    )
+    known = messages.keys()
+    assert "stats.table.made_up_statistic" not in known
+    assert "stats.col.made_up_column" not in known
+    assert table_title("made_up_statistic") == "made_up_statistic"
+    assert column_header("made_up_column") == "made_up_column"
+    assert sheet_titles([made_up, TREND]) == ["made_up_statistic", TRE]
+    book = openpyxl.load_workbook(_write(tmp_path / "m.xlsx", [made_up, TREND]))
+    assert book.sheetnames == ["made_up_statistic", TRE]
+    sheet = book["made_up_statistic"]
+    assert sheet["A1"].value == "made_up_statistic"
+    # Its own column by its key, a known column by its words.
+    assert [c.value for c in sheet[3]] == ["made_up_column", "上报数"]
+    assert [c.value for c in sheet[4]] == [3, 4]
 
 
 def test_a_table_without_rows_has_its_header_and_no_chart(tmp_path: Path) -> None:
@@ -362,7 +381,7 @@ needs_soffice = pytest.mark.skipif(
 
 
 @needs_soffice
-def test_the_statistics_workbook_converts_to_pdf(words: None, tmp_path: Path) -> None:
+def test_the_statistics_workbook_converts_to_pdf(tmp_path: Path) -> None:
     pdf = to_pdf(_write(tmp_path / "统计.xlsx"), tmp_path)
     # A page per sheet at least (four sheets), charts drawn into them.
     assert pdf_pages(pdf) >= 4
