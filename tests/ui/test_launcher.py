@@ -41,10 +41,10 @@ def test_a_mistyped_command_is_one_sentence_with_the_closest_command_and_exit_co
 def test_an_unknown_word_names_the_commands_instead_of_opening_the_desktop(
     desktop: list[list[str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert launcher.main(["reprot"]) == 2
+    assert launcher.main(["qwzx"]) == 2
     lines = _stderr_lines(capsys)
     assert len(lines) == 1
-    assert lines[0].startswith("seatdesk: `seatdesk` has no command `reprot`; its commands are")
+    assert lines[0].startswith("seatdesk: `seatdesk` has no command `qwzx`; its commands are")
     assert "demo, grids" in lines[0]
     assert desktop == []
 
