@@ -79,6 +79,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "problem.bad_time": ("{value} is not a plausible time", "{value} 不是合理的时间"),
     "problem.out_of_range": ("{value} is out of range", "{value} 超出范围"),
+    "problem.overlaps": (
+        "{value} overlaps the sample already drawn for {other}",
+        "{value} 与已抽取的 {other} 样本重叠",
+    ),
     "problem.in_past": ("{value} is in the past", "{value} 早于当前时间"),
     "problem.malformed": ("cannot be read", "无法读取"),
     "problem.wrong_type": ("{value} must be a {expected}", "{value} 须为 {expected} 类型"),
