@@ -83,8 +83,8 @@ def index_inputs(session: Session, f: StatsFilter, settings: StatsSettings) -> I
     params["exclude_postponed"] = settings.exclude_postponed
     params["collector"] = Source.COLLECTOR.value
     # One pass over the milestones for every input they hold (the registrations of the
-    # period, the backlog at both ends, the acceptors' decisions) and one over the cases
-    # created in the period: over a whole year each separate scan cost ~0.3 s.
+    # period, the backlog at both ends, the acceptors' decisions) and one over the tasks:
+    # over a whole year each separate scan of a million rows cost ~0.3 s.
     milestones = "FROM case_milestones m" if cond == "TRUE" else (
         "FROM case_milestones m JOIN cases c ON c.id = m.case_id")
     reg = "m.registered_at >= :p_start AND m.registered_at < :p_end"
@@ -113,25 +113,31 @@ def index_inputs(session: Session, f: StatsFilter, settings: StatsSettings) -> I
           AND (g.end_date IS NULL OR g.end_date >=
                (CAST(:p_start AS timestamptz) AT TIME ZONE {CENTRE_TZ_SQL})::date)
           AND {_grid_conditions(f)}
-    ), created AS (
-        SELECT count(*) AS reported,
-               count(DISTINCT c.grid_code) FILTER (
-                   WHERE c.source = :collector
-                     AND c.grid_code IN (SELECT code FROM grids_in_force)) AS covered
-        FROM cases c
-        WHERE c.created_at >= :p_start AND c.created_at < :p_end AND {cond}
+    ), reported_grids AS MATERIALIZED (
+        -- The grids of the period's collector reports, hashed from a scan of the period:
+        -- probing each grid's cases by its index read most of them (3 s over a month).
+        SELECT DISTINCT c.grid_code FROM cases c
+        WHERE c.source = :collector AND c.created_at >= :p_start AND c.created_at < :p_end
+          AND {cond}
+    ), tasks_answered AS (
+        SELECT count(*) AS sent,
+               count(*) FILTER (WHERE answered_at < :p_end
+                                AND (deadline IS NULL OR answered_at <= deadline)) AS on_time
+        FROM tasks WHERE collector IS NOT NULL
     )
     SELECT
-        ms.denominator, ms.closed, created.reported,
+        ms.denominator, ms.closed,
+        (SELECT count(*) FROM cases c
+         WHERE c.created_at >= :p_start AND c.created_at < :p_end AND {cond}),
         (SELECT count(*) FROM complaints k LEFT JOIN cases c ON c.id = k.case_id
          WHERE k.received_at >= :p_start AND k.received_at < :p_end AND {cond}),
         ms.at_start, ms.at_end, ms.registered, ms.not_collector,
-        (SELECT count(*) FROM grids_in_force), created.covered,
-        (SELECT count(*) FROM tasks WHERE collector IS NOT NULL),
-        (SELECT count(*) FROM tasks WHERE collector IS NOT NULL AND answered_at < :p_end
-                AND (deadline IS NULL OR answered_at <= deadline)),
+        (SELECT count(*) FROM grids_in_force),
+        (SELECT count(DISTINCT g.code) FROM grids_in_force g
+         JOIN reported_grids r ON r.grid_code = g.code),
+        tasks_answered.sent, tasks_answered.on_time,
         ms.decided, ms.rejected
-    FROM ms, created
+    FROM ms, tasks_answered
     """
     row = session.execute(text(sql), params).one()
     return IndexInputs(*(int(v) for v in row))
