@@ -99,15 +99,37 @@ def _steps(row: str, sign: int) -> list[str]:
     return [
         _step(row, sign, "accepted", "NULL::numeric", "NULL::numeric"),
         _step(row, sign, "registered",
-              f"extract(epoch FROM {row}.registered_at - {row}.reported_at)", "NULL"),
-        _step(row, sign, "dispatched", "NULL",
+              f"extract(epoch FROM {row}.registered_at - {row}.reported_at)", "NULL::numeric"),
+        _step(row, sign, "dispatched", "NULL::numeric",
               f"extract(epoch FROM {row}.dispatched_at - {row}.registered_at)"),
-        _step(row, sign, "closed", "NULL", "NULL"),
+        _step(row, sign, "closed", "NULL::numeric", "NULL::numeric"),
     ]
 
 
 _CHANGED = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in STEP_COLUMNS)
 _FIGURES = "sign, login, at, ok, reg_s, disp_s"
+#: Per step, the columns its figures depend on (the hours read the step before it).
+_STEP_INPUTS = {
+    "accepted": ("accepted_at", "accepted_by", "accepted_on_time"),
+    "registered": ("registered_at", "registered_by", "registered_on_time", "reported_at"),
+    "dispatched": ("dispatched_at", "dispatched_by", "dispatched_on_time", "registered_at"),
+    "closed": ("closed_at", "closed_by", "closed_on_time"),
+}
+
+
+def _update_step(index: int, step: str) -> str:
+    inputs = _STEP_INPUTS[step]
+    old = ", ".join(f"OLD.{c}" for c in inputs)
+    new = ", ".join(f"NEW.{c}" for c in inputs)
+    values = f"{_steps('OLD', -1)[index]}, {_steps('NEW', 1)[index]}"
+    return f"""        IF ({old}) IS DISTINCT FROM ({new}) THEN
+            INSERT INTO seat_user_day_changes ({_FIGURES})
+            SELECT * FROM (VALUES {values}) v({_FIGURES})
+            WHERE v.at IS NOT NULL AND v.login IS NOT NULL AND v.login <> {SYSTEM};
+        END IF;"""
+
+
+_UPDATES = "\n".join(_update_step(i, step) for i, step in enumerate(_STEP_INPUTS))
 
 _TRIGGERS = f"""
 -- A step's change waits here, in its own transaction, until the statement that wrote the
@@ -134,9 +156,8 @@ BEGIN
         SELECT * FROM (VALUES {", ".join(_steps("NEW", 1))}) v({_FIGURES})
         WHERE v.at IS NOT NULL AND v.login IS NOT NULL AND v.login <> {SYSTEM};
     ELSE
-        INSERT INTO seat_user_day_changes ({_FIGURES})
-        SELECT * FROM (VALUES {", ".join(_steps("OLD", -1) + _steps("NEW", 1))}) v({_FIGURES})
-        WHERE v.at IS NOT NULL AND v.login IS NOT NULL AND v.login <> {SYSTEM};
+        -- Only the steps this change moved (typically one): the others would cancel out.
+{_UPDATES}
     END IF;
     RETURN NULL;
 END $$;
