@@ -103,6 +103,8 @@ SQL_ONLY_TABLES = frozenset(
         "settings_events",
         "case_milestones",
         "collector_tasks",
+        "seat_user_days",
+        "seat_user_day_changes",
     }
 )
 

@@ -40,7 +40,6 @@ from seatdesk.services.statistics import read_settings
 from seatdesk.services.stats_filters import (
     CENTRE_TZ_SQL,
     case_conditions,
-    milestones_in_period,
     period_params,
 )
 from seatdesk.services.stats_seats import tasks_sql
@@ -83,51 +82,62 @@ def index_inputs(session: Session, f: StatsFilter, settings: StatsSettings) -> I
     params.update(period_params(f))
     params["exclude_postponed"] = settings.exclude_postponed
     params["collector"] = Source.COLLECTOR.value
-    milestones = "FROM case_milestones m JOIN cases c ON c.id = m.case_id"
-    # The backlog needs nothing of the case but the filter's conditions.
-    backlog_from = "FROM case_milestones m" if cond == "TRUE" else milestones
+    # One pass over the milestones for every input they hold (the registrations of the
+    # period, the backlog at both ends, the acceptors' decisions) and one over the tasks:
+    # over a whole year each separate scan of a million rows cost ~0.3 s.
+    milestones = "FROM case_milestones m" if cond == "TRUE" else (
+        "FROM case_milestones m JOIN cases c ON c.id = m.case_id")
+    reg = "m.registered_at >= :p_start AND m.registered_at < :p_end"
     sql = f"""
-    WITH reg AS (
-        SELECT m.closed_at < :p_end AS closed, m.postponed, NOT m.from_collector AS not_collector
-        {milestones_in_period("registered_at", cond)}
-    ), backlog AS (
-        SELECT count(*) FILTER (WHERE m.registered_at < :p_start
+    WITH ms AS (
+        SELECT count(*) FILTER (WHERE {reg} AND NOT (m.postponed AND :exclude_postponed))
+                   AS denominator,
+               count(*) FILTER (WHERE {reg} AND m.closed_at < :p_end) AS closed,
+               count(*) FILTER (WHERE {reg}) AS registered,
+               count(*) FILTER (WHERE {reg} AND NOT m.from_collector) AS not_collector,
+               count(*) FILTER (WHERE m.registered_at < :p_start
                                 AND (m.ended_at IS NULL OR m.ended_at >= :p_start)) AS at_start,
-               count(*) FILTER (WHERE m.ended_at IS NULL OR m.ended_at >= :p_end) AS at_end
-        {backlog_from}
-        WHERE m.registered_at < :p_end AND {cond}
+               count(*) FILTER (WHERE m.registered_at < :p_end
+                                AND (m.ended_at IS NULL OR m.ended_at >= :p_end)) AS at_end,
+               count(*) FILTER (WHERE m.accepted_at >= :p_start AND m.accepted_at < :p_end
+                                AND m.from_collector) AS decided,
+               count(*) FILTER (WHERE m.accepted_at >= :p_start AND m.accepted_at < :p_end
+                                AND m.from_collector AND m.accept_rejected) AS rejected
+        {milestones}
+        WHERE (m.registered_at < :p_end
+               OR (m.accepted_at >= :p_start AND m.accepted_at < :p_end)) AND {cond}
     ), tasks AS ({tasks_sql(cond)}
-    ), decided AS (
-        SELECT count(*) AS n, count(*) FILTER (WHERE m.accept_rejected) AS rejected
-        {milestones_in_period("accepted_at", cond)} AND m.from_collector
     ), grids_in_force AS (
         SELECT g.code FROM grids g
         WHERE g.start_date < (CAST(:p_end AS timestamptz) AT TIME ZONE {CENTRE_TZ_SQL})::date
           AND (g.end_date IS NULL OR g.end_date >=
                (CAST(:p_start AS timestamptz) AT TIME ZONE {CENTRE_TZ_SQL})::date)
           AND {_grid_conditions(f)}
+    ), reported_grids AS MATERIALIZED (
+        -- The grids of the period's collector reports, hashed from a scan of the period:
+        -- probing each grid's cases by its index read most of them (3 s over a month).
+        SELECT DISTINCT c.grid_code FROM cases c
+        WHERE c.source = :collector AND c.created_at >= :p_start AND c.created_at < :p_end
+          AND {cond}
+    ), tasks_answered AS (
+        SELECT count(*) AS sent,
+               count(*) FILTER (WHERE answered_at < :p_end
+                                AND (deadline IS NULL OR answered_at <= deadline)) AS on_time
+        FROM tasks WHERE collector IS NOT NULL
     )
     SELECT
-        (SELECT count(*) FILTER (WHERE NOT (postponed AND :exclude_postponed)) FROM reg),
-        (SELECT count(*) FILTER (WHERE closed) FROM reg),
+        ms.denominator, ms.closed,
         (SELECT count(*) FROM cases c
          WHERE c.created_at >= :p_start AND c.created_at < :p_end AND {cond}),
         (SELECT count(*) FROM complaints k LEFT JOIN cases c ON c.id = k.case_id
          WHERE k.received_at >= :p_start AND k.received_at < :p_end AND {cond}),
-        (SELECT at_start FROM backlog),
-        (SELECT at_end FROM backlog),
-        (SELECT count(*) FROM reg),
-        (SELECT count(*) FILTER (WHERE not_collector) FROM reg),
+        ms.at_start, ms.at_end, ms.registered, ms.not_collector,
         (SELECT count(*) FROM grids_in_force),
-        (SELECT count(DISTINCT c.grid_code)
-         FROM cases c JOIN grids_in_force g ON g.code = c.grid_code
-         WHERE c.source = :collector AND c.created_at >= :p_start AND c.created_at < :p_end
-           AND {cond}),
-        (SELECT count(*) FROM tasks WHERE collector IS NOT NULL),
-        (SELECT count(*) FROM tasks WHERE collector IS NOT NULL AND answered_at < :p_end
-                AND (deadline IS NULL OR answered_at <= deadline)),
-        (SELECT n FROM decided),
-        (SELECT rejected FROM decided)
+        (SELECT count(DISTINCT g.code) FROM grids_in_force g
+         JOIN reported_grids r ON r.grid_code = g.code),
+        tasks_answered.sent, tasks_answered.on_time,
+        ms.decided, ms.rejected
+    FROM ms, tasks_answered
     """
     row = session.execute(text(sql), params).one()
     return IndexInputs(*(int(v) for v in row))

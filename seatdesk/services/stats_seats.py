@@ -14,6 +14,7 @@ tables end with a totals row whose user is None.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -67,15 +68,34 @@ def _with_totals(key_sql: str, measures: list[str]) -> str:
     """
 
 
-def users_table(session: Session, f: StatsFilter) -> StatTable:
-    """"users": per seat user, the actions taken in the period (audited steps, not the
-    system's flags nor collectors' answers), the mean clock hours from report to
-    registration of the cases the user registered, and from registration to first
-    dispatch of those the user dispatched, and how many of the user's 受理/立案/派遣/结案
-    steps beat their deadline (on_time) or missed it (late)."""
-    conditions, params = _params(f)
-    params["system"] = SYSTEM_ACTOR
-    sql = f"""
+USERS_COLUMNS = (
+    *USER,
+    Column("actions", K.COUNT),
+    Column("avg_hours_to_register", K.HOURS),
+    Column("avg_hours_to_dispatch", K.HOURS),
+    Column("steps_on_time", K.COUNT),
+    Column("steps_late", K.COUNT),
+)
+
+
+def whole_utc_days(f: StatsFilter) -> tuple[datetime, datetime]:
+    """The whole UTC days inside the period, as [first midnight, last midnight): the part
+    ``seat_user_days`` answers. Empty (both the period's end) when no day fits."""
+    start = f.start.astimezone(UTC)
+    end = f.end.astimezone(UTC)
+    first = datetime.combine(start.date(), time(), UTC)
+    if first < start:
+        first += timedelta(days=1)
+    last = datetime.combine(end.date(), time(), UTC)
+    if last <= first:
+        return f.end, f.end
+    return first, last
+
+
+def _users_live(conditions: str) -> str:
+    """The users table from the raw events and milestones (a filter on the case, or a
+    seat that may not read the summary)."""
+    return f"""
     WITH acts AS (
         SELECT e.actor AS login, count(*) AS actions
         {_events(conditions)} AND e.action NOT IN {_NOT_ACTIONS}
@@ -109,15 +129,82 @@ def users_table(session: Session, f: StatsFilter) -> StatTable:
     WHERE coalesce(a.login, p.login) <> :system
     ORDER BY 1
     """
-    columns = (
-        *USER,
-        Column("actions", K.COUNT),
-        Column("avg_hours_to_register", K.HOURS),
-        Column("avg_hours_to_dispatch", K.HOURS),
-        Column("steps_on_time", K.COUNT),
-        Column("steps_late", K.COUNT),
-    )
-    return run(session, "users", columns, sql, params)
+
+
+def _edge(column: str) -> str:
+    """``column`` within the period but outside its whole UTC days (two short ranges)."""
+    return (f"(({column} >= :p_start AND {column} < :d_start) "
+            f"OR ({column} >= :d_end AND {column} < :p_end))")
+
+
+def _edge_step(step: str, register: str, dispatch: str) -> str:
+    return f"""
+        SELECT m.{step}_by, 0, 1, m.{step}_on_time, {register}, {dispatch}
+        FROM case_milestones m WHERE {_edge(f"m.{step}_at")}"""
+
+
+#: The users table from ``seat_user_days`` (migration 0026) for the period's whole UTC
+#: days, and from the raw events and milestones for the hours before and after them.
+_USERS_SUMMARY = f"""
+WITH parts AS (
+    SELECT d.login, d.actions, d.steps, d.on_time, d.late, d.registered,
+           d.register_seconds, d.dispatched, d.dispatch_seconds
+    FROM seat_user_days d
+    WHERE d.day >= CAST(:d_start AS timestamptz) AT TIME ZONE 'UTC'
+      AND d.day < CAST(:d_end AS timestamptz) AT TIME ZONE 'UTC'
+    UNION ALL
+    SELECT login, actions, steps, coalesce(ok::int, 0), coalesce((NOT ok)::int, 0),
+           (reg_s IS NOT NULL)::int, coalesce(reg_s, 0), (disp_s IS NOT NULL)::int,
+           coalesce(disp_s, 0)
+    FROM (
+        SELECT e.actor AS login, 1 AS actions, 0 AS steps, NULL::boolean AS ok,
+               NULL::numeric AS reg_s, NULL::numeric AS disp_s
+        FROM case_events e
+        WHERE {_edge("e.at")} AND e.action NOT IN {_NOT_ACTIONS}
+        UNION ALL {_edge_step("accepted", "NULL", "NULL")}
+        UNION ALL {_edge_step("registered",
+                              "extract(epoch FROM m.registered_at - m.reported_at)", "NULL")}
+        UNION ALL {_edge_step("dispatched", "NULL",
+                              "extract(epoch FROM m.dispatched_at - m.registered_at)")}
+        UNION ALL {_edge_step("closed", "NULL", "NULL")}
+    ) raw
+), per AS (
+    SELECT login, sum(actions) AS actions, sum(steps) AS steps, sum(on_time) AS on_time,
+           sum(late) AS late, sum(registered) AS registered,
+           sum(register_seconds) AS register_seconds, sum(dispatched) AS dispatched,
+           sum(dispatch_seconds) AS dispatch_seconds
+    FROM parts GROUP BY login
+)
+SELECT p.login, u.display_name, p.actions::int,
+       (p.register_seconds / 3600 / nullif(p.registered, 0))::float8,
+       (p.dispatch_seconds / 3600 / nullif(p.dispatched, 0))::float8,
+       p.on_time::int, p.late::int
+FROM per p LEFT JOIN users u ON u.login = p.login
+WHERE p.login <> :system AND (p.actions > 0 OR p.steps > 0)
+ORDER BY 1
+"""
+
+
+def users_table(session: Session, f: StatsFilter) -> StatTable:
+    """"users": per seat user, the actions taken in the period (audited steps, not the
+    system's flags nor collectors' answers), the mean clock hours from report to
+    registration of the cases the user registered, and from registration to first
+    dispatch of those the user dispatched, and how many of the user's 受理/立案/派遣/结案
+    steps beat their deadline (on_time) or missed it (late).
+
+    Without a filter on the case, a staff seat reads the whole UTC days of the period
+    from ``seat_user_days`` (kept by triggers in the events' own transactions, so never
+    stale) and only the hours at its edges from the raw tables. A filter on the case, or
+    a department seat (the summary does not tell its cases apart), counts the raw rows."""
+    conditions, params = _params(f)
+    params["system"] = SYSTEM_ACTOR
+    may_read = session.execute(
+        text("SELECT has_table_privilege('seat_user_days', 'SELECT')")
+    ).scalar_one()
+    if conditions != "TRUE" or not may_read:
+        return run(session, "users", USERS_COLUMNS, _users_live(conditions), params)
+    params["d_start"], params["d_end"] = whole_utc_days(f)
+    return run(session, "users", USERS_COLUMNS, _USERS_SUMMARY, params)
 
 
 def acceptors_table(session: Session, f: StatsFilter) -> StatTable:
