@@ -36,6 +36,12 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=2,
                         help="Runs of each, in the order bare, ours, ours, bare, …")
+    parser.add_argument(
+        "--ratio-only", action="store_true",
+        help="Fail only on the ratio (and on files that differ): for a machine on which "
+        "bare openpyxl itself cannot write the cells in 15 s; the time is still printed "
+        "against its target.",
+    )
     parser.add_argument("--child", choices=["ours", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -48,10 +54,10 @@ def main() -> int:
         result["cpu_seconds"] = usage.ru_utime + usage.ru_stime
         print(json.dumps(result))
         return 0
-    return _compare(args.cases, args.rounds)
+    return _compare(args.cases, args.rounds, ratio_only=args.ratio_only)
 
 
-def _compare(cases: int, rounds: int) -> int:
+def _compare(cases: int, rounds: int, *, ratio_only: bool = False) -> int:
     from benchmarks.common import prepare_database, say
 
     db = prepare_database(cases)
@@ -96,11 +102,15 @@ def _compare(cases: int, rounds: int) -> int:
         f"same rows in both files: {same}")
     say(f"  CPU ratio ours/bare: {cpu_ratio:.2f}x; "
         f"load average when done: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    ok = (
-        ours["rows"] == bare["rows"] == min(cases, ours["rows"]) and same
-        and ratio <= TARGET_RATIO and ours["seconds"] < TARGET_SECONDS
-    )
+    same_cells = ours["rows"] == bare["rows"] == min(cases, ours["rows"]) and same
+    in_time = ours["seconds"] < TARGET_SECONDS
+    ok = same_cells and ratio <= TARGET_RATIO and in_time
     say("  within target" if ok else "  MISSED the target")
+    if not in_time and bare["seconds"] >= TARGET_SECONDS:
+        say(f"  (bare openpyxl alone took {bare['seconds']:.1f}s here: the {TARGET_SECONDS:.0f}s "
+            "target is beyond this machine's openpyxl, whatever seatdesk does)")
+    if ratio_only:
+        return 0 if same_cells and ratio <= TARGET_RATIO else 1
     return 0 if ok else 1
 
 
