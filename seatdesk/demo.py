@@ -27,15 +27,7 @@ from sqlalchemy.orm import Session
 from seatdesk.db.models import Case, Grid
 from seatdesk.domain import passwords as passwords_policy
 from seatdesk.domain import workflow
-from seatdesk.domain.glossary import (
-    FINAL_STATES,
-    Action,
-    ActionField,
-    Role,
-    Source,
-    Stage,
-    State,
-)
+from seatdesk.domain.glossary import FINAL_STATES, ActionField, Role, Source, State
 from seatdesk.errors import Problem
 from seatdesk.progress import Cancelled, NoProgress, Progress
 from seatdesk.services import catalogue
@@ -145,37 +137,6 @@ _AFTER_DISPATCH = frozenset(
 #: Every open case runs against the clock of its stage.
 _DEADLINE_RUNNING = frozenset(State) - FINAL_STATES
 
-#: Detours a share of cases take on the way to their state, so the statistics have
-#: reworks (返工), extensions (延期), postponements (缓办) and returns (回退) to count:
-#: (name, the state the loop leaves and comes back to, its actions, share of cases).
-#: Variant 0 is the shortest path; a state the loop never passes keeps that path.
-VARIANTS: list[tuple[str, State, list[Action], float]] = [
-    ("rework", State.DISPATCHED,
-     [Action.START_HANDLING, Action.REPORT_DONE, Action.REQUEST_CHECK, Action.CHECK_FAIL,
-      Action.REWORK], 0.06),
-    ("extension", State.HANDLING, [Action.REQUEST_EXTENSION, Action.APPROVE], 0.05),
-    ("postponement", State.HANDLING,
-     [Action.REQUEST_POSTPONEMENT, Action.APPROVE, Action.RESUME], 0.02),
-    ("return", State.DISPATCHED, [Action.REQUEST_RETURN, Action.APPROVE, Action.DISPATCH],
-     0.03),
-]
-#: Hours a step typically takes after the one before it (scaled per case): the
-#: department's work before it reports, the collector's trip, a postponement's wait.
-STEP_HOURS: dict[Action, float] = {
-    Action.REPORT_DONE: 20.0, Action.REQUEST_EXTENSION: 14.0,
-    Action.REQUEST_POSTPONEMENT: 10.0, Action.REQUEST_RETURN: 4.0, Action.RESUME: 96.0,
-    Action.START_HANDLING: 2.0, Action.CHECK_PASS: 8.0, Action.CHECK_FAIL: 8.0,
-    Action.VERIFY_PASS: 4.0, Action.VERIFY_FAIL: 4.0, Action.APPROVE: 1.5, Action.CLOSE: 3.0,
-    Action.REGISTER: 1.0, Action.DISPATCH: 0.75,
-}
-#: The share of stage clocks that the next step overruns (handled or acted on late).
-LATE_SHARE_HANDLING = 0.10
-LATE_SHARE_OTHER = 0.05
-#: An open case older than this is, most of the time, closed by now; the few left open
-#: (``STRAGGLER_SHARE``) are past their stage deadline unless their clock is stopped.
-OPEN_DAYS = 10
-STRAGGLER_SHARE = 0.2
-
 
 @dataclass(frozen=True, slots=True)
 class DemoResult:
@@ -270,8 +231,6 @@ def run_demo(
     _check(progress)
     now = session.execute(select(func.now())).scalar_one()
     _prepare_generator(session, seed, grids, now, cases)
-    for trigger in _STATISTICS_TRIGGERS:
-        session.execute(text(f"ALTER TABLE case_events DISABLE TRIGGER {trigger}"))
     for lo in range(1, cases + 1, CHUNK):
         hi = min(cases, lo + CHUNK - 1)
         progress.status(f"cases {lo:,}–{hi:,}")
@@ -281,13 +240,6 @@ def run_demo(
         _insert_events(session, lo, hi)
         progress.advance()
         _check(progress)
-    # The handlings as 0022 replays them from the trail (its upgrade's fill), then the
-    # triggers are back for every event after the demo's.
-    session.execute(
-        text("INSERT INTO case_handlings SELECT * FROM seatdesk_case_handlings_from_events()")
-    )
-    for trigger in _STATISTICS_TRIGGERS:
-        session.execute(text(f"ALTER TABLE case_events ENABLE TRIGGER {trigger}"))
     progress.status("photos")
     photos = _insert_photos(session, max(1, cases - MAX_PHOTO_CASES + 1), cases)
     progress.advance()
@@ -422,6 +374,7 @@ def _prepare_generator(
     """)).all()
     states = list(STATE_WEIGHTS)
     sources = list(SOURCE_WEIGHTS)
+    paths = workflow.shortest_paths()
     arrays = {
         "grid_codes": [g.code for g in grids],
         "grid_lon": [g.min_lon for g in grids],
@@ -438,6 +391,7 @@ def _prepare_generator(
             for s in states
         ],
         "state_cum": _cumulative([STATE_WEIGHTS[s] for s in states]),
+        "state_len": [len(paths[s]) for s in states],
         "sources": [s.value for s in sources],
         "source_cum": _cumulative([SOURCE_WEIGHTS[s] for s in sources]),
         "roads": ROADS,
@@ -445,57 +399,37 @@ def _prepare_generator(
     types = {
         "grid_lon": ARRAY(DOUBLE_PRECISION), "grid_lat": ARRAY(DOUBLE_PRECISION),
         "state_cum": ARRAY(DOUBLE_PRECISION), "source_cum": ARRAY(DOUBLE_PRECISION),
-        "cat_ids": ARRAY(BIGINT), "cond_ids": ARRAY(BIGINT),
+        "cat_ids": ARRAY(BIGINT), "cond_ids": ARRAY(BIGINT), "state_len": ARRAY(BIGINT),
     }
     columns = ", ".join(f":{k} AS {k}" for k in arrays)
     stmt = text(f"CREATE TEMP TABLE demo_choice ON COMMIT DROP AS SELECT {columns}").bindparams(
         *[bindparam(k, type_=types.get(k, ARRAY(TEXT))) for k in arrays]
     )
     session.execute(stmt, arrays)
-    # The audit trail of each final state and variant, with its timing (_path_rows).
+    # The audit trail of each final state: (state, step, action, from, to, actor).
     # The department's steps are taken by its own liaison seat (resolved per case below).
     actors = {login: role for login, _, role in STAFF_USERS}
     by_role = {role: login for login, role in actors.items()}
+    steps = [
+        {"final": final.value, "step": i + 1, "action": a.value, "from": f.value,
+         "to": t.value, "actor": by_role.get(role, "department"),
+         "reply": REPLIES.get(a.value),
+         "collector": ActionField.COLLECTOR in workflow.needs(a).fields,
+         "photo_step": (workflow.needs(a).photo_step.value  # type: ignore[union-attr]
+                        if workflow.needs(a).photo else None)}
+        for final, path in paths.items() if final in STATE_WEIGHTS
+        for i, (a, f, t, role) in enumerate(path)
+    ]
     session.execute(text("""
         CREATE TEMP TABLE demo_path (
-            final text, variant int, step int, action text, from_state text, to_state text,
-            actor text, reply text, collector boolean, photo_step text,
-            cw float8, total float8, clock boolean, end_cw float8, handling boolean,
-            other_dept boolean
+            final text, step int, action text, from_state text, to_state text, actor text,
+            reply text, collector boolean, photo_step text
         ) ON COMMIT DROP
     """))
     session.execute(
-        text("INSERT INTO demo_path VALUES (:final, :variant, :step, :action, :from, :to, "
-             ":actor, :reply, :collector, :photo_step, :cw, :total, :clock, :end_cw, "
-             ":handling, :other_dept)"),
-        _path_rows(by_role),
-    )
-    # Per (final state, variant): the trail's length, hours, reworks and extensions.
-    session.execute(text("""
-        CREATE TEMP TABLE demo_trail ON COMMIT DROP AS
-        SELECT final, variant, count(*)::int AS len, max(total) AS hours,
-               count(*) FILTER (WHERE action = 'rework')::int AS reworks,
-               count(*) FILTER (WHERE action = 'approve'
-                                  AND from_state = 'extension_requested')::int AS extensions
-        FROM demo_path GROUP BY final, variant
-    """))
-    # The variant of case i (0: the shortest path; width_bucket gives the last bucket to
-    # the draws above every bound): the same draw in every statement.
-    bounds, acc = [], 0.0
-    for _, _, _, share in VARIANTS:
-        acc += share
-        bounds.append(acc)
-    session.execute(text(f"""
-        CREATE FUNCTION pg_temp.demo_variant(i bigint) RETURNS int
-        LANGUAGE sql IMMUTABLE AS $$
-            SELECT (width_bucket(pg_temp.demo_u(i, 14),
-                                 ARRAY[{", ".join(f"{b!r}::float8" for b in bounds)}]) + 1)
-                   % {len(VARIANTS) + 1}
-        $$
-    """))
-    session.execute(
-        text("CREATE TEMP TABLE demo_dept ON COMMIT DROP AS "
-             "SELECT array_agg(code ORDER BY code) AS codes FROM departments")
+        text("INSERT INTO demo_path VALUES (:final, :step, :action, :from, :to, :actor, "
+             ":reply, :collector, :photo_step)"),
+        steps,
     )
     session.execute(
         text("CREATE TEMP TABLE demo_collector ON COMMIT DROP AS "
@@ -512,86 +446,6 @@ def _prepare_generator(
     """))
 
 
-Step = tuple[Action, State, State, Role]
-
-
-def demo_paths() -> dict[tuple[State, int], list[Step]]:
-    """The trail of each (final state, variant): the shortest path of the workflow table
-    with the variant's loop inserted where the path first leaves the loop's state (at
-    the end when the path ends there). Each loop comes back to the state it left, so the
-    trail still replays to the final state."""
-    paths = workflow.shortest_paths()
-    out: dict[tuple[State, int], list[Step]] = {}
-    for final in STATE_WEIGHTS:
-        path = paths[final]
-        out[(final, 0)] = path
-        for v, (_, at, actions, _share) in enumerate(VARIANTS, start=1):
-            states = [path[0][1], *(t for _, _, t, _ in path)] if path else [State.REPORTED]
-            if at not in states:
-                out[(final, v)] = path
-                continue
-            loop: list[Step] = []
-            state = at
-            for action in actions:
-                t = workflow.transition(state, action)
-                loop.append((action, state, t.next_state, min(t.roles)))
-                state = t.next_state
-            assert state == at, (at, actions)
-            leave = next((k for k, step in enumerate(path) if step[1] == at), len(path))
-            out[(final, v)] = [*path[:leave], *loop, *path[leave:]]
-    return out
-
-
-def _clock_moves(action: Action, from_state: State, to_state: State) -> bool:
-    """Whether the real case function writes ``data.deadline`` for this step: a new
-    stage's clock, or an approved extension or postponement moving it (0007)."""
-    return workflow.starts_new_stage(from_state, to_state) or (
-        action is Action.APPROVE
-        and from_state in (State.EXTENSION_REQUESTED, State.POSTPONEMENT_REQUESTED)
-    )
-
-
-def _path_rows(actor_of: dict[Role, str]) -> list[dict[str, Any]]:
-    """The rows of ``demo_path``: each step with its share of the case's time (``cw``:
-    cumulative hours, ``total``: the trail's hours), and for a step that starts or moves
-    a clock the cumulative hours when that clock's period ends (``end_cw``; NULL when it
-    runs on: the case's current stage deadline)."""
-    rows: list[dict[str, Any]] = []
-    paths = demo_paths()
-    for (final, variant), path in paths.items():
-        cws: list[float] = []
-        acc = 0.0
-        for a, _, _, _ in path:
-            acc += STEP_HOURS.get(a, 0.5)
-            cws.append(acc)
-        # The return loop's first handling belongs to another department.
-        return_at = -1
-        if variant and VARIANTS[variant - 1][0] == "return" and path != paths[(final, 0)]:
-            return_at = next(k for k, (a, f, _, _) in enumerate(path)
-                             if a is Action.APPROVE and f is State.RETURN_REQUESTED)
-        for i, (a, f, t, role) in enumerate(path):
-            clock = _clock_moves(a, f, t)
-            end_cw = None
-            if clock:
-                for j in range(i + 1, len(path)):
-                    a2, f2, t2, _ = path[j]
-                    if _clock_moves(a2, f2, t2) or workflow.stage_of(t2) != workflow.stage_of(t):
-                        end_cw = cws[j]
-                        break
-            rows.append({
-                "final": final.value, "variant": variant, "step": i + 1, "action": a.value,
-                "from": f.value, "to": t.value, "actor": actor_of.get(role, "department"),
-                "reply": REPLIES.get(a.value),
-                "collector": ActionField.COLLECTOR in workflow.needs(a).fields,
-                "photo_step": (workflow.needs(a).photo_step.value  # type: ignore[union-attr]
-                               if workflow.needs(a).photo else None),
-                "cw": cws[i], "total": cws[-1], "clock": clock, "end_cw": end_cw,
-                "handling": workflow.stage_of(t) is Stage.HANDLING,
-                "other_dept": i < return_at,
-            })
-    return rows
-
-
 def _cumulative(weights: list[int]) -> list[float]:
     total = sum(weights)
     out, acc = [], 0
@@ -604,55 +458,35 @@ def _cumulative(weights: list[int]) -> list[float]:
 def _insert_cases(session: Session, lo: int, hi: int) -> None:
     running = ", ".join(f"'{s.value}'" for s in _DEADLINE_RUNNING)
     after = ", ".join(f"'{s.value}'" for s in _AFTER_DISPATCH)
-    closed_idx = list(STATE_WEIGHTS).index(State.CLOSED) + 1
     session.execute(text(f"""
-        WITH base00 AS (
+        WITH base0 AS (
             SELECT i,
                    p.now - p.span + (p.span - interval '10 minutes') * i / p.n AS created_at,
                    p.now,
                    -- The newest cases take every state once, so each queue has work.
                    CASE WHEN p.n - i < cardinality(ch.states) THEN (p.n - i + 1)::int
-                        ELSE 1 + width_bucket(pg_temp.demo_u(i, 1), ch.state_cum) END AS s_idx0,
-                   p.n - i < cardinality(ch.states) AS newest,
+                        ELSE 1 + width_bucket(pg_temp.demo_u(i, 1), ch.state_cum) END AS s_idx,
                    1 + width_bucket(pg_temp.demo_u(i, 2), ch.source_cum) AS src_idx,
                    1 + floor(pg_temp.demo_u(i, 3) * cardinality(ch.cat_ids))::int AS c_idx,
-                   1 + floor(pg_temp.demo_u(i, 4) * cardinality(ch.grid_codes))::int AS g_idx,
-                   pg_temp.demo_variant(i) AS variant
+                   1 + floor(pg_temp.demo_u(i, 4) * cardinality(ch.grid_codes))::int AS g_idx
             FROM demo_param p, demo_choice ch, generate_series(CAST(:lo AS bigint), :hi) i
-        ), base0 AS (
-            -- An old case is closed by now, but for a few stragglers left open.
-            SELECT b.*, b.now - b.created_at > interval '{OPEN_DAYS} days' AS old,
-                   CASE WHEN NOT b.newest AND ch.states[b.s_idx0] IN ({running})
-                             AND b.now - b.created_at > interval '{OPEN_DAYS} days'
-                             AND pg_temp.demo_u(b.i, 16) >= {STRAGGLER_SHARE}
-                        THEN {closed_idx} ELSE b.s_idx0 END AS s_idx
-            FROM base00 b, demo_choice ch
+        ), base AS (
+            -- The stage clock: started at the last step, due somewhere between 30 hours
+            -- ago and 90 hours ahead, so the queues show every deadline status.
+            SELECT b.*, b.now + (pg_temp.demo_u(i, 9) * 120 - 30) * interval '1 hour' AS due
+            FROM base0 b
         ), timed AS (
-            -- The trail takes its hours (scaled per case), squeezed into a young case's age.
-            SELECT b.*, ch.states[b.s_idx] AS state,
-                   coalesce(tr.len, 0) AS path_len,
-                   coalesce(tr.reworks, 0) AS reworks,
-                   coalesce(tr.extensions, 0) AS extensions,
-                   least((0.5 + 1.5 * pg_temp.demo_u(b.i, 17)) * coalesce(tr.hours, 0)
-                             * interval '1 hour',
-                         (b.now - b.created_at) * 0.9) AS span
-            FROM base0 b CROSS JOIN demo_choice ch
-            LEFT JOIN demo_trail tr ON tr.final = ch.states[b.s_idx] AND tr.variant = b.variant
-        ), timed1 AS (
-            -- The stage clock, started at the last step: a young case is due somewhere
-            -- between 15 hours ago and 105 hours ahead, so the queues show every deadline
-            -- status; an old straggler's clock ran out long ago.
-            SELECT t.*, t.created_at + t.span AS stage_start,
-                   CASE WHEN t.old
-                        THEN t.created_at + t.span
-                             + (24 + pg_temp.demo_u(t.i, 9) * 72) * interval '1 hour'
-                        ELSE t.now + (pg_temp.demo_u(t.i, 9) * 120 - 15) * interval '1 hour'
-                   END AS due
-            FROM timed t
+            SELECT b.*, ch.states[s_idx] AS state,
+                   least(interval '45 minutes',
+                         (b.now - b.created_at) / (ch.state_len[s_idx] + 2)) AS step_len,
+                   ch.state_len[s_idx] AS path_len
+            FROM base b, demo_choice ch
         ), timed2 AS (
-            SELECT t.*, greatest(1, extract(epoch FROM t.due - t.stage_start) / 60)::int
+            SELECT t.*, t.created_at + t.step_len * t.path_len AS stage_start,
+                   greatest(1, extract(epoch FROM
+                       t.due - (t.created_at + t.step_len * t.path_len)) / 60)::int
                        AS limit_minutes
-            FROM timed1 t
+            FROM timed t
         )
         INSERT INTO cases (
             id, number, source, case_type, category_id, filing_condition_id, urgency,
@@ -660,7 +494,6 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
             reporter_phone, state, current_department, stage_started_at, stage_deadline,
             deadline_status,
             pending_request, resume_on, version, created_at, updated_at,
-            rework_count, extension_count,
             stage, stage_limit_unit, stage_limit_minutes, clock_start, allowance_minutes,
             warning_at)
         OVERRIDING SYSTEM VALUE
@@ -695,7 +528,7 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
                END,
                t.state,
                CASE WHEN t.state IN ({after}) THEN ch.cond_depts[t.c_idx] END,
-               t.stage_start,
+               t.created_at + t.step_len * t.path_len,
                CASE WHEN t.state IN ({running})
                     THEN t.stage_start + t.limit_minutes * interval '1 minute' END,
                CASE WHEN t.state NOT IN ({running}) THEN 'normal'
@@ -714,9 +547,7 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
                CASE WHEN t.state = 'postponed' THEN (t.now + interval '10 days')::date END,
                t.path_len + 1,
                t.created_at,
-               t.stage_start,
-               t.reworks,
-               t.extensions,
+               t.created_at + t.step_len * t.path_len,
                nullif(ch.stages[t.s_idx], ''),
                CASE WHEN t.state IN ({running}) THEN 'natural_hours' END,
                CASE WHEN t.state IN ({running}) THEN t.limit_minutes END,
@@ -731,11 +562,7 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
 
 
 def _insert_events(session: Session, lo: int, hi: int) -> None:
-    """Each case's trail, timed along its hours, with what the real functions write: the
-    department on a dispatch and the stage deadline whenever a clock starts or moves
-    (0007). A deadline is drawn against the time its period actually took, so a share of
-    clocks is overrun (``LATE_SHARE_*``); a clock still running is the case's own."""
-    session.execute(text(f"""
+    session.execute(text("""
         INSERT INTO case_events (case_id, action, from_state, to_state, actor, at, data)
         SELECT case_id, action, from_state, to_state, actor, at, data FROM (
             SELECT c.id AS case_id, 'create' AS action, NULL AS from_state,
@@ -745,144 +572,31 @@ def _insert_events(session: Session, lo: int, hi: int) -> None:
                    c.created_at AS at, jsonb_build_object('version', 1) AS data, 0 AS step
             FROM cases c WHERE c.id BETWEEN :lo AND :hi
             UNION ALL
-            SELECT s.id, s.action, s.from_state, s.to_state,
-                   CASE WHEN s.actor = 'department' THEN 'dept_' || lower(s.dept)
-                        ELSE s.actor END,
-                   s.at,
-                   jsonb_build_object('version', s.step + 1)
-                   || CASE WHEN s.action = 'dispatch'
-                           THEN jsonb_build_object('department', s.dept)
-                           ELSE '{{}}' END
-                   || CASE WHEN s.deadline IS NOT NULL
-                           THEN jsonb_build_object('deadline', seatdesk_iso(s.deadline))
-                           ELSE '{{}}' END
+            SELECT c.id, p.action, p.from_state, p.to_state,
+                   CASE WHEN p.actor = 'department'
+                        THEN 'dept_' || lower(coalesce(c.current_department,
+                                                       f.handling_department_code))
+                        ELSE p.actor END,
+                   c.created_at + (c.updated_at - c.created_at) * p.step / (c.version - 1),
+                   jsonb_build_object('version', p.step + 1)
+                   || CASE WHEN p.action = 'dispatch'
+                           THEN jsonb_build_object('department', c.current_department)
+                           ELSE '{}' END
                    -- The evidence the action records (workflow.NEEDS).
-                   || CASE WHEN s.collector
+                   || CASE WHEN p.collector
                            THEN jsonb_build_object('collector',
-                                    dc.names[1 + s.id % cardinality(dc.names)])
-                           ELSE '{{}}' END
-                   || CASE WHEN s.reply IS NOT NULL THEN jsonb_build_object('reply', s.reply)
-                           ELSE '{{}}' END,
-                   s.step
-            FROM (
-                SELECT t.*,
-                       CASE WHEN NOT t.clock THEN NULL
-                            WHEN t.end_cw IS NULL THEN t.stage_deadline
-                            -- The period's length over r: r > 1 overruns the clock.
-                            ELSE t.at + t.unit * (t.end_cw - t.cw) / CASE
-                                WHEN t.u < t.late THEN 1.1 + 0.9 * t.u / t.late
-                                ELSE 0.3 + 0.65 * (t.u - t.late) / (1 - t.late) END
-                       END AS deadline,
-                       CASE WHEN t.other_dept
-                            THEN dd.codes[1 + array_position(dd.codes, t.own)
-                                              % cardinality(dd.codes)]
-                            ELSE t.own END AS dept
-                FROM (
-                    SELECT c.id, c.stage_deadline, p.*,
-                           c.created_at + (c.updated_at - c.created_at) * (p.cw / p.total)
-                               AS at,
-                           (c.updated_at - c.created_at) / p.total AS unit,
-                           pg_temp.demo_u(c.id, 20 + p.step) AS u,
-                           CASE WHEN p.handling THEN {LATE_SHARE_HANDLING}
-                                ELSE {LATE_SHARE_OTHER} END AS late,
-                           coalesce(c.current_department, f.handling_department_code) AS own
-                    FROM cases c
-                    JOIN demo_path p ON p.final = c.state
-                                    AND p.variant = pg_temp.demo_variant(c.id)
-                    JOIN filing_conditions f ON f.id = c.filing_condition_id
-                    WHERE c.id BETWEEN :lo AND :hi
-                ) t CROSS JOIN demo_dept dd
-            ) s CROSS JOIN demo_collector dc
+                                    dc.names[1 + c.id % cardinality(dc.names)])
+                           ELSE '{}' END
+                   || CASE WHEN p.reply IS NOT NULL THEN jsonb_build_object('reply', p.reply)
+                           ELSE '{}' END,
+                   p.step
+            FROM cases c JOIN demo_path p ON p.final = c.state
+            CROSS JOIN demo_collector dc
+            JOIN filing_conditions f ON f.id = c.filing_condition_id
+            WHERE c.id BETWEEN :lo AND :hi
         ) e
         ORDER BY case_id, step
     """), {"lo": lo, "hi": hi})
-    _derive_milestones(session, lo, hi)
-
-
-#: The per-event triggers that keep the statistics' tables (0022 case_handlings, 0023
-#: case_milestones and collector_tasks). The demo lifts them for its own transaction and
-#: derives the rows set-based from the trail it wrote: the trigger is right for events
-#: written one by one (it reads the case as each action left it), bulk events all see
-#: the case's final row, and 8,000,000 trigger calls would triple a 1,000,000-case demo.
-_STATISTICS_TRIGGERS = ("case_events_track_handling", "case_events_milestone")
-
-
-def _derive_milestones(session: Session, lo: int, hi: int) -> None:
-    """case_milestones and collector_tasks of cases ``lo``..``hi`` as the trigger of 0023
-    keeps them: each step judged by the deadline in force before it (the last one the
-    trail recorded; none before the first clock the trail records: on time)."""
-    session.execute(text("""
-        CREATE TEMP TABLE demo_judged ON COMMIT DROP AS
-        WITH e AS (
-            SELECT case_id, id, action, from_state, to_state, actor, at, data,
-                   count(data ->> 'deadline') OVER w AS grp
-            FROM case_events
-            WHERE case_id BETWEEN :lo AND :hi
-            WINDOW w AS (PARTITION BY case_id ORDER BY id)
-        ), carried AS (
-            SELECT e.*, max((data ->> 'deadline')::timestamptz)
-                            OVER (PARTITION BY case_id, grp) AS after_deadline
-            FROM e
-        )
-        SELECT c.*,
-               lag(after_deadline) OVER (PARTITION BY case_id ORDER BY id) AS due_before,
-               row_number() OVER (PARTITION BY case_id, action IN ('pre_register', 'reject')
-                                  ORDER BY id) AS nth_accept,
-               row_number() OVER (PARTITION BY case_id, action ORDER BY id) AS nth,
-               row_number() OVER (PARTITION BY case_id, action ORDER BY id DESC) AS nth_last,
-               row_number() OVER (PARTITION BY case_id ORDER BY id DESC) AS latest
-        FROM carried c
-    """), {"lo": lo, "hi": hi})
-    session.execute(text("""
-        INSERT INTO case_milestones (
-            case_id, deadline, reported_at, postponed, from_collector,
-            accepted_at, accepted_by, accepted_on_time, accept_rejected,
-            registered_at, registered_by, registered_on_time,
-            dispatched_at, dispatched_by, dispatched_on_time, returns,
-            closed_at, closed_by, closed_on_time, ended_at)
-        SELECT j.case_id, c.stage_deadline, c.created_at, c.state = 'postponed',
-               c.source = 'collector',
-               max(at) FILTER (WHERE action IN ('pre_register', 'reject') AND nth_accept = 1),
-               max(actor) FILTER (WHERE action IN ('pre_register', 'reject') AND nth_accept = 1),
-               bool_or(due_before IS NULL OR at <= due_before)
-                   FILTER (WHERE action IN ('pre_register', 'reject') AND nth_accept = 1),
-               bool_or(action = 'reject')
-                   FILTER (WHERE action IN ('pre_register', 'reject') AND nth_accept = 1),
-               max(at) FILTER (WHERE action = 'register' AND nth = 1),
-               max(actor) FILTER (WHERE action = 'register' AND nth = 1),
-               bool_or(due_before IS NULL OR at <= due_before)
-                   FILTER (WHERE action = 'register' AND nth = 1),
-               max(at) FILTER (WHERE action = 'dispatch' AND nth = 1),
-               max(actor) FILTER (WHERE action = 'dispatch' AND nth = 1),
-               bool_or(due_before IS NULL OR at <= due_before)
-                   FILTER (WHERE action = 'dispatch' AND nth = 1),
-               count(*) FILTER (WHERE action = 'approve' AND from_state = 'return_requested'),
-               max(at) FILTER (WHERE action = 'close' AND nth_last = 1),
-               max(actor) FILTER (WHERE action = 'close' AND nth_last = 1),
-               bool_or(due_before IS NULL OR at <= due_before)
-                   FILTER (WHERE action = 'close' AND nth_last = 1),
-               max(at) FILTER (WHERE latest = 1
-                                 AND to_state IN ('closed', 'rejected', 'voided', 'merged'))
-        FROM demo_judged j JOIN cases c ON c.id = j.case_id
-        GROUP BY j.case_id, c.stage_deadline, c.created_at, c.state, c.source
-    """))
-    session.execute(text("""
-        INSERT INTO collector_tasks (event_id, case_id, verify, collector, sent_at, deadline,
-                                     answered_at)
-        SELECT t.id, t.case_id, t.action = 'request_verify', t.data ->> 'collector', t.at,
-               t.after_deadline, t.answered_at
-        FROM (
-            -- The first answer after the task (each demo task is answered before the next).
-            SELECT j.*, min(j.at) FILTER (WHERE j.action IN ('collector_answer', 'verify_pass',
-                                              'verify_fail', 'check_pass', 'check_fail'))
-                            OVER (PARTITION BY j.case_id ORDER BY j.id
-                                  ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
-                            AS answered_at
-            FROM demo_judged j
-        ) t
-        WHERE t.action IN ('request_verify', 'request_check')
-    """))
-    session.execute(text("DROP TABLE demo_judged"))
 
 
 def _photo(label: str, hue: int) -> bytes:
@@ -925,10 +639,8 @@ def _insert_photos(session: Session, lo: int, hi: int) -> int:
         SELECT c.id, p.photo_step, c.number || '-' || e.action || '.jpg', 'image/jpeg',
                octet_length(d.data), d.data, d.thumb, e.at, e.actor, e.at
         FROM case_events e JOIN cases c ON c.id = e.case_id
-        JOIN (SELECT DISTINCT final, variant, action, from_state, photo_step
-              FROM demo_path WHERE photo_step IS NOT NULL) p
-          ON p.final = c.state AND p.variant = pg_temp.demo_variant(c.id)
-         AND p.action = e.action AND p.from_state = e.from_state
+        JOIN demo_path p ON p.final = c.state AND p.action = e.action
+                        AND p.from_state = e.from_state
         JOIN demo_photo d ON d.category_id = c.category_id
         WHERE c.id BETWEEN :lo AND :hi AND p.photo_step IS NOT NULL
     """), {"lo": lo, "hi": hi})
@@ -937,9 +649,8 @@ def _insert_photos(session: Session, lo: int, hi: int) -> int:
 
 def _finish(session: Session, cases: int) -> None:
     # ON COMMIT DROP is not enough: a caller may run the demo twice in one transaction.
-    session.execute(text("DROP TABLE demo_param, demo_choice, demo_path, demo_trail, demo_year, "
-                         "demo_photo, demo_collector, demo_dept"))
-    session.execute(text("DROP FUNCTION pg_temp.demo_variant(bigint)"))
+    session.execute(text("DROP TABLE demo_param, demo_choice, demo_path, demo_year, demo_photo, "
+                         "demo_collector"))
     session.execute(text("DROP FUNCTION pg_temp.demo_u(bigint, int)"))
     session.execute(text("""
         INSERT INTO case_number_counters (year, last)
