@@ -32,6 +32,7 @@ from benchmarks.common import (
     psycopg2_connection,
     say,
     seat_session,
+    within_ratio,
 )
 from seatdesk.domain.statistics import StatsFilter
 from seatdesk.services import stats_breakdowns as sb
@@ -41,10 +42,6 @@ from seatdesk.services.stats_seats import whole_utc_days
 
 RATIO_TARGET = 1.2
 MS_TARGET = 2000.0
-#: Below this many milliseconds of difference the ratio is not held against a statistic:
-#: a call through the service pays a fixed round trip or two (the settings, the seat's
-#: privileges) that a bare statement does not, which on a 20 ms query alone is 1.25x.
-FIXED_COST_MS = 10.0
 LOGIN = "inspector1"
 
 def _period(column: str) -> str:
@@ -274,8 +271,7 @@ class Result:
     @property
     def ok(self) -> bool:
         base = self.summary_ms if self.summary_ms is not None else self.bare_ms
-        close = self.ours_ms - base <= FIXED_COST_MS
-        return self.ours_ms < MS_TARGET and (self.ratio <= RATIO_TARGET or close)
+        return self.ours_ms < MS_TARGET and within_ratio(self.ours_ms, base, RATIO_TARGET)
 
 
 def demo_range(session: Session) -> tuple[datetime, datetime]:
