@@ -28,6 +28,7 @@ from seatdesk.domain.glossary import (
     ComplaintChannel,
     ComplaintState,
     DeadlineStatus,
+    DepartmentAction,
     IntakeKind,
     PrivacyAction,
     RejectReason,
@@ -67,6 +68,7 @@ GLOSSARY_ENUMS: tuple[type[Enum], ...] = (
     SettingsAction,
     IntakeKind,
     SupervisionAction,
+    DepartmentAction,
 )
 
 #: (member, (English, 中文)).
@@ -193,6 +195,12 @@ _ROWS: tuple[tuple[Enum, tuple[str, str]], ...] = (
     (ComplaintAction.REOPEN, ("case reopened after a dissatisfied callback", "不满意重办")),
     (CaseEventAction.REOPEN_FOR_COMPLAINT,
      ("reopen for a dissatisfied complainant", "投诉不满意重办")),
+    (CaseEventAction.DEPARTMENT_MERGED,
+     ("moved by a department merge", "部门合并移交")),
+    (DepartmentAction.ADD, ("add a department", "新增部门")),
+    (DepartmentAction.RENAME, ("rename a department", "部门更名")),
+    (DepartmentAction.MERGE, ("merge departments", "合并部门")),
+    (DepartmentAction.SET_ACTIVE, ("deactivate or reactivate a department", "停用或启用部门")),
     (PrivacyAction.REVEAL_CONTACTS, ("reveal the complainant's contacts", "查看投诉人联系方式")),
     (PrivacyAction.FIND_BY_PHONE, ("find complaints by phone", "按来电号码查询投诉")),
     (SupervisionAction.URGE_DEPARTMENT, ("urge a department's overdue cases", "部门批量督办")),

@@ -25,6 +25,7 @@ from seatdesk.domain.glossary import (
     CaseEventAction,
     ComplaintAction,
     ComplaintState,
+    DepartmentAction,
     PrivacyAction,
     Role,
     SettingsAction,
@@ -78,6 +79,8 @@ def _action(d: Mapping[str, Any]) -> Any:
         return _enum(SupervisionAction, value)
     if subject == "settings":
         return _enum(SettingsAction, value)
+    if subject == "departments":
+        return _enum(DepartmentAction, value)
     if isinstance(value, str) and value in CaseEventAction.__members__.values():
         return CaseEventAction(value)
     return _enum(Action, value)

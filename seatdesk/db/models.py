@@ -105,6 +105,8 @@ SQL_ONLY_TABLES = frozenset(
         "collector_tasks",
         "seat_user_days",
         "seat_user_day_changes",
+        # The departments' audit (migration 0029).
+        "department_events",
     }
 )
 

@@ -247,6 +247,9 @@ class CaseEventAction(StrEnum):
     table; ``seatdesk.domain.workflow.REOPEN`` says where the reopened case goes."""
 
     REOPEN_FOR_COMPLAINT = "reopen_for_complaint"  # 投诉不满意重办
+    # An admin merged the case's department into another (migration 0029): the open
+    # case follows to the target; its state does not change.
+    DEPARTMENT_MERGED = "department_merged"  # 部门合并移交
 
 
 class PrivacyAction(StrEnum):
@@ -264,6 +267,15 @@ class SupervisionAction(StrEnum):
 
     URGE_DEPARTMENT = "urge_department"  # 部门批量督办
     DRAW_SAMPLE = "draw_sample"  # 随机回访抽查
+class DepartmentAction(StrEnum):
+    """What the admin does to the departments (migration 0029)."""
+
+    ADD = "add"  # 新增部门
+    RENAME = "rename"  # 部门更名
+    MERGE = "merge"  # 部门合并
+    SET_ACTIVE = "set_active"  # 停用或启用部门
+
+
 class SettingsAction(StrEnum):
     """Changing a centre-wide setting through a function of its own (migration 0022: the
     statistics settings, by an admin or an inspector)."""

@@ -289,6 +289,11 @@ def replay(steps: Iterable[tuple[str, State | None, State]]) -> State:
                 raise InvalidTransition(state=from_state, action=action)
             state = to_state
             continue
+        if action == CaseEventAction.DEPARTMENT_MERGED:
+            # A merge moved the open case to another department; its state stays.
+            if state is None or from_state != state or to_state != state:
+                raise InvalidTransition(state=from_state, action=action)
+            continue
         if action == CaseEventAction.REOPEN_FOR_COMPLAINT:
             if from_state != state or state != REOPEN_FROM or to_state != REOPEN.next_state:
                 raise InvalidTransition(state=from_state, action=action)

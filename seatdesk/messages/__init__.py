@@ -23,6 +23,7 @@ from seatdesk.messages import (
     complaints,
     connection,
     deadlines,
+    departments,
     exports,
     fields,
     grids,
@@ -49,6 +50,7 @@ _AREAS = (
     supervision,
     workbooks,
     breakdowns,
+    departments,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}
