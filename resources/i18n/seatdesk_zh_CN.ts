@@ -128,6 +128,234 @@
     </message>
 </context>
 <context>
+    <name>AdminDepartmentsView</name>
+    <message>
+        <source>New department…</source>
+        <translation>新增部门…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>更名…</translation>
+    </message>
+    <message>
+        <source>Merge into…</source>
+        <translation>并入其他部门…</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系方式</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>在办案卷</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>部门坐席</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用中</translation>
+    </message>
+    <message>
+        <source>Deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Reactivate</source>
+        <translation>重新启用</translation>
+    </message>
+    <message>
+        <source>{code} is active again: cases may be dispatched to it.</source>
+        <translation>{code} 已重新启用，可以向其派遣案卷。</translation>
+    </message>
+    <message>
+        <source>{code} is deactivated: no new dispatch; its open cases stay.</source>
+        <translation>{code} 已停用：不再接受新的派遣，在办案卷保持不变。</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Renamed</source>
+        <translation>更名</translation>
+    </message>
+    <message>
+        <source>Merged</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>Reactivated</source>
+        <translation>重新启用</translation>
+    </message>
+    <message>
+        <source>into {into}: {cases} open cases, {users} seats moved</source>
+        <translation>并入 {into}：移交在办案卷 {cases} 件、坐席 {users} 个</translation>
+    </message>
+    <message>
+        <source>{cases} open cases</source>
+        <translation>在办案卷 {cases} 件</translation>
+    </message>
+</context>
+<context>
+    <name>AdminListView</name>
+    <message>
+        <source>Search: any words of any column</source>
+        <translation>搜索：任意列中的任意词</translation>
+    </message>
+</context>
+<context>
+    <name>AdminPanel</name>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Departments</source>
+        <translation>部门</translation>
+    </message>
+</context>
+<context>
+    <name>AdminUsersView</name>
+    <message>
+        <source>New user…</source>
+        <translation>新增用户…</translation>
+    </message>
+    <message>
+        <source>Roles and department…</source>
+        <translation>岗位和部门…</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>岗位</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用中</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>{login} is enabled again.</source>
+        <translation>{login} 已重新启用。</translation>
+    </message>
+    <message>
+        <source>{login} is disabled: it can no longer log in.</source>
+        <translation>{login} 已停用，不能再登录。</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <source>Roles changed</source>
+        <translation>岗位变更</translation>
+    </message>
+    <message>
+        <source>Password reset</source>
+        <translation>管理员重置密码</translation>
+    </message>
+    <message>
+        <source>Password changed by the user</source>
+        <translation>本人修改密码</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>now: {roles} {department}</source>
+        <translation>变更为：{roles} {department}</translation>
+    </message>
+</context>
+<context>
     <name>BarsCard</name>
     <message>
         <source>{name}: {value}</source>
@@ -852,6 +1080,37 @@
     </message>
 </context>
 <context>
+    <name>DepartmentDialog</name>
+    <message>
+        <source>New department</source>
+        <translation>新增部门</translation>
+    </message>
+    <message>
+        <source>Rename {code}</source>
+        <translation>部门 {code} 更名</translation>
+    </message>
+    <message>
+        <source>Code:</source>
+        <translation>代码：</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Contact:</source>
+        <translation>联系方式：</translation>
+    </message>
+    <message>
+        <source>Enter the department&apos;s code.</source>
+        <translation>请输入部门代码。</translation>
+    </message>
+    <message>
+        <source>Enter the department&apos;s name.</source>
+        <translation>请输入部门名称。</translation>
+    </message>
+</context>
+<context>
     <name>DialogProgress</name>
     <message>
         <source>Cancel</source>
@@ -1173,6 +1432,26 @@
         <source>Enter the number of the case this report repeats.</source>
         <translation>请输入本报告重复的原案卷编号。</translation>
     </message>
+    <message>
+        <source>Merge {code}</source>
+        <translation>合并部门 {code}</translation>
+    </message>
+    <message>
+        <source>{name} ({code}) will be deactivated. Its {cases} open cases, its {users} department seats and its filing conditions move to the department chosen here; its closed cases and every case&apos;s history stay as they are.</source>
+        <translation>{name}（{code}）将被停用。其在办案卷 {cases} 件、部门坐席 {users} 个及立案条件将移交给此处选择的部门；已结案卷和所有案卷的历史记录保持不变。</translation>
+    </message>
+    <message>
+        <source>— choose —</source>
+        <translation>— 请选择 —</translation>
+    </message>
+    <message>
+        <source>Merge into:</source>
+        <translation>并入：</translation>
+    </message>
+    <message>
+        <source>Choose the department to merge into.</source>
+        <translation>请选择要并入的部门。</translation>
+    </message>
 </context>
 <context>
     <name>MonitorPanel</name>
@@ -1369,6 +1648,28 @@
     <message>
         <source>Open and overdue</source>
         <translation>超期待处置</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Reset the password of {login}</source>
+        <translation>重置 {login} 的密码</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordFields</name>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Password again:</source>
+        <translation>再次输入密码：</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -2081,6 +2382,45 @@
     <message>
         <source>Urge</source>
         <translation>督办</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <source>New user</source>
+        <translation>新增用户</translation>
+    </message>
+    <message>
+        <source>Roles of {login}</source>
+        <translation>{login} 的岗位</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Display name:</source>
+        <translation>姓名：</translation>
+    </message>
+    <message>
+        <source>Roles:</source>
+        <translation>岗位：</translation>
+    </message>
+    <message>
+        <source>— none —</source>
+        <translation>— 无 —</translation>
+    </message>
+    <message>
+        <source>Department:</source>
+        <translation>所属部门：</translation>
+    </message>
+    <message>
+        <source>Choose at least one role.</source>
+        <translation>请至少选择一个岗位。</translation>
+    </message>
+    <message>
+        <source>A department seat needs its department.</source>
+        <translation>专业部门坐席必须指定所属部门。</translation>
     </message>
 </context>
 <context>

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from seatdesk.domain.glossary import Role
 from ui.desk import Desk
 from ui.panels.acceptor_panel import AcceptorPanel
+from ui.panels.admin_panel import AdminPanel
 from ui.panels.dispatcher_panel import DispatcherPanel
 from ui.panels.inspector_panel import InspectorPanel
 from ui.panels.monitor_panel import MonitorPanel
@@ -40,6 +41,7 @@ PANELS: dict[Role, PanelFactory] = {
     Role.DISPATCHER: DispatcherPanel,
     Role.INSPECTOR: InspectorPanel,
     Role.MONITOR: MonitorPanel,
+    Role.ADMIN: AdminPanel,
 }
 
 

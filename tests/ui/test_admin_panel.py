@@ -1,0 +1,207 @@
+"""The admin's panel driven through its widgets against the real database: a user made
+through the dialog (a weak password refused in the dialog first), found with the
+filter, disabled; the admin refused disabling themselves in one sentence; departments
+added, renamed, deactivated and merged through the dialogs, every desk's pickers
+following; a non-admin never gets the panel."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+import pytest
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+import ui.map  # noqa: F401 - QtWebEngine before the QApplication, sandbox off as root
+from seatdesk.domain.glossary import Role
+from seatdesk.errors import PermissionDenied
+from tests.core.conftest import LOGIN
+from tests.ui.conftest import Owner, wait_idle
+from tests.ui.driving import type_text
+from ui.desk import Desk
+from ui.dialogs.department_dialogs import DepartmentDialog, MergeDialog
+from ui.dialogs.user_dialogs import ChangeDialog, UserDialog
+from ui.main_window import MainWindow
+from ui.panels.admin_panel import ADMIN_TABS, AdminPanel
+from ui.panels.registry import panels_for
+from ui.widgets.admin_departments import AdminDepartmentsView
+from ui.widgets.admin_list import AdminListView
+from ui.widgets.admin_users import AdminUsersView
+
+ADMIN = LOGIN[Role.ADMIN]
+STRONG = "Adm1n-Test-Passw0rd"
+D = TypeVar("D", bound=ChangeDialog)
+
+
+def _panel(desk: Desk, qtbot: QtBot) -> AdminPanel:
+    panel = AdminPanel(desk)
+    qtbot.addWidget(panel)
+    panel.show()
+    wait_idle(qtbot, desk.tasks)
+    return panel
+
+
+def _click(button: QPushButton) -> None:
+    assert button.isEnabled(), button.objectName()
+    button.click()
+
+
+def _ok(qtbot: QtBot, dialog: ChangeDialog) -> None:
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+
+def _done(qtbot: QtBot, desk: Desk, dialog: ChangeDialog) -> None:
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(),
+                    timeout=15_000)
+    wait_idle(qtbot, desk.tasks)
+
+
+def _dialog(view: QWidget, kind: type[D]) -> D:
+    """The one open dialog of ``kind`` the view's button opened."""
+    found = [d for d in view.findChildren(kind) if d.isVisible()]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _choose(qtbot: QtBot, view: AdminListView[object], key: str) -> None:
+    view.filter.clear()
+    type_text(view.filter, key)
+    qtbot.waitUntil(lambda: key in view.visible_keys(), timeout=15_000)
+    assert view.select(key)
+    wait_idle(qtbot, view._desk.tasks)
+
+
+def test_a_non_admin_never_gets_the_panel(desk_for: Callable[[str], Desk]) -> None:
+    dispatcher = desk_for(LOGIN[Role.DISPATCHER])
+    assert not any(isinstance(p, AdminPanel) for p in panels_for(dispatcher))
+    with pytest.raises(PermissionDenied):
+        AdminPanel(dispatcher)
+    admin = desk_for(ADMIN)
+    panels = [p for p in panels_for(admin) if isinstance(p, AdminPanel)]
+    assert len(panels) == 1
+    tabs = panels[0].tabs
+    assert tabs.count() == len(ADMIN_TABS)
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Users", "Departments"]
+    for panel in panels_for(admin):
+        panel.deleteLater()
+
+
+def test_create_a_user_through_the_dialog_and_disable_it(
+    desk_for: Callable[[str], Desk], qtbot: QtBot, owner: Owner
+) -> None:
+    desk = desk_for(ADMIN)
+    panel = _panel(desk, qtbot)
+    view = panel.show_tab("Users")
+    assert isinstance(view, AdminUsersView)
+    qtbot.waitUntil(lambda: ADMIN in view.visible_keys(), timeout=15_000)
+    login = f"ua{uuid.uuid4().hex[:8]}"
+
+    _click(view.new_button)
+    dialog = _dialog(view, UserDialog)
+    type_text(dialog.login, login)
+    type_text(dialog.display_name, "测试 王五")
+    type_text(dialog.passwords.password, "weak")  # type: ignore[union-attr]
+    type_text(dialog.passwords.again, "weak")  # type: ignore[union-attr]
+    qtbot.mouseClick(dialog.role_boxes[Role.ACCEPTOR], Qt.MouseButton.LeftButton)
+    _ok(qtbot, dialog)
+    assert dialog.isVisible() and "密码" in dialog.error.text()
+    assert owner.scalar("SELECT count(*) FROM users WHERE login = :l", l=login) == 0
+    for edit in (dialog.passwords.password, dialog.passwords.again):  # type: ignore[union-attr]
+        edit.clear()
+        type_text(edit, STRONG)
+    _done(qtbot, desk, dialog)
+    assert owner.scalar("SELECT display_name FROM users WHERE login = :l", l=login) == "测试 王五"
+    assert owner.scalar("SELECT actor FROM user_events WHERE login = :l AND "
+                        "action = 'user_created'", l=login) == ADMIN
+
+    _choose(qtbot, view, login)
+    assert view.visible_keys() == [login]
+    qtbot.waitUntil(lambda: view.audit.rowCount() == 1, timeout=15_000)
+    _click(view.active_button)
+    qtbot.waitUntil(lambda: login in view.message.text(), timeout=15_000)
+    assert owner.scalar("SELECT active FROM users WHERE login = :l", l=login) is False
+    qtbot.waitUntil(lambda: view.active_button.text() == "Enable", timeout=15_000)
+    qtbot.waitUntil(lambda: view.audit.rowCount() == 2, timeout=15_000)
+
+
+def test_the_admin_is_refused_disabling_themselves_in_one_sentence(
+    desk_for: Callable[[str], Desk], qtbot: QtBot, owner: Owner
+) -> None:
+    desk = desk_for(ADMIN)
+    panel = _panel(desk, qtbot)
+    view = panel.show_tab("Users")
+    assert isinstance(view, AdminUsersView)
+    _choose(qtbot, view, ADMIN)
+    _click(view.active_button)
+    qtbot.waitUntil(lambda: "自己" in view.message.text(), timeout=15_000)
+    assert view.message.text().count("。") <= 1
+    assert owner.scalar("SELECT active FROM users WHERE login = :l", l=ADMIN) is True
+
+
+def test_departments_added_renamed_deactivated_and_merged(
+    desk_for: Callable[[str], Desk], qtbot: QtBot, owner: Owner
+) -> None:
+    desk = desk_for(ADMIN)
+    dispatcher = desk_for(LOGIN[Role.DISPATCHER])
+    window = MainWindow(dispatcher, listen=True)  # another workstation, listening
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.live, timeout=10_000)
+    panel = _panel(desk, qtbot)
+    view = panel.show_tab("Departments")
+    assert isinstance(view, AdminDepartmentsView)
+    tag = uuid.uuid4().hex[:6].upper()
+    old, new = f"A{tag}", f"B{tag}"
+
+    for code, name in ((old, "旧园林处"), (new, "新园林处")):
+        _click(view.new_button)
+        dialog = _dialog(view, DepartmentDialog)
+        type_text(dialog.code, code)
+        type_text(dialog.name, name)
+        _done(qtbot, desk, dialog)
+        qtbot.waitUntil(lambda c=code: c in view.visible_keys(), timeout=15_000)
+    # This desk's pickers follow its own change, another open desk's the change notice.
+    qtbot.waitUntil(lambda: desk.reference.department_name(old) == "旧园林处", timeout=15_000)
+    # Another open desk's pickers follow the change notice.
+    qtbot.waitUntil(lambda: dispatcher.reference.department_name(new) == "新园林处",
+                    timeout=15_000)
+
+    _choose(qtbot, view, new)
+    _click(view.rename_button)
+    rename = _dialog(view, DepartmentDialog)
+    assert rename.code.isReadOnly()
+    rename.name.clear()
+    type_text(rename.name, "园林绿化处")
+    _done(qtbot, desk, rename)
+    assert owner.scalar("SELECT name FROM departments WHERE code = :c", c=new) == "园林绿化处"
+
+    _choose(qtbot, view, old)
+    _click(view.merge_button)
+    merge = _dialog(view, MergeDialog)
+    _ok(qtbot, merge)
+    assert merge.isVisible() and merge.error.text()  # no target chosen: said, not sent
+    merge.target.setCurrentIndex(merge.target.findData(new))
+    _done(qtbot, desk, merge)
+    assert owner.scalar("SELECT active FROM departments WHERE code = :c", c=old) is False
+    assert owner.scalar("SELECT detail ->> 'into' FROM department_events WHERE department = :c "
+                        "AND action = 'merged'", c=old) == new
+    qtbot.waitUntil(lambda: dispatcher.reference.department_name(old) == old, timeout=15_000)
+
+    _choose(qtbot, view, new)
+    _click(view.active_button)
+    qtbot.waitUntil(lambda: new in view.message.text(), timeout=15_000)
+    assert owner.scalar("SELECT active FROM departments WHERE code = :c", c=new) is False
+    qtbot.waitUntil(lambda: view.active_button.text() == "Reactivate", timeout=15_000)
+    _click(view.active_button)
+    qtbot.waitUntil(lambda: owner.scalar("SELECT active FROM departments WHERE code = :c",
+                                         c=new) is True, timeout=15_000)
+    actions = owner.scalar("SELECT string_agg(action, ',' ORDER BY id) FROM department_events "
+                           "WHERE department = :c", c=new)
+    assert actions == "added,renamed,deactivated,reactivated"
+    window.close()

@@ -1,0 +1,69 @@
+"""系统管理: the admin's panel — one tab per area the admin keeps.
+
+The tabs come from ONE list, ``ADMIN_TABS``: a title (English source text, translated
+in the context ``AdminPanel`` when the panel is built) and a factory taking the
+``Desk``. A new area is one line there:
+
+    (str(QT_TRANSLATE_NOOP("AdminPanel", "Calendar")), CalendarView),
+
+Only a desk holding the admin role gets this panel (``ui.panels.registry`` builds a
+tab per role held); the database refuses a non-admin every change anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtWidgets import QLineEdit, QTabWidget, QVBoxLayout, QWidget
+
+from seatdesk.domain.glossary import Role
+from seatdesk.errors import PermissionDenied
+from ui.desk import Desk
+from ui.panels.panel import Panel
+from ui.widgets.admin_departments import AdminDepartmentsView
+from ui.widgets.admin_users import AdminUsersView
+
+TabFactory = Callable[[Desk], QWidget]
+
+# The admin's tabs, in order: (title source text, factory).
+ADMIN_TABS: list[tuple[str, TabFactory]] = [
+    (str(QT_TRANSLATE_NOOP("AdminPanel", "Users")), AdminUsersView),
+    (str(QT_TRANSLATE_NOOP("AdminPanel", "Departments")), AdminDepartmentsView),
+]
+
+
+class AdminPanel(Panel):
+    role = Role.ADMIN
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        if not desk.has(Role.ADMIN):
+            raise PermissionDenied(action=None, roles=desk.actor.roles, allowed={Role.ADMIN})
+        super().__init__(desk, parent)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("admin_tabs")
+        self.views: dict[str, QWidget] = {}
+        for title, factory in ADMIN_TABS:
+            view = factory(desk)
+            self.views[title] = view
+            self.tabs.addTab(view, QCoreApplication.translate("AdminPanel", title))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+    # ---- Public API
+
+    def show_tab(self, title: str) -> QWidget:
+        """Bring the tab of ``title`` (its source text in ``ADMIN_TABS``) forward."""
+        view = self.views[title]
+        self.tabs.setCurrentWidget(view)
+        return view
+
+    # ---- Panel
+
+    def focus_filter(self) -> None:
+        current = self.tabs.currentWidget()
+        edit = current.findChild(QLineEdit, "filter") if current is not None else None
+        if edit is not None:
+            edit.setFocus()
+            edit.selectAll()
