@@ -3,11 +3,15 @@ service, and refused over raw SQL as seat logins."""
 
 from __future__ import annotations
 
+import threading
+import time
+import uuid
+
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from seatdesk.db.engine import ServerAddress, connect
+from seatdesk.db.engine import ServerAddress, connect, session_factory
 from seatdesk.demo import DemoResult
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import Action, CaseEventAction, Role, State
@@ -16,6 +20,7 @@ from seatdesk.services import departments, users
 from tests.core.conftest import DEPARTMENT, LOGIN, Desk
 
 STRONG = "Str0ng-Passw0rd!"
+ADMIN = LOGIN[Role.ADMIN]
 
 
 def _events(desk: Desk, code: str) -> list[str]:
@@ -204,3 +209,48 @@ def test_the_last_admin_is_kept(desk: Desk) -> None:
 def test_the_last_admin_error_is_one_sentence() -> None:
     error = ValidationError("login", "last_admin")
     assert "administrator" in str(error) or "管理员" in str(error)
+
+
+def test_a_dispatch_racing_a_deactivation_waits_and_is_refused(
+    server: ServerAddress, seeded: DemoResult, owner_engine: Engine
+) -> None:
+    """Committed work on two connections: the deactivation holds the department's row;
+    a case put into it meanwhile waits, then is refused once the deactivation commits."""
+    code = f"R{uuid.uuid4().hex[:6].upper()}"
+    admin = connect(server.for_login(ADMIN, seeded.passwords[ADMIN]))
+    try:
+        with session_factory(admin).begin() as s:
+            departments.add(s, code=code, name="并发测试处")
+        case_id = _scalar(owner_engine, "SELECT id FROM cases WHERE current_department IS NULL "
+                                        "ORDER BY id LIMIT 1")
+        deactivating = admin.connect()
+        tx = deactivating.begin()
+        deactivating.execute(text("SELECT seatdesk_set_department_active(:c, false)"),
+                             {"c": code})
+        outcome: list[str] = []
+
+        def dispatch() -> None:
+            with owner_engine.connect() as conn, conn.begin() as t:
+                try:
+                    conn.execute(text("UPDATE cases SET current_department = :c WHERE id = :i"),
+                                 {"c": code, "i": case_id})
+                    outcome.append("dispatched")
+                except DBAPIError as exc:
+                    outcome.append(str(exc.orig.pgcode))  # type: ignore[union-attr]
+                t.rollback()
+
+        thread = threading.Thread(target=dispatch)
+        thread.start()
+        time.sleep(0.5)
+        assert outcome == []  # waiting for the deactivation
+        tx.commit()
+        deactivating.close()
+        thread.join(30)
+        assert outcome == ["SD422"]
+    finally:
+        admin.dispose()
+
+
+def _scalar(engine: Engine, sql: str) -> object:
+    with engine.connect() as conn:
+        return conn.execute(text(sql)).scalar()

@@ -131,7 +131,9 @@ class UserDialog(ChangeDialog):
         self.passwords = _PasswordFields(self.form) if user is None else None
         roles = QGridLayout()
         self.role_boxes: dict[Role, QCheckBox] = {}
-        for i, role in enumerate(DESK_ROLES):
+        shown = DESK_ROLES + ([Role.INTAKE] if user is not None and Role.INTAKE in user.roles
+                              else [])  # never dropped by editing the others
+        for i, role in enumerate(shown):
             box = QCheckBox(label(role))
             box.setObjectName(f"role_{role.value}")
             box.setChecked(user is not None and role in user.roles)
