@@ -19,12 +19,12 @@ from pytestqt.qtbot import QtBot
 import ui.map  # noqa: F401 - QtWebEngine before the QApplication, sandbox off as root
 from seatdesk.domain.glossary import Role
 from seatdesk.errors import PermissionDenied
-from tests.core.conftest import LOGIN
+from tests.core.conftest import DEPARTMENT, LOGIN
 from tests.ui.conftest import Owner, wait_idle
 from tests.ui.driving import type_text
 from ui.desk import Desk
 from ui.dialogs.department_dialogs import DepartmentDialog, MergeDialog
-from ui.dialogs.user_dialogs import ChangeDialog, UserDialog
+from ui.dialogs.user_dialogs import ChangeDialog, PasswordDialog, UserDialog
 from ui.main_window import MainWindow
 from ui.panels.admin_panel import ADMIN_TABS, AdminPanel
 from ui.panels.registry import panels_for
@@ -123,11 +123,38 @@ def test_create_a_user_through_the_dialog_and_disable_it(
     _choose(qtbot, view, login)
     assert view.visible_keys() == [login]
     qtbot.waitUntil(lambda: view.audit.rowCount() == 1, timeout=15_000)
+
+    # Roles and department: a department seat needs its department.
+    _click(view.roles_button)
+    roles = _dialog(view, UserDialog)
+    assert roles.login.isReadOnly() and roles.role_boxes[Role.ACCEPTOR].isChecked()
+    qtbot.mouseClick(roles.role_boxes[Role.DEPARTMENT], Qt.MouseButton.LeftButton)
+    _ok(qtbot, roles)
+    assert roles.isVisible() and roles.error.text()
+    roles.department.setCurrentIndex(roles.department.findData(DEPARTMENT))
+    _done(qtbot, desk, roles)
+    given = owner.scalar("SELECT array_to_string(roles, ',') || ' ' || department_code "
+                         "FROM users WHERE login = :l", l=login)
+    assert given == f"acceptor,department {DEPARTMENT}"
+
+    # A new password, under the policy.
+    _click(view.password_button)
+    reset = _dialog(view, PasswordDialog)
+    type_text(reset.passwords.password, STRONG + "x")
+    type_text(reset.passwords.again, STRONG + "y")
+    _ok(qtbot, reset)
+    assert reset.isVisible() and reset.error.text()  # the two differ
+    reset.passwords.again.clear()
+    type_text(reset.passwords.again, STRONG + "x")
+    _done(qtbot, desk, reset)
+    assert owner.scalar("SELECT count(*) FROM user_events WHERE login = :l AND "
+                        "action = 'password_reset'", l=login) == 1
+    qtbot.waitUntil(lambda: view.audit.rowCount() == 3, timeout=15_000)
     _click(view.active_button)
     qtbot.waitUntil(lambda: login in view.message.text(), timeout=15_000)
     assert owner.scalar("SELECT active FROM users WHERE login = :l", l=login) is False
     qtbot.waitUntil(lambda: view.active_button.text() == "Enable", timeout=15_000)
-    qtbot.waitUntil(lambda: view.audit.rowCount() == 2, timeout=15_000)
+    qtbot.waitUntil(lambda: view.audit.rowCount() == 4, timeout=15_000)
 
 
 def test_the_admin_is_refused_disabling_themselves_in_one_sentence(
