@@ -241,6 +241,7 @@ SET lock_timeout = '10s' AS $$
 DECLARE
     me record := seatdesk_me();
     v_into_active boolean;
+    v_ids bigint[];
     v_cases integer;
     v_users integer := 0;
     v_conditions integer;
@@ -264,25 +265,24 @@ BEGIN{_admin_only("merge")}
     IF NOT v_into_active THEN
         PERFORM seatdesk_invalid('target', 'inactive', jsonb_build_object('value', p_into));
     END IF;
-    -- The open cases, locked in id order as every case function locks them.
-    CREATE TEMPORARY TABLE IF NOT EXISTS pg_temp.merging (id bigint PRIMARY KEY,
-                                                         version integer) ON COMMIT DROP;
-    TRUNCATE pg_temp.merging;
-    INSERT INTO pg_temp.merging
-    SELECT id, version FROM cases
-    WHERE current_department = p_from AND state NOT IN {_in(FINAL_STATES)}
-    ORDER BY id FOR UPDATE;
-    GET DIAGNOSTICS v_cases = ROW_COUNT;
+    -- The open cases, locked in id order as every case function locks them. (Kept in
+    -- an array, not a temporary table: the caller's own pg_temp could hold a table of
+    -- that name, with triggers that would run with the owner's rights.)
+    SELECT coalesce(array_agg(id ORDER BY id), '{{}}') INTO v_ids FROM (
+        SELECT id FROM cases
+        WHERE current_department = p_from AND state NOT IN {_in(FINAL_STATES)}
+        ORDER BY id FOR UPDATE) locked;
+    v_cases := cardinality(v_ids);
     UPDATE cases c SET current_department = p_into, version = c.version + 1,
                        updated_at = clock_timestamp()
-    FROM pg_temp.merging m WHERE c.id = m.id;
+    WHERE c.id = ANY (v_ids);
     INSERT INTO case_events (case_id, action, from_state, to_state, actor, at, data)
     SELECT c.id, '{MERGED_ACTION}', c.state, c.state, me.login, clock_timestamp(),
            jsonb_build_object('from', p_from, 'to', p_into)
-    FROM cases c JOIN pg_temp.merging m ON m.id = c.id ORDER BY c.id;
+    FROM cases c WHERE c.id = ANY (v_ids) ORDER BY c.id;
     -- The department counters: the handling goes on, now the target's.
     UPDATE case_handlings h SET department = p_into
-    FROM pg_temp.merging m WHERE h.case_id = m.id AND h.is_current AND h.department = p_from;
+    WHERE h.case_id = ANY (v_ids) AND h.is_current AND h.department = p_from;
     UPDATE filing_conditions SET handling_department_code = p_into
     WHERE handling_department_code = p_from;
     GET DIAGNOSTICS v_conditions = ROW_COUNT;
