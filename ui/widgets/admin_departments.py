@@ -31,7 +31,9 @@ from ui.widgets.admin_list import AdminListView
 class AdminDepartmentsView(AdminListView[DepartmentRow]):
     """The departments, searchable, with their actions and their audit."""
 
-    RELOAD_ON = frozenset({Kind.DEPARTMENTS.value, Kind.USERS.value, Kind.CASES.value})
+    # Not on every case change (each seat's every step): the open-case counts are read
+    # again when the tab is shown and after any department or user change.
+    RELOAD_ON = frozenset({Kind.DEPARTMENTS.value, Kind.USERS.value})
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(desk, parent)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -168,6 +169,14 @@ class AdminListView(QWidget, Generic[R]):
         MutationOp(self._desk.tasks, self, op=op,
                    success=lambda _c: self.message.setText(done),
                    failure=self._on_change_failed).run()
+
+    # ---- Qt overrides
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        # Shown again (another tab was in front): what changed meanwhile shows now.
+        if not event.spontaneous() and self.rows:
+            self.reload()
+        super().showEvent(event)
 
     # ---- Private slots
 
