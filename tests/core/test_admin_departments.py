@@ -206,6 +206,28 @@ def test_the_last_admin_is_kept(desk: Desk) -> None:
                        l=other) is True
 
 
+def test_self_disable_and_merge_refused_over_the_admins_own_login(
+    server: ServerAddress, seeded: DemoResult
+) -> None:
+    engine = connect(server.for_login(ADMIN, seeded.passwords[ADMIN]))
+    try:
+        for sql, rule in (
+            (f"SELECT seatdesk_set_active('{ADMIN}', false)", "self"),
+            (f"SELECT seatdesk_set_roles('{ADMIN}', ARRAY['acceptor'], NULL)", "self"),
+        ):
+            with engine.connect() as conn, pytest.raises(DBAPIError) as err:
+                conn.execute(text(sql))
+            assert err.value.orig.diag.constraint_name == rule  # type: ignore[union-attr]
+        with engine.connect() as conn, pytest.raises(DBAPIError) as err:
+            conn.execute(text("SELECT seatdesk_merge_departments('SZ', 'SZ')"))
+        assert err.value.orig.pgcode == "SD422"  # type: ignore[union-attr]
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT active FROM users WHERE login = :l"),
+                                {"l": ADMIN}).scalar() is True
+    finally:
+        engine.dispose()
+
+
 def test_the_last_admin_error_is_one_sentence() -> None:
     error = ValidationError("login", "last_admin")
     assert "administrator" in str(error) or "管理员" in str(error)
