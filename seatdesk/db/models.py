@@ -105,6 +105,8 @@ SQL_ONLY_TABLES = frozenset(
         "collector_tasks",
         "seat_user_days",
         "seat_user_day_changes",
+        # The audit of the centre's rules (migration 0030).
+        "rules_events",
     }
 )
 
@@ -270,6 +272,9 @@ class CalendarDay(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     working: Mapped[bool] = mapped_column(Boolean)
     name: Mapped[str] = mapped_column(String(100), server_default="")
+    #: Set one by one by the centre (a local day off or working day), not part of an
+    #: imported schedule (migration 0030).
+    local: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     updated_by: Mapped[str] = mapped_column(String(63), server_default=text("current_user"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
