@@ -24,12 +24,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{value} is not a minor class code of {major} (four digits starting with {major})",
         "{value} 不是大类 {major} 的小类代码（以 {major} 开头的四位数字）",
     ),
+    "problem.not_a_period": (
+        "{value} (weekday {weekday}) is not a period such as 08:30-12:00",
+        "{value}（星期{weekday}）不是形如 08:30-12:00 的时段",
+    ),
     "problem.inactive": ("{value} is deactivated", "{value} 已停用"),
     "problem.unknown_class": ("row {row}: the class {value} is not in the catalogue",
                               "第 {row} 行：类别 {value} 不在目录中"),
     "problem.too_many_conditions": ("row {row}: a class has at most {limit} filing conditions",
                                     "第 {row} 行：一个小类最多 {limit} 条立案条件"),
     # ---- the standard sheet's preview: one sentence per bad row
+    "rules.field_change": ("{field}: {old} → {new}", "{field}：{old} → {new}"),
     "rules.row_limit": ("row {row}: {reason}", "第 {row} 行：时限无法读取（{reason}）"),
     "rules.row_no_condition": ("row {row}: the filing condition (立案条件) is empty",
                                "第 {row} 行：立案条件为空"),

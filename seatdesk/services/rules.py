@@ -12,7 +12,7 @@ and the calendar are ``seatdesk.services.calendar``'s; the Open311 mapping is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,8 @@ from seatdesk.db.calls import call
 from seatdesk.db.models import Category, CentreSetting, FilingCondition, TimeLimit
 from seatdesk.domain.calendar import OfficeHours
 from seatdesk.domain.glossary import CENTRE_STAGES, CaseType, Stage, TimeUnit, Urgency
+from seatdesk.errors import ValidationError
+from seatdesk.services.calendar import set_setting
 from seatdesk.services.common import ChangeSet
 
 CATALOGUE = ChangeSet(entities=frozenset({"catalogue"}))
@@ -122,9 +124,10 @@ class WorkingRules:
 
 
 def working_rules(session: Session) -> WorkingRules:
-    settings: dict[str, Any] = dict(
-        session.execute(select(CentreSetting.key, CentreSetting.value)).tuples().all()
-    )
+    settings: dict[str, Any] = {
+        key: value
+        for key, value in session.execute(select(CentreSetting.key, CentreSetting.value)).all()
+    }
     office = settings.get("office_hours")
     return WorkingRules(
         warning_share=Decimal(str(settings.get("warning_share", DEFAULT_WARNING_SHARE))),
@@ -157,3 +160,41 @@ def rules_events(session: Session, subjects: tuple[str, ...] = (),
         {"s": list(subjects), "n": limit},
     ).all()
     return [RulesEvent(*r) for r in rows]
+
+
+def parse_office_periods(weekday: int, value: str) -> list[list[str]]:
+    """``"08:30-12:00, 14:00-17:30"`` as stored office periods of one weekday (empty:
+    none of its own); ``ValidationError`` naming the office hours otherwise. The
+    database checks the order and overlaps again."""
+    out: list[list[str]] = []
+    for part in value.replace("，", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        pieces = [p.strip() for p in part.replace("–", "-").replace("~", "-").split("-")]
+        try:
+            start, end = (time.fromisoformat(p) for p in pieces)
+        except ValueError:
+            raise ValidationError("office_hours", "not_a_period",
+                                  value=part, weekday=weekday + 1) from None
+        if not start < end:
+            raise ValidationError("office_hours", "not_a_period", value=part,
+                                  weekday=weekday + 1)
+        out.append([start.strftime("%H:%M"), end.strftime("%H:%M")])
+    return out
+
+
+def office_hours_of(texts: list[str]) -> OfficeHours:
+    """Seven weekdays' texts (Monday first) as office hours."""
+    return OfficeHours.from_json(
+        {str(wd): parse_office_periods(wd, t) for wd, t in enumerate(texts) if t.strip()}
+    )
+
+
+def save_working_rules(session: Session, *, warning_share: Decimal,
+                       warning_remainder_minutes: int, office_hours: OfficeHours) -> ChangeSet:
+    """The warning threshold and the office hours, each through
+    ``seatdesk_set_centre_setting`` (checked, audited, the open deadlines recomputed)."""
+    changes = set_setting(session, "warning_share", float(warning_share))
+    changes |= set_setting(session, "warning_remainder_minutes", warning_remainder_minutes)
+    return changes | set_setting(session, "office_hours", office_hours.to_json())

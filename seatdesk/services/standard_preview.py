@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from seatdesk import messages
 from seatdesk.db.models import Category, Department, FilingCondition
 from seatdesk.domain.glossary import TimeUnit
 from seatdesk.domain.limits import format_limit
@@ -44,6 +45,11 @@ class FieldChange:
     field: str
     old: str
     new: str
+
+    def describe(self) -> str:
+        """"处置时限：4工作时 → 6工作时", in the reader's language."""
+        return messages.t("rules.field_change", field=messages.t(self.field),
+                          old=self.old or "—", new=self.new or "—")
 
 
 @dataclass(frozen=True, slots=True)
