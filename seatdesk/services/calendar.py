@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -20,11 +19,10 @@ from typing import Any
 
 import openpyxl
 from sqlalchemy import Boolean, Date, Text, cast, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 
 from seatdesk import messages
-from seatdesk.db.calls import call
 from seatdesk.db.models import CalendarDay
 from seatdesk.domain.calendar import OfficeHours
 from seatdesk.errors import Problem
@@ -122,8 +120,9 @@ def import_schedule(
 def set_day(session: Session, day: date, *, working: bool | None, name: str = "") -> ChangeSet:
     """A local day off or extra working day; ``working=None`` removes the override."""
     require_admin(session, "calendar")
-    ids = call(session, "SELECT seatdesk_set_calendar_day(:d, :w, :n)",
-               {"d": day, "w": working, "n": name}, action="calendar").scalar_one()
+    ids = session.execute(
+        select(func.seatdesk_set_calendar_day(day, working, name))
+    ).scalar_one()
     return deadline_service.changes_of(ids) | ChangeSet(entities=frozenset({"calendar"}))
 
 
@@ -138,8 +137,9 @@ def set_setting(session: Session, key: str, value: Any) -> ChangeSet:
     ``centre_name``), checked by the database; the
     ones that shape working time recompute the open deadlines."""
     require_admin(session, "centre settings")
-    ids = call(session, "SELECT seatdesk_set_centre_setting(:k, CAST(:v AS jsonb))",
-               {"k": key, "v": json.dumps(value)}, action="centre_settings").scalar_one()
+    ids = session.execute(
+        select(func.seatdesk_set_centre_setting(key, cast(value, JSONB)))
+    ).scalar_one()
     return deadline_service.changes_of(ids) | ChangeSet(entities=frozenset({"calendar"}))
 
 

@@ -11,6 +11,7 @@ and the calendar are ``seatdesk.services.calendar``'s; the Open311 mapping is
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
@@ -24,8 +25,8 @@ from seatdesk.db.models import Category, CentreSetting, FilingCondition, TimeLim
 from seatdesk.domain.calendar import OfficeHours
 from seatdesk.domain.glossary import CENTRE_STAGES, CaseType, Stage, TimeUnit, Urgency
 from seatdesk.errors import ValidationError
-from seatdesk.services.calendar import set_setting
-from seatdesk.services.common import ChangeSet
+from seatdesk.services.common import ChangeSet, require_admin
+from seatdesk.services.deadlines import changes_of
 
 CATALOGUE = ChangeSet(entities=frozenset({"catalogue"}))
 #: The warning threshold's default (``seatdesk.services.deadlines.load_rules``).
@@ -195,6 +196,13 @@ def save_working_rules(session: Session, *, warning_share: Decimal,
                        warning_remainder_minutes: int, office_hours: OfficeHours) -> ChangeSet:
     """The warning threshold and the office hours, each through
     ``seatdesk_set_centre_setting`` (checked, audited, the open deadlines recomputed)."""
-    changes = set_setting(session, "warning_share", float(warning_share))
-    changes |= set_setting(session, "warning_remainder_minutes", warning_remainder_minutes)
-    return changes | set_setting(session, "office_hours", office_hours.to_json())
+    require_admin(session, "centre settings")
+    ids: list[int] = []
+    for key, value in (("warning_share", float(warning_share)),
+                       ("warning_remainder_minutes", warning_remainder_minutes),
+                       ("office_hours", office_hours.to_json())):
+        # Through call(): a refusal becomes one sentence for the widget.
+        ids += call(session, "SELECT seatdesk_set_centre_setting(:k, CAST(:v AS jsonb))",
+                    {"k": key, "v": json.dumps(value)},
+                    action="centre_settings").scalar_one()
+    return changes_of(ids) | ChangeSet(entities=frozenset({"calendar"}))
