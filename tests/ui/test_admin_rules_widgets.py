@@ -207,3 +207,28 @@ def test_a_standard_sheet_is_previewed_then_applied(
     assert _condition(owner, 3) == Decimal(2)
     wait_idle(qtbot, admin_desk.tasks)
     assert view.preview is None
+
+
+def test_an_open311_code_is_mapped_and_removed(
+    qtbot: QtBot, admin_desk: Desk, owner: Owner
+) -> None:
+    widget = AdminCatalogueWidget(admin_desk)
+    qtbot.addWidget(widget)
+    widget.show()
+    view = widget.open311
+    widget.tabs.setCurrentWidget(view)
+    qtbot.keyClicks(view.code_edit, "pothole-test")
+    index = view.category_combo.findData("component:0101")
+    assert index >= 0
+    view.category_combo.setCurrentIndex(index)
+    qtbot.mouseClick(view.map_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(view.table.item(r, 0).text() == "pothole-test"
+                                for r in range(view.table.rowCount())), timeout=10_000)
+    assert owner.scalar("SELECT c.code FROM open311_services s JOIN categories c "
+                        "ON c.id = s.category_id WHERE s.service_code = 'pothole-test'") == "0101"
+    assert owner.scalar("SELECT actor FROM rules_events WHERE subject = 'open311_services' "
+                        "AND key = 'pothole-test' ORDER BY id DESC LIMIT 1") == ADMIN
+    qtbot.mouseClick(view.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: owner.scalar(
+        "SELECT count(*) FROM open311_services WHERE service_code = 'pothole-test'") == 0,
+        timeout=10_000)
