@@ -213,6 +213,10 @@
         <source>Open311 service codes</source>
         <translation>Open311服务代码</translation>
     </message>
+    <message>
+        <source>Changes</source>
+        <translation>修改记录</translation>
+    </message>
 </context>
 <context>
     <name>AdminLimitsWidget</name>
@@ -284,26 +288,6 @@
     <message>
         <source>Save threshold and office hours</source>
         <translation>保存预警阈值与办公时间</translation>
-    </message>
-    <message>
-        <source>Latest changes</source>
-        <translation>最近修改</translation>
-    </message>
-    <message>
-        <source>When</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <source>By</source>
-        <translation>修改人</translation>
-    </message>
-    <message>
-        <source>What</source>
-        <translation>内容</translation>
-    </message>
-    <message>
-        <source>New value</source>
-        <translation>新值</translation>
     </message>
 </context>
 <context>
@@ -2049,6 +2033,34 @@
     <message>
         <source>New deadline:</source>
         <translation>新的时限：</translation>
+    </message>
+</context>
+<context>
+    <name>RulesAuditBox</name>
+    <message>
+        <source>Latest changes</source>
+        <extracomment>How many changes the box shows.</extracomment>
+        <translation>最近修改</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>数据表</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
     </message>
 </context>
 <context>

@@ -206,3 +206,30 @@ def save_working_rules(session: Session, *, warning_share: Decimal,
                     {"k": key, "v": json.dumps(value)},
                     action="centre_settings").scalar_one()
     return changes_of(ids) | ChangeSet(entities=frozenset({"calendar"}))
+
+
+#: The fields of a rule's row worth showing in the audit, per table (the rest is
+#: bookkeeping: ids, who and when).
+_SHOWN: dict[str, tuple[str, ...]] = {
+    "categories": ("case_type", "code", "name", "active"),
+    "filing_conditions": ("seq", "description", "limit_amount", "limit_unit",
+                          "handling_department_code", "supervising_department_code"),
+    "time_limits": ("stage", "urgency", "amount", "unit"),
+    "open311_services": ("service_code", "category_id"),
+    "calendar_days": ("day", "working", "name", "local"),
+    "calendar_years": ("year", "note"),
+    "centre_settings": ("key", "value"),
+}
+
+
+def describe_event(event: RulesEvent) -> str:
+    """What an audited change did, in one line: the fields that changed, old → new (all
+    shown fields of a row added or removed)."""
+    fields = _SHOWN.get(event.subject, ())
+    old, new = event.old or {}, event.new or {}
+    if event.action == "update":
+        parts = [f"{f}: {old.get(f)} → {new.get(f)}" for f in fields if old.get(f) != new.get(f)]
+    else:
+        row = new if event.action == "insert" else old
+        parts = [f"{f}: {row.get(f)}" for f in fields if row.get(f) not in (None, "")]
+    return "; ".join(parts)

@@ -63,8 +63,13 @@ def test_a_stage_limit_is_edited_and_a_bad_period_refused(
         audited = owner.scalar("SELECT actor FROM rules_events WHERE subject = 'time_limits' "
                                "ORDER BY id DESC LIMIT 1")
         assert audited == ADMIN
-        # The table shows the new limit once the change comes back as data.
+        # The table shows the new limit once the change comes back as data, and the
+        # box of the latest changes the audit of it.
         qtbot.waitUntil(lambda: "1.5" in widget.limits_table.item(7, 2).text(), timeout=10_000)
+        audit = widget.audit_box.table
+        qtbot.waitUntil(lambda: audit.rowCount() > 0 and audit.item(0, 2).text() == "time_limits"
+                        and "1.5" in audit.item(0, 4).text(), timeout=10_000)
+        assert audit.item(0, 1).text() == ADMIN
         hours = owner.scalar("SELECT value::text FROM centre_settings WHERE key = 'office_hours'")
         widget.hours_edits[0].setText("08:30-12:00, 14:00-25:00")
         qtbot.mouseClick(widget.save_rules_button, Qt.MouseButton.LeftButton)
@@ -160,6 +165,12 @@ def test_a_filing_condition_is_edited_in_the_catalogue(
     view.amount_spin.setValue(7)
     qtbot.mouseClick(view.save_condition_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _condition(owner, 2) == Decimal(7), timeout=10_000)
+    widget.tabs.setCurrentWidget(widget.audit)
+    table = widget.audit.table
+    qtbot.waitUntil(lambda: table.rowCount() > 0
+                    and table.item(0, 2).text() == "filing_conditions", timeout=10_000)
+    assert "limit_amount: 4" in table.item(0, 4).text()
+    widget.tabs.setCurrentWidget(view)
     # A code that is no class code is refused with one sentence, and nothing written.
     view.code_edit.setText("1x")
     view.name_edit.setText("错误代码")

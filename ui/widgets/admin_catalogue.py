@@ -42,6 +42,7 @@ from ui.desk import Desk
 from ui.labels import label
 from ui.tasks import MutationOp, QueryOp
 from ui.widgets.admin_open311 import Open311View
+from ui.widgets.admin_rules_audit import RulesAuditBox
 from ui.widgets.admin_standard_sheet import StandardSheetView
 
 ROLE_CLASS = Qt.ItemDataRole.UserRole
@@ -60,6 +61,9 @@ class AdminCatalogueWidget(QWidget):
         self.tabs.addTab(self.classes, self.tr("Classes and filing conditions"))
         self.tabs.addTab(self.standard, self.tr("Standard sheet"))
         self.tabs.addTab(self.open311, self.tr("Open311 service codes"))
+        self.audit = RulesAuditBox(desk, ("categories", "filing_conditions", "open311_services"),
+                                   frozenset({"catalogue", "standards"}))
+        self.tabs.addTab(self.audit, self.tr("Changes"))
         QVBoxLayout(self).addWidget(self.tabs)
 
 

@@ -29,10 +29,11 @@ from seatdesk.domain.glossary import TimeUnit
 from seatdesk.errors import ValidationError
 from seatdesk.services import rules
 from seatdesk.services.common import ChangeSet
-from seatdesk.services.rules import RulesEvent, StageLimit, WorkingRules
+from seatdesk.services.rules import StageLimit, WorkingRules
 from ui.desk import Desk
-from ui.labels import format_time, label
+from ui.labels import label
 from ui.tasks import MutationOp, QueryOp
+from ui.widgets.admin_rules_audit import RulesAuditBox
 
 #: The stage limits' units an admin picks from (the centre's own stages).
 UNITS = (TimeUnit.WORKING_HOURS, TimeUnit.NATURAL_HOURS, TimeUnit.WORKING_DAYS,
@@ -104,15 +105,9 @@ class AdminLimitsWidget(QWidget):
         form.addRow(self.save_rules_button)
         layout.addWidget(rules_box)
 
-        audit_box = QGroupBox(self.tr("Latest changes"))
-        self.audit_table = QTableWidget(0, 4)
-        self.audit_table.setHorizontalHeaderLabels(
-            [self.tr("When"), self.tr("By"), self.tr("What"), self.tr("New value")])
-        self.audit_table.verticalHeader().hide()
-        self.audit_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.audit_table.horizontalHeader().setStretchLastSection(True)
-        QVBoxLayout(audit_box).addWidget(self.audit_table)
-        layout.addWidget(audit_box, 1)
+        self.audit_box = RulesAuditBox(self._desk, AUDITED,
+                                       frozenset({"catalogue", "calendar"}))
+        layout.addWidget(self.audit_box, 1)
 
     def _connect(self) -> None:
         self.limits_table.itemSelectionChanged.connect(self._on_limits_table_selection)
@@ -124,8 +119,7 @@ class AdminLimitsWidget(QWidget):
 
     def reload(self) -> None:
         QueryOp(self._desk.tasks, self,
-                op=lambda s: (rules.stage_limits(s), rules.working_rules(s),
-                              rules.rules_events(s, AUDITED, 50)),
+                op=lambda s: (rules.stage_limits(s), rules.working_rules(s)),
                 success=self._on_loaded, failure=self._on_failed).run()
 
     # ---- Qt overrides
@@ -146,9 +140,8 @@ class AdminLimitsWidget(QWidget):
             else:
                 self._stale = True
 
-    def _on_loaded(self, loaded: tuple[list[StageLimit], WorkingRules, list[RulesEvent]]
-                   ) -> None:
-        limits, working, events = loaded
+    def _on_loaded(self, loaded: tuple[list[StageLimit], WorkingRules]) -> None:
+        limits, working = loaded
         self._limits = limits
         selected = self.limits_table.currentRow()
         self.limits_table.setRowCount(len(limits))
@@ -166,12 +159,6 @@ class AdminLimitsWidget(QWidget):
             periods = by_weekday.get(wd, ())
             edit_line.setText(", ".join(
                 f"{s.strftime('%H:%M')}-{e.strftime('%H:%M')}" for s, e in periods))
-        self.audit_table.setRowCount(len(events))
-        for i, event in enumerate(events):
-            new = "" if event.new is None else str(event.new.get("value", event.new))
-            for col, value in enumerate((format_time(event.at), event.actor,
-                                         f"{event.subject} {event.key}", new)):
-                self.audit_table.setItem(i, col, QTableWidgetItem(value))
 
     def _on_limits_table_selection(self) -> None:
         row = self.limits_table.currentRow()
