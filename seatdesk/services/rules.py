@@ -66,6 +66,7 @@ def save_class(session: Session, *, case_type: CaseType, code: str, name: str,
                major_code: str | None = None, active: bool | None = None) -> ChangeSet:
     """Add or rename a class (a minor one under ``major_code``); ``active`` False
     deactivates it (a major class with its minors), True reactivates, None keeps."""
+    require_admin(session, "catalogue")
     call(session, "SELECT seatdesk_save_class(:t, :c, :n, :m, :a)",
          {"t": case_type.value, "c": code, "n": name, "m": major_code, "a": active},
          action="catalogue_edit")
@@ -76,6 +77,7 @@ def save_condition(session: Session, *, category_id: int, seq: int | None, descr
                    amount: Decimal, unit: TimeUnit, closing: str, handling: str,
                    supervising: str | None) -> ChangeSet:
     """Add (``seq`` None: the next one) or edit a filing condition of a minor class."""
+    require_admin(session, "catalogue")
     call(session, "SELECT seatdesk_save_filing_condition(:c, :s, :d, :a, :u, :cl, :h, :sv)",
          {"c": category_id, "s": seq, "d": description, "a": amount, "u": unit.value,
           "cl": closing, "h": handling, "sv": supervising},
@@ -109,6 +111,7 @@ def stage_limits(session: Session) -> list[StageLimit]:
 def set_stage_limit(session: Session, stage: Stage, urgency: Urgency, amount: Decimal,
                     unit: TimeUnit) -> ChangeSet:
     """One of the centre's stage limits; stages started from now take it."""
+    require_admin(session, "time limits")
     call(session, "SELECT seatdesk_set_time_limit(:s, :u, :a, :n)",
          {"s": stage.value, "u": urgency.value, "a": amount, "n": unit.value},
          action="time_limit")
@@ -174,7 +177,8 @@ def parse_office_periods(weekday: int, value: str) -> list[list[str]]:
             continue
         pieces = [p.strip() for p in part.replace("–", "-").replace("~", "-").split("-")]
         try:
-            start, end = (time.fromisoformat(p) for p in pieces)
+            # "9:00" as well as "09:00" (fromisoformat wants two digits).
+            start, end = (time.fromisoformat(p.zfill(5)) for p in pieces)
         except ValueError:
             raise ValidationError("office_hours", "not_a_period",
                                   value=part, weekday=weekday + 1) from None

@@ -4,6 +4,7 @@ the database's functions, the audit, refusals over raw SQL, the December banner.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,12 +13,13 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from seatdesk.db.engine import ServerAddress, connect
 from seatdesk.demo import DemoResult
 from seatdesk.domain.glossary import CaseType, Role, Stage, TimeUnit, Urgency
 from seatdesk.errors import PermissionDenied, Problem, ValidationError
-from seatdesk.services import calendar, catalogue, rules, standards
+from seatdesk.services import calendar, catalogue, intake, rules, standards
 from seatdesk.services.calendar import ScheduleDay
 from seatdesk.services.standard_preview import RowChange, apply_preview, preview_standard
 from tests.core.conftest import LOGIN, Desk
@@ -224,3 +226,38 @@ def test_the_year_view_tells_local_days_from_the_schedule(desk: Desk) -> None:
     audited = desk.scalar("SELECT count(*) FROM rules_events WHERE subject = 'calendar_days' "
                           "AND actor = 'admin1' AND key = '2027-03-03'")
     assert audited == 1
+
+
+_REFUSED: dict[str, Callable[[Session], object]] = {
+    "class": lambda s: rules.save_class(s, case_type=CaseType.COMPONENT, code="0197",
+                                        name="x", major_code="01"),
+    "condition": lambda s: rules.save_condition(
+        s, category_id=1, seq=None, description="x", amount=Decimal(1),
+        unit=TimeUnit.WORKING_DAYS, closing="x", handling="SW", supervising=None),
+    "limit": lambda s: rules.set_stage_limit(s, Stage.VERIFY, Urgency.ORDINARY, Decimal(1),
+                                             TimeUnit.WORKING_HOURS),
+    "working rules": lambda s: rules.save_working_rules(
+        s, warning_share=Decimal("0.5"), warning_remainder_minutes=0,
+        office_hours=rules.office_hours_of(["08:30-12:00"])),
+    "standard": lambda s: standards.apply_rows(s, [], "component"),
+    "day": lambda s: calendar.set_day(s, date(2026, 12, 24), working=False),
+    "open311": lambda s: intake.map_service(s, "x", "0101", CaseType.COMPONENT),
+}
+
+
+@pytest.mark.parametrize("what", sorted(_REFUSED))
+@pytest.mark.parametrize("who", [Role.DISPATCHER, Role.INSPECTOR, Role.DEPARTMENT])
+def test_no_other_seat_changes_a_rule_through_the_services(
+    desk: Desk, who: Role, what: str
+) -> None:
+    with desk.as_(who) as s, pytest.raises((PermissionDenied, DBAPIError)):
+        _REFUSED[what](s)
+
+
+def test_office_hours_are_read_and_a_bad_period_named() -> None:
+    hours = rules.office_hours_of(["08:30-12:00, 14:00-17:30", "", "", "", "", "", "9:00-12:00"])
+    assert hours.to_json() == {"0": [["08:30", "12:00"], ["14:00", "17:30"]],
+                               "6": [["09:00", "12:00"]]}
+    with pytest.raises(ValidationError) as err:
+        rules.office_hours_of(["08:30-12:00", "14:00-12:00"])
+    assert err.value.field == "office_hours" and "14:00-12:00" in str(err.value)
