@@ -128,6 +128,97 @@
     </message>
 </context>
 <context>
+    <name>AdminCalendarWidget</name>
+    <message>
+        <source>Year</source>
+        <extracomment>What the override box offers: working (True), day off (False), remove (None).</extracomment>
+        <translation>年份</translation>
+    </message>
+    <message>
+        <source>Import a year&apos;s schedule…</source>
+        <translation>导入年度节假日安排…</translation>
+    </message>
+    <message>
+        <source>Statutory holiday</source>
+        <translation>法定节假日</translation>
+    </message>
+    <message>
+        <source>Adjusted working day (调休)</source>
+        <translation>调休上班日</translation>
+    </message>
+    <message>
+        <source>Local day off</source>
+        <translation>本地休息日</translation>
+    </message>
+    <message>
+        <source>Local working day</source>
+        <translation>本地工作日</translation>
+    </message>
+    <message>
+        <source>Month {n}</source>
+        <translation>{n}月</translation>
+    </message>
+    <message>
+        <source>Click a day</source>
+        <translation>请点击日期</translation>
+    </message>
+    <message>
+        <source>Remove the local setting</source>
+        <translation>取消本地设置</translation>
+    </message>
+    <message>
+        <source>Name (e.g. 县庆)</source>
+        <translation>名称（如：县庆）</translation>
+    </message>
+    <message>
+        <source>Set day</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Importing the schedule…</source>
+        <translation>正在导入节假日安排…</translation>
+    </message>
+    <message>
+        <source>Import a year&apos;s schedule</source>
+        <translation>导入年度节假日安排</translation>
+    </message>
+    <message>
+        <source>Schedules (*.xlsx *.csv)</source>
+        <translation>节假日安排 (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <source>Known from the published calendar</source>
+        <translation>已按国家公布的节假日安排</translation>
+    </message>
+    <message>
+        <source>Entered by an administrator</source>
+        <translation>由管理员录入</translation>
+    </message>
+    <message>
+        <source>Not known: plain weekdays</source>
+        <translation>未录入：按普通周一至周五计算</translation>
+    </message>
+</context>
+<context>
+    <name>AdminCatalogueWidget</name>
+    <message>
+        <source>Classes and filing conditions</source>
+        <translation>类别与立案条件</translation>
+    </message>
+    <message>
+        <source>Standard sheet</source>
+        <translation>立结案标准</translation>
+    </message>
+    <message>
+        <source>Open311 service codes</source>
+        <translation>Open311服务代码</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>修改记录</translation>
+    </message>
+</context>
+<context>
     <name>AdminDepartmentsView</name>
     <message>
         <source>New department…</source>
@@ -232,6 +323,78 @@
     <message>
         <source>{cases} open cases</source>
         <translation>在办案卷 {cases} 件</translation>
+    </message>
+</context>
+<context>
+    <name>AdminLimitsWidget</name>
+    <message>
+        <source>Stage limits per urgency</source>
+        <extracomment>The stage limits&apos; units an admin picks from (the centre&apos;s own stages).</extracomment>
+        <translation>各环节时限（按紧急程度）</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <source>Save limit</source>
+        <translation>保存时限</translation>
+    </message>
+    <message>
+        <source>Warning threshold and office hours</source>
+        <translation>预警阈值与办公时间</translation>
+    </message>
+    <message>
+        <source>Warn when this share of the limit is used</source>
+        <translation>时限用去此比例时预警</translation>
+    </message>
+    <message>
+        <source>…or when this many minutes are left</source>
+        <translation>…或剩余分钟数不足时预警</translation>
+    </message>
+    <message>
+        <source>Monday</source>
+        <translation>星期一</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>星期二</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>星期三</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>星期四</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>星期五</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>星期六</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>星期日</translation>
+    </message>
+    <message>
+        <source>08:30-12:00, 14:00-17:30</source>
+        <translation>08:30-12:00, 14:00-17:30</translation>
+    </message>
+    <message>
+        <source>Save threshold and office hours</source>
+        <translation>保存预警阈值与办公时间</translation>
     </message>
 </context>
 <context>
@@ -800,6 +963,85 @@
     </message>
 </context>
 <context>
+    <name>ClassesView</name>
+    <message>
+        <source>Search code or name</source>
+        <translation>搜索代码或名称</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Conditions</source>
+        <translation>立案条件数</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>01 for a major class, 0101 for a minor</source>
+        <translation>大类如 01，小类如 0101</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Save class</source>
+        <translation>保存类别</translation>
+    </message>
+    <message>
+        <source>Filing conditions of the minor class</source>
+        <translation>小类的立案条件</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Filing condition</source>
+        <translation>立案条件</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <source>Closing condition</source>
+        <translation>结案条件</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Supervising department</source>
+        <translation>主管部门</translation>
+    </message>
+    <message>
+        <source>Save condition</source>
+        <translation>保存立案条件</translation>
+    </message>
+    <message>
+        <source>Add as new condition</source>
+        <translation>新增立案条件</translation>
+    </message>
+    <message>
+        <source>{name} (deactivated)</source>
+        <translation>{name}（已停用）</translation>
+    </message>
+</context>
+<context>
     <name>ComplaintDetailWidget</name>
     <message>
         <source>Select a complaint</source>
@@ -1224,6 +1466,7 @@
     <name>IndicesCard</name>
     <message>
         <source>Indices</source>
+        <extracomment>Index tiles in one row of the indices card.</extracomment>
         <translation>评价指数</translation>
     </message>
 </context>
@@ -1641,6 +1884,33 @@
     <message>
         <source>Nothing due: {names}</source>
         <translation>本期无应处置案卷：{names}</translation>
+    </message>
+</context>
+<context>
+    <name>Open311View</name>
+    <message>
+        <source>Service code</source>
+        <translation>服务代码</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>问题类别</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>设置对应</translation>
+    </message>
+    <message>
+        <source>Remove mapping</source>
+        <translation>删除对应</translation>
     </message>
 </context>
 <context>
@@ -2067,6 +2337,34 @@
     </message>
 </context>
 <context>
+    <name>RulesAuditBox</name>
+    <message>
+        <source>Latest changes</source>
+        <extracomment>How many changes the box shows.</extracomment>
+        <translation>最近修改</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>数据表</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+</context>
+<context>
     <name>ShiftLeaderPanel</name>
     <message>
         <source>To register</source>
@@ -2139,6 +2437,97 @@
     <message>
         <source>Keys</source>
         <translation>按键</translation>
+    </message>
+</context>
+<context>
+    <name>StandardSheetView</name>
+    <message>
+        <source>Open a standard sheet…</source>
+        <translation>打开立结案标准…</translation>
+    </message>
+    <message>
+        <source>Export the standard sheet…</source>
+        <translation>导出立结案标准…</translation>
+    </message>
+    <message>
+        <source>Open a sheet to see what it would change.</source>
+        <translation>打开标准文件，预览将作的更改。</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Apply the sheet</source>
+        <translation>应用标准</translation>
+    </message>
+    <message>
+        <source>Reading the standard sheet…</source>
+        <translation>正在读取立结案标准…</translation>
+    </message>
+    <message>
+        <source>Exporting the standard sheet…</source>
+        <translation>正在导出立结案标准…</translation>
+    </message>
+    <message>
+        <source>{n} filing conditions written to {file}</source>
+        <translation>已将 {n} 条立案条件写入 {file}</translation>
+    </message>
+    <message>
+        <source>Open a standard sheet</source>
+        <translation>打开立结案标准</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Export the standard sheet</source>
+        <translation>导出立结案标准</translation>
+    </message>
+    <message>
+        <source>Applying the standard sheet…</source>
+        <translation>正在应用立结案标准…</translation>
+    </message>
+    <message>
+        <source>The standard sheet was applied.</source>
+        <translation>立结案标准已应用。</translation>
+    </message>
+    <message>
+        <source>Added {added} · changed {changed} · unchanged {unchanged} · bad rows {bad}</source>
+        <translation>新增 {added} · 修改 {changed} · 不变 {unchanged} · 错误行 {bad}</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Unchanged</source>
+        <translation>不变</translation>
+    </message>
+    <message>
+        <source>Bad row</source>
+        <translation>错误行</translation>
     </message>
 </context>
 <context>

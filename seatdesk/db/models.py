@@ -107,6 +107,8 @@ SQL_ONLY_TABLES = frozenset(
         "seat_user_day_changes",
         # The departments' audit (migration 0029).
         "department_events",
+        # The audit of the centre's rules (migration 0030).
+        "rules_events",
     }
 )
 
@@ -272,6 +274,9 @@ class CalendarDay(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     working: Mapped[bool] = mapped_column(Boolean)
     name: Mapped[str] = mapped_column(String(100), server_default="")
+    #: Set one by one by the centre (a local day off or working day), not part of an
+    #: imported schedule (migration 0030).
+    local: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     updated_by: Mapped[str] = mapped_column(String(63), server_default=text("current_user"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

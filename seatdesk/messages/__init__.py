@@ -29,6 +29,7 @@ from seatdesk.messages import (
     grids,
     imports,
     intake,
+    rules,
     statistics,
     supervision,
     workbooks,
@@ -51,6 +52,7 @@ _AREAS = (
     workbooks,
     breakdowns,
     departments,
+    rules,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}

@@ -13,6 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy import Boolean, Date, Text, cast, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 
+from seatdesk import messages
 from seatdesk.db.models import CalendarDay
 from seatdesk.domain.calendar import OfficeHours
 from seatdesk.errors import Problem
@@ -167,3 +169,55 @@ def show_year(session: Session, year: int) -> YearView:
     else:
         source = "weekdays"
     return YearView(year, calendar.knows(year), source, days)
+
+
+class DayKind(StrEnum):
+    """How the year view colours a day that is not a plain Monday–Friday day."""
+
+    HOLIDAY = "holiday"  # a statutory (or scheduled) day off on a weekday
+    ADJUSTED_WORKDAY = "adjusted_workday"  # 调休: a weekend day that is worked
+    LOCAL_DAY_OFF = "local_day_off"  # the centre's own day off
+    LOCAL_WORKDAY = "local_workday"  # the centre's own working day
+
+
+@dataclass(frozen=True, slots=True)
+class YearDays:
+    year: int
+    source: str  # "package", "entered" or "weekdays"
+    kinds: dict[date, DayKind]
+    names: dict[date, str]
+
+
+def year_days(session: Session, year: int) -> YearDays:
+    """The year view's days: published holidays and 调休 days, and the centre's own."""
+    view = show_year(session, year)
+    kinds = {d: DayKind.ADJUSTED_WORKDAY if w else DayKind.HOLIDAY for d, w, _ in view.days}
+    names = {d: n for d, _, n in view.days if n}
+    local = session.execute(
+        select(CalendarDay.day, CalendarDay.working, CalendarDay.name).where(
+            CalendarDay.local,
+            CalendarDay.day >= date(year, 1, 1),
+            CalendarDay.day <= date(year, 12, 31),
+        )
+    ).all()
+    for day, working, name in local:
+        kinds[day] = DayKind.LOCAL_WORKDAY if working else DayKind.LOCAL_DAY_OFF
+        if name:
+            names[day] = name
+    return YearDays(year, view.source, kinds, names)
+
+
+#: From this day of December, an admin is told when next year's schedule is missing.
+WARN_FROM = (12, 1)
+
+
+def calendar_warning(session: Session, today: date) -> str | None:
+    """The banner of an admin's login: from 1 December, when next year's holiday
+    schedule is neither in the package nor entered; any day, when this year's is
+    missing. None when there is nothing to say."""
+    calendar = deadline_service.load_calendar(session)
+    if not calendar.knows(today.year):
+        return messages.t("rules.calendar_this_missing", year=today.year)
+    if (today.month, today.day) >= WARN_FROM and not calendar.knows(today.year + 1):
+        return messages.t("rules.calendar_next_missing", year=today.year + 1)
+    return None

@@ -8,6 +8,7 @@ rows are good.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,9 +18,10 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased
 
+from seatdesk import messages
+from seatdesk.db.calls import call
 from seatdesk.db.models import Category, Department, FilingCondition
 from seatdesk.domain.glossary import TimeUnit
 from seatdesk.domain.limits import LimitFormatError, format_limit, parse_limit
@@ -91,8 +93,33 @@ def export_standard(session: Session, path: Path, case_type: str = "component") 
     return len(rows)
 
 
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    """A row of the sheet that cannot be applied: its number and one sentence
+    (``seatdesk.messages`` key ``key`` with ``values``), rendered when shown."""
+
+    row: int
+    key: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def sentence(self) -> str:
+        return messages.t(self.key, row=self.row, **dict(self.values))
+
+
 def read_standard(path: Path) -> list[StandardRow]:
     """Read the sheet, filling merged cells from above; all problems or all rows."""
+    out, bad = read_standard_rows(path)
+    if bad:
+        problems = [f"row {b.row}: {dict(b.values).get('reason', b.key)}" for b in bad]
+        raise Problem("standard_bad_rows", path=path.name, problems="; ".join(problems[:10]))
+    if not out:
+        raise Problem("standard_empty", path=path.name)
+    return out
+
+
+def read_standard_rows(path: Path) -> tuple[list[StandardRow], list[BadRow]]:
+    """The sheet's good rows and its bad ones, each bad row with its sentence (the
+    preview shows both; ``read_standard`` refuses a sheet with any bad row)."""
     try:
         book = openpyxl.load_workbook(path)
     except Exception as exc:  # openpyxl raises assorted errors for a non-xlsx file
@@ -108,7 +135,7 @@ def read_standard(path: Path) -> list[StandardRow]:
     if tuple(header) != HEADERS:
         raise Problem("standard_header", path=path.name, expected="、".join(HEADERS))
     out: list[StandardRow] = []
-    problems: list[str] = []
+    bad: list[BadRow] = []
     previous: list[str] = [""] * 9
     for r in range(2, sheet.max_row + 1):
         cells = []
@@ -125,18 +152,14 @@ def read_standard(path: Path) -> list[StandardRow]:
         try:
             amount, unit = parse_limit(cells[8])
         except LimitFormatError as exc:
-            problems.append(f"row {r}: {exc}")
+            bad.append(BadRow(r, "rules.row_limit", (("reason", str(exc)),)))
             continue
         if not cells[6]:
-            problems.append(f"row {r}: 立案条件 is empty")
+            bad.append(BadRow(r, "rules.row_no_condition", (("reason", "立案条件 is empty"),)))
             continue
         out.append(StandardRow(r, cells[0].zfill(2), cells[2].zfill(4), cells[4], cells[5],
                                cells[6], cells[7], amount, unit))
-    if problems:
-        raise Problem("standard_bad_rows", path=path.name, problems="; ".join(problems[:10]))
-    if not out:
-        raise Problem("standard_empty", path=path.name)
-    return out
+    return out, bad
 
 
 def import_standard(
@@ -181,13 +204,20 @@ def import_standard(
         })
     if problems:
         raise Problem("standard_bad_rows", path="", problems="; ".join(problems[:10]))
-    rows_to_write = [values for conditions in by_minor.values() for values in conditions]
-    stmt = pg_insert(FilingCondition).values(rows_to_write)
-    session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[FilingCondition.category_id, FilingCondition.seq],
-            set_={k: stmt.excluded[k] for k in rows_to_write[0] if k not in ("category_id", "seq")},
-        )
-    )
-    # New limits apply to stages started from now; running clocks keep their limit.
-    return ChangeSet(entities=frozenset({"standards"}))
+    return apply_rows(session, rows, case_type)
+
+
+def apply_rows(session: Session, rows: list[StandardRow], case_type: str) -> ChangeSet:
+    """Write ``rows`` through the database's ``seatdesk_apply_standard`` (migration
+    0030): one call, every row checked again there, all written or none, each change
+    audited and announced as a ``catalogue`` notice."""
+    payload = [
+        {"row": r.row, "major_code": r.major_code, "minor_code": r.minor_code,
+         "description": r.condition, "closing": r.closing, "amount": str(r.amount),
+         "unit": r.unit.value, "handling": r.handling, "supervising": r.supervising}
+        for r in rows
+    ]
+    call(session, "SELECT seatdesk_apply_standard(:type, CAST(:rows AS jsonb))",
+         {"type": case_type, "rows": json.dumps(payload, ensure_ascii=False)},
+         action="standard_import")
+    return ChangeSet(entities=frozenset({"standards", "catalogue"}))

@@ -207,6 +207,7 @@ def test_a_statement_writing_many_events_sends_one_notice(
         ("categories", Kind.CATALOGUE),
         ("filing_conditions", Kind.CATALOGUE),
         ("time_limits", Kind.CATALOGUE),
+        ("open311_services", Kind.CATALOGUE),  # migration 0030
         ("users", Kind.USERS),
         ("calendar_days", Kind.CALENDAR),
         ("calendar_years", Kind.CALENDAR),
