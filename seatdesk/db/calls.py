@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from seatdesk.domain.glossary import (
     Action,
     CaseEventAction,
+    CollectorAction,
     ComplaintAction,
     ComplaintState,
     PrivacyAction,
@@ -76,6 +77,8 @@ def _action(d: Mapping[str, Any]) -> Any:
         return _enum(PrivacyAction, value)
     if subject == "supervision":
         return _enum(SupervisionAction, value)
+    if subject == "collectors":
+        return _enum(CollectorAction, value)
     if subject == "settings":
         return _enum(SettingsAction, value)
     if isinstance(value, str) and value in CaseEventAction.__members__.values():

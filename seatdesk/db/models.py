@@ -105,6 +105,12 @@ SQL_ONLY_TABLES = frozenset(
         "collector_tasks",
         "seat_user_days",
         "seat_user_day_changes",
+        # Collectors, their grids and the patrol densities (migration 0031).
+        "collectors",
+        "grid_types",
+        "grid_patrol_types",
+        "collector_grids",
+        "collector_events",
     }
 )
 
@@ -401,6 +407,11 @@ class Case(Base):
         # The cases to place: no grid (no location, or outside every grid).
         Index(
             "ix_cases_unplaced", "deadline_sort", "id", postgresql_where=text("grid_code IS NULL")
+        ),
+        # A grid's collector reports of a period: the coverage view (migration 0031).
+        Index(
+            "ix_cases_collector_reports", "grid_code", "created_at",
+            postgresql_where=text("source = 'collector'"),
         ),
     )
 

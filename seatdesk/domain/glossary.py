@@ -264,6 +264,19 @@ class SupervisionAction(StrEnum):
 
     URGE_DEPARTMENT = "urge_department"  # 部门批量督办
     DRAW_SAMPLE = "draw_sample"  # 随机回访抽查
+
+
+class CollectorAction(StrEnum):
+    """What the administrator does to the collectors' register, their responsibility
+    grids and the patrol densities (migration 0031)."""
+
+    SAVE_COLLECTOR = "save_collector"  # 登记/修改信息采集员
+    BIND_GRIDS = "bind_grids"  # 划定责任网格
+    UNBIND_GRIDS = "unbind_grids"  # 解除责任网格
+    SET_DENSITY = "set_density"  # 设定巡查密度
+    SET_GRID_TYPE = "set_grid_type"  # 设定网格类型
+
+
 class SettingsAction(StrEnum):
     """Changing a centre-wide setting through a function of its own (migration 0022: the
     statistics settings, by an admin or an inspector)."""

@@ -20,6 +20,7 @@ from seatdesk.messages import (
     breakdowns,
     cases,
     cli,
+    collectors,
     complaints,
     connection,
     deadlines,
@@ -49,6 +50,7 @@ _AREAS = (
     supervision,
     workbooks,
     breakdowns,
+    collectors,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}
