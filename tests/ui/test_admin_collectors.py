@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 import ui.map  # noqa: F401 - QtWebEngine before the QApplication, sandbox off as root
-from seatdesk.domain.glossary import Role
+from seatdesk.domain.glossary import Action, Role
 from seatdesk.services import collectors
 from tests.core.conftest import LOGIN
 from tests.ui.conftest import Owner, wait_idle
@@ -140,3 +140,26 @@ def test_add_a_collector_bind_grids_and_see_coverage(
     assert cid in ids
     owner.as_(LOGIN_ADMIN, lambda s: collectors.unbind_grids(s, grids=codes))
 
+
+
+def test_the_verify_dialog_names_the_grids_collector(window_for: Any, qtbot: QtBot,
+                                                     owner: Owner) -> None:
+    from tests.ui.test_dialog_keys import _action_dialog
+
+    cid = f"UI网格员{uuid.uuid4().hex[:6]}"
+    window = window_for(Role.ACCEPTOR, listen=False)
+    case_id = owner.new_case()
+    grid = owner.scalar("SELECT grid_code FROM cases WHERE id = :i", i=case_id)
+    owner.as_(LOGIN_ADMIN, lambda s: collectors.save_collector(s, collector_id=cid, name="网格员"))
+    owner.as_(LOGIN_ADMIN, lambda s: collectors.bind_grids(s, collector_id=cid, grids=[grid]))
+    try:
+        dialog, other = _action_dialog(qtbot, window, owner, Action.REQUEST_VERIFY)
+        assert owner.scalar("SELECT grid_code FROM cases WHERE id = :i", i=other) == grid
+        assert dialog.collector_edit is not None
+        qtbot.waitUntil(lambda: dialog.collector_edit.text() == cid, timeout=TIMEOUT)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
+        assert owner.scalar("SELECT collector FROM collector_tasks WHERE case_id = :i",
+                            i=other) == cid
+    finally:
+        owner.as_(LOGIN_ADMIN, lambda s: collectors.unbind_grids(s, grids=[grid]))
