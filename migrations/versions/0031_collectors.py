@@ -195,6 +195,9 @@ BEGIN{_ADMIN_ONLY.format(action="save_collector")}
         PERFORM seatdesk_invalid('collector_phone', 'not_a_phone', jsonb_build_object('value', v_phone));
     END IF;
     PERFORM seatdesk_check_length('device_id', v_device, 100);
+    -- A line break or an escape in a name would garble every list and sheet it is in.
+    IF v_name ~ '[[:cntrl:]]' THEN PERFORM seatdesk_invalid('collector_name', 'control_character'); END IF;
+    IF v_device ~ '[[:cntrl:]]' THEN PERFORM seatdesk_invalid('device_id', 'control_character'); END IF;
     IF p_active IS NULL THEN PERFORM seatdesk_invalid('active', 'required'); END IF;
     -- Two administrators saving the same collector: one after the other.
     PERFORM pg_advisory_xact_lock(hashtext('seatdesk_collectors'));
@@ -304,11 +307,14 @@ BEGIN{_ADMIN_ONLY.format(action="set_density")}
     END IF;
     IF v_name IS NULL THEN PERFORM seatdesk_invalid('grid_type_name', 'required'); END IF;
     PERFORM seatdesk_check_length('grid_type_name', v_name, 50);
+    IF v_name ~ '[[:cntrl:]]' THEN PERFORM seatdesk_invalid('grid_type_name', 'control_character'); END IF;
     IF p_visits IS NULL THEN PERFORM seatdesk_invalid('visits_per_day', 'required'); END IF;
     IF p_visits < 0 OR p_visits > 100 OR p_visits = 'NaN'::numeric THEN
         PERFORM seatdesk_invalid('visits_per_day', 'out_of_range',
                                  jsonb_build_object('value', p_visits));
     END IF;
+    -- Hundredths of a visit are enough; more digits only make the sheets unreadable.
+    p_visits := round(p_visits, 2);
     PERFORM 1 FROM grid_types WHERE code = v_type FOR UPDATE;
     INSERT INTO grid_types (code, name, visits_per_day) VALUES (v_type, v_name, p_visits)
     ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name,

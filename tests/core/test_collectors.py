@@ -59,6 +59,9 @@ def test_bad_input_is_refused_naming_the_field(desk: Desk) -> None:
     with pytest.raises(ValidationError) as err:
         _add(desk, "K1", "   ")
     assert (err.value.field, err.value.problem) == ("collector_name", "required")
+    with pytest.raises(ValidationError) as err:
+        _add(desk, "K1", "甲\n乙")
+    assert (err.value.field, err.value.problem) == ("collector_name", "control_character")
     _add(desk, "K1", "甲", device_id="D-1")
     with pytest.raises(ValidationError) as err:
         _add(desk, "K2", "乙", device_id="D-1")
@@ -155,6 +158,11 @@ def test_patrol_density_is_set_and_checked(desk: Desk) -> None:
     with pytest.raises(ValidationError) as err, desk.as_(Role.ADMIN) as s:
         collectors.set_patrol_density(s, code="market", name="集贸市场", visits_per_day=101)
     assert (err.value.field, err.value.problem) == ("visits_per_day", "out_of_range")
+    with desk.as_(Role.ADMIN) as s:
+        collectors.set_patrol_density(s, code="market", name="集贸市场",
+                                      visits_per_day=Decimal("0.333333333333"))
+        types = {t.code: t.visits_per_day for t in collectors.grid_types(s)}
+    assert types["market"] == Decimal("0.33")
 
 
 # ---- coverage, worked out by hand
