@@ -81,6 +81,7 @@ class CoverageRow:
     grid_code: str
     grid_name: str
     grid_type: str
+    grid_type_name: str
     visits_per_day: Decimal
     required: int
     visits: int
@@ -113,7 +114,7 @@ WITH g AS (
     FROM collector_grids b JOIN collectors k ON k.collector_id = b.collector_id
     WHERE b.valid_from < :p_end AND (b.valid_to IS NULL OR b.valid_to >= :p_end)
 ), cover AS (
-    SELECT g.code, g.name, g.grid_type, ty.visits_per_day,
+    SELECT g.code, g.name, g.grid_type, ty.name AS type_name, ty.visits_per_day,
            ceil(ty.visits_per_day * :days)::integer AS required,
            (coalesce(r.n, 0) + coalesce(k.n, 0))::integer AS visits,
            h.collector_id, h.name AS collector_name
@@ -138,12 +139,12 @@ def coverage_between(session: Session, start: datetime, end: datetime,
     on = on or (end - timedelta(microseconds=1)).date()
     rows = session.execute(
         text(_COVERAGE_SQL + """
-            SELECT code, name, grid_type, visits_per_day, required, visits, collector_id,
-                   collector_name
+            SELECT code, name, grid_type, type_name, visits_per_day, required, visits,
+                   collector_id, collector_name
             FROM cover ORDER BY visits >= required, code"""),
         _params(start, end, on),
     ).all()
-    return [CoverageRow(r[0], r[1], r[2], Decimal(r[3]), int(r[4]), int(r[5]), r[6], r[7])
+    return [CoverageRow(r[0], r[1], r[2], r[3], Decimal(r[4]), int(r[5]), int(r[6]), r[7], r[8])
             for r in rows]
 
 
@@ -225,7 +226,7 @@ def coverage_table(session: Session, period: ReportPeriod) -> StatTable:
     )
     yes, no = messages.t("collectors.yes"), messages.t("collectors.no")
     return StatTable("grid_coverage", columns, tuple(
-        (r.grid_code, r.grid_name, r.grid_type, r.required, r.visits,
+        (r.grid_code, r.grid_name, r.grid_type_name, r.required, r.visits,
          yes if r.covered else no, r.collector_id or "")
         for r in rows
     ))

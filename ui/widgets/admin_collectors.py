@@ -93,8 +93,9 @@ class CollectorsView(QWidget):
         box.addWidget(self.message)
         splitter.addWidget(left)
         splitter.addWidget(self.map)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([700, 700])  # the map as wide as the lists, not squeezed
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 

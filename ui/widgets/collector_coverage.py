@@ -130,7 +130,7 @@ class CoverageTab(QWidget):
         self.rows = rows
         yes, no = self.tr("yes"), self.tr("no")
         fill_table(self.table, [
-            (r.grid_code, r.grid_name, r.grid_type, r.required, r.visits,
+            (r.grid_code, r.grid_name, r.grid_type_name, r.required, r.visits,
              r.collector_name or r.collector_id or "", yes if r.covered else no)
             for r in rows])
         red = QBrush(QColor(UNCOVERED_COLOUR))
