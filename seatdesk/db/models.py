@@ -410,7 +410,7 @@ class Case(Base):
         ),
         # A grid's collector reports of a period: the coverage view (migration 0031).
         Index(
-            "ix_cases_collector_reports", "grid_code", "created_at",
+            "ix_cases_collector_reports", "created_at", postgresql_include=["grid_code"],
             postgresql_where=text("source = 'collector'"),
         ),
     )

@@ -4,6 +4,8 @@ and check tasks, and the weekly/monthly report reopened with openpyxl."""
 
 from __future__ import annotations
 
+import threading
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -14,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from seatdesk.db.engine import ServerAddress, connect
+from seatdesk.db.engine import ServerAddress, connect, session_factory
 from seatdesk.demo import DemoResult
 from seatdesk.domain.glossary import Action, CollectorAction, Role, State
 from seatdesk.errors import NotFound, PermissionDenied, ValidationError
@@ -280,3 +282,63 @@ def test_the_monthly_report_reopens_with_its_figures(desk: Desk, tmp_path: Path)
     coverage = book["网格巡查覆盖"]
     by_grid = {r[0]: r for r in coverage.iter_rows(min_row=4, values_only=True)}
     assert by_grid[g1][3:7] == (30, 0, "否", "A")
+
+
+# ---- over real logins, committed: notices and two administrators at once
+
+
+def test_a_change_is_announced_as_collectors(server: ServerAddress, seeded: DemoResult) -> None:
+    from seatdesk.notices import Kind, Notice, encode
+    from tests.core.test_notices import _listening
+
+    admin = connect(server.for_login(LOGIN[Role.ADMIN], seeded.passwords[LOGIN[Role.ADMIN]]))
+    try:
+        with _listening(server) as drain:
+            with session_factory(admin).begin() as s:
+                collectors.save_collector(s, collector_id=f"N{uuid.uuid4().hex[:8]}",
+                                          name="通知")
+            payloads = drain(0.5)
+    finally:
+        admin.dispose()
+    assert payloads == [encode(Notice(Kind.COLLECTORS))]
+
+
+def test_two_admins_binding_one_grid_at_once_leave_one_responsible(
+    server: ServerAddress, seeded: DemoResult, owner_engine: Engine
+) -> None:
+    password = seeded.passwords[LOGIN[Role.ADMIN]]
+    first, second = (connect(server.for_login(LOGIN[Role.ADMIN], password)) for _ in "12")
+    ids = [f"C{uuid.uuid4().hex[:8]}" for _ in "12"]
+    with owner_engine.connect() as conn:
+        grid = conn.execute(text(
+            "SELECT code FROM grids WHERE end_date IS NULL ORDER BY code DESC LIMIT 1 OFFSET 5"
+        )).scalar_one()
+    try:
+        with session_factory(first).begin() as s:
+            for cid in ids:
+                collectors.save_collector(s, collector_id=cid, name=cid)
+        outcome: list[object] = []
+        with session_factory(first).begin() as s1:
+            collectors.bind_grids(s1, collector_id=ids[0], grids=[grid])
+
+            def other() -> None:
+                with session_factory(second).begin() as s2:
+                    outcome.append(collectors.bind_grids(s2, collector_id=ids[1], grids=[grid]))
+
+            thread = threading.Thread(target=other)
+            thread.start()
+            thread.join(1.0)
+            assert thread.is_alive()  # waits for the first to commit, never both at once
+        thread.join(15)
+        assert outcome  # then takes the grid over
+        with owner_engine.connect() as conn:
+            periods = conn.execute(text(
+                "SELECT collector_id, valid_to IS NULL FROM collector_grids "
+                "WHERE grid_code = :g AND collector_id = ANY(:ids) ORDER BY id"),
+                {"g": grid, "ids": ids}).all()
+        assert [tuple(p) for p in periods] == [(ids[0], False), (ids[1], True)]
+        with session_factory(first).begin() as s:
+            collectors.unbind_grids(s, grids=[grid])
+    finally:
+        first.dispose()
+        second.dispose()
