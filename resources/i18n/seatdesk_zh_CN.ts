@@ -763,6 +763,22 @@
         <translation>已设定 {n} 个网格的类型。</translation>
     </message>
     <message>
+        <source>{name}: {start} – {end}</source>
+        <translation>{name}：{start} – {end}</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>至今</translation>
+    </message>
+    <message>
+        <source>History: {periods}</source>
+        <translation>责任历史：{periods}</translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation>尚无</translation>
+    </message>
+    <message>
         <source>Density of {type} saved.</source>
         <translation>{type} 的巡查密度已保存。</translation>
     </message>

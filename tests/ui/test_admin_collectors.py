@@ -101,13 +101,16 @@ def test_add_a_collector_bind_grids_and_see_coverage(
     qtbot.waitUntil(lambda: view.grid_table.item(rows[codes[0]], 3) is not None
                     and view.grid_table.item(rows[codes[0]], 3).text() == "界面测试",
                     timeout=TIMEOUT)
+    # One grid chosen: its history says who has held it.
+    _click_row(qtbot, view.grid_table, rows[codes[0]])
+    qtbot.waitUntil(lambda: "界面测试" in view.history_label.text(), timeout=TIMEOUT)
     # On the map: the collector's grids are filled.
     if not view.map.is_ready():
         with qtbot.waitSignal(view.map.sig_ready, timeout=TIMEOUT):
             pass
     qtbot.waitUntil(lambda: js(qtbot, view, "seatdesk.gridCount()") > 0, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: js(qtbot, view, "seatdesk.filledCount()") >= 2, timeout=TIMEOUT)
-    # Selected grids are orange over the collector's blue; unselected, the blue shows.
+    # The selected grid is orange over the collector's blue; unselected, the blue shows.
     assert js(qtbot, view, f"seatdesk.fillOf({json.dumps(codes[0])})") == SELECTED_COLOUR
     view.grid_table.clearSelection()
     qtbot.waitUntil(lambda: js(qtbot, view, f"seatdesk.fillOf({json.dumps(codes[0])})")

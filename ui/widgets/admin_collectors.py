@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from seatdesk.services import collectors, grids
-from seatdesk.services.collectors import Collector, GridBinding, GridType
+from seatdesk.services.collectors import BindingPeriod, Collector, GridBinding, GridType
 from seatdesk.services.common import ChangeSet
 from ui.desk import Desk
 from ui.map import MapView
@@ -160,6 +160,10 @@ class CollectorsView(QWidget):
             "grid_table")
         self.grid_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         layout.addWidget(self.grid_table)
+        self.history_label = QLabel()
+        self.history_label.setObjectName("grid_history")
+        self.history_label.setWordWrap(True)
+        layout.addWidget(self.history_label)
         row = QHBoxLayout()
         self.collector_combo = QComboBox()
         self.collector_combo.setObjectName("bind_collector")
@@ -230,6 +234,7 @@ class CollectorsView(QWidget):
         self.pick_button.toggled.connect(self._on_pick_button_toggled)
         self.map.sig_point_picked.connect(self._on_map_point_picked)
         self.grid_table.itemSelectionChanged.connect(self._show_grid_fills)
+        self.grid_table.itemSelectionChanged.connect(self._on_grid_selection_changed)
         self.collector_combo.currentIndexChanged.connect(self._show_grid_fills)
         self.density_table.itemSelectionChanged.connect(self._on_density_selection_changed)
         self.save_density_button.clicked.connect(self._on_save_density_button_clicked)
@@ -415,6 +420,27 @@ class CollectorsView(QWidget):
                  if collector is not None and b.collector_id == collector}
         fills.update({code: SELECTED_COLOUR for code in self.selected_grids()})
         self.map.set_fills(fills)
+
+    @Slot()
+    def _on_grid_selection_changed(self) -> None:
+        chosen = self.selected_grids()
+        self.history_label.clear()
+        if len(chosen) == 1:
+            code = chosen[0]
+            QueryOp(self._desk.tasks, self, op=lambda s: collectors.grid_history(s, code),
+                    success=self._on_grid_history).run()
+
+    def _on_grid_history(self, periods: list[BindingPeriod]) -> None:
+        names = {c.collector_id: c.name for c in self._collectors}
+        parts = [
+            self.tr("{name}: {start} – {end}").format(
+                name=names.get(p.collector_id, p.collector_id),
+                start=p.valid_from.astimezone().strftime("%Y-%m-%d %H:%M"),
+                end=(p.valid_to.astimezone().strftime("%Y-%m-%d %H:%M")
+                     if p.valid_to else self.tr("now")))
+            for p in periods]
+        self.history_label.setText(self.tr("History: {periods}").format(
+            periods="; ".join(parts) if parts else self.tr("nobody yet")))
 
     @Slot()
     def _on_density_selection_changed(self) -> None:
