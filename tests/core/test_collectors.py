@@ -342,3 +342,17 @@ def test_two_admins_binding_one_grid_at_once_leave_one_responsible(
     finally:
         first.dispose()
         second.dispose()
+
+
+def test_a_demo_reset_takes_the_grids_bindings_with_them(desk: Desk) -> None:
+    from seatdesk.demo import run_demo
+
+    (grid,) = _grids(desk, 1)
+    _add(desk, "A", "甲")
+    with desk.as_(Role.ADMIN) as s:
+        collectors.bind_grids(s, collector_id="A", grids=[grid])
+        collectors.set_grid_type(s, grids=[grid], grid_type="key")
+    run_demo(desk.session, seed=7, cases=20, reset=True)
+    assert desk.scalar("SELECT count(*) FROM collector_grids") == 0
+    assert desk.scalar("SELECT count(*) FROM grid_patrol_types") == 0
+    assert desk.scalar("SELECT active FROM collectors WHERE collector_id = 'A'") is True
