@@ -81,13 +81,16 @@ class BindingPeriod:
 
 
 def list_collectors(session: Session, search: str = "") -> list[Collector]:
-    """The register by id; ``search`` matches id, name, staff number, phone or device."""
+    """The register by id, each with the grids they hold that are still in use (a
+    retired grid's binding is history); ``search`` matches id, name, staff number,
+    phone or device."""
     pattern = f"%{search.strip()}%" if search.strip() else None
     rows = session.execute(
         text("""
             SELECT k.collector_id, k.name, k.staff_number, k.phone, k.device_id, k.active,
-                   (SELECT count(*) FROM collector_grids b
-                    WHERE b.collector_id = k.collector_id AND b.valid_to IS NULL)
+                   (SELECT count(*) FROM collector_grids b JOIN grids g ON g.code = b.grid_code
+                    WHERE b.collector_id = k.collector_id AND b.valid_to IS NULL
+                      AND (g.end_date IS NULL OR g.end_date > current_date))
             FROM collectors k
             WHERE CAST(:p AS text) IS NULL
                OR concat_ws(' ', k.collector_id, k.name, k.staff_number, k.phone,
