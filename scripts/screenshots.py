@@ -43,9 +43,10 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--cases", type=int, default=3000)
     parser.add_argument(
-        "--only", choices=("all", "cases", "monitor", "inspector"), default="all",
+        "--only", choices=("all", "cases", "monitor", "inspector", "collectors"),
+        default="all",
         help="the case panels, the 12319 monitor panel, the inspector's panel (its "
-        "dashboard too), or all",
+        "dashboard too), the admin's collectors and their coverage map, or all",
     )
     args = parser.parse_args()
     rerun = _rerun_under_xvfb()
@@ -135,7 +136,13 @@ def main() -> int:
         windows.append(
             _inspector_shots(owner, address, demo.passwords["inspector1"], wait, settle, shoot)
         )
-    if args.only in ("monitor", "inspector"):
+    if args.only in ("all", "collectors"):
+        from scripts.screenshot_collectors import collector_shots
+
+        windows.append(
+            collector_shots(owner, address, demo.passwords["admin1"], wait, settle, shoot)
+        )
+    if args.only in ("monitor", "inspector", "collectors"):
         seats = []
     if args.only in ("all", "cases"):
         login_dialog = LoginDialog(TaskManager(), start=lambda: address, user="acceptor1")

@@ -290,6 +290,9 @@ def _wipe(session: Session) -> None:
     )
     for table, trigger in _APPEND_ONLY:
         session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
+    # The grids go, so their responsible collectors and types go with them (0031); the
+    # register and its audit stay: they name no grid by key.
+    session.execute(text("TRUNCATE collector_grids, grid_patrol_types"))
     session.execute(text("DELETE FROM grids"))
 
 

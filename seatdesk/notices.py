@@ -8,7 +8,7 @@ command line. A notice says only *that* something changed, never what:
 - ``{"kind":"cases","first":F,"last":L}``: audit events with ids F..L were written by
   one statement (every case change writes an event, so this covers every case);
 - ``{"kind":"<entity>"}``: a reference table of that entity changed (grids, users,
-  departments, catalogue, calendar), or a statement wrote complaint events
+  departments, catalogue, calendar, collectors), or a statement wrote complaint events
   (``complaints``, migration 0013: the desk reloads its complaint queues through
   row-level security).
 
@@ -55,6 +55,7 @@ class Kind(StrEnum):
     CATALOGUE = "catalogue"
     CALENDAR = "calendar"
     COMPLAINTS = "complaints"  # migration 0013: a statement wrote complaint events
+    COLLECTORS = "collectors"  # migration 0031: the register, their grids, the densities
 
 
 @dataclass(frozen=True, slots=True)

@@ -1042,6 +1042,218 @@
     </message>
 </context>
 <context>
+    <name>CollectorsView</name>
+    <message>
+        <source>Register</source>
+        <extracomment>The map&apos;s fills on the Grids tab: the chosen collector&apos;s grids, the selection.</extracomment>
+        <translation>采集员名册</translation>
+    </message>
+    <message>
+        <source>Responsibility grids</source>
+        <translation>责任网格</translation>
+    </message>
+    <message>
+        <source>Patrol densities</source>
+        <translation>巡查密度</translation>
+    </message>
+    <message>
+        <source>Coverage</source>
+        <translation>巡查覆盖</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>周报月报</translation>
+    </message>
+    <message>
+        <source>Search id, name, staff number, phone, device</source>
+        <translation>搜索编号、姓名、工号、电话、采集器</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Staff number</source>
+        <translation>工号</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>采集器</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>网格数</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>The name the collector&apos;s reports carry</source>
+        <translation>采集员上报中使用的名称</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>在岗</translation>
+    </message>
+    <message>
+        <source>ID:</source>
+        <translation>编号：</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Staff number:</source>
+        <translation>工号：</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>电话：</translation>
+    </message>
+    <message>
+        <source>Device (采集器):</source>
+        <translation>采集器编号：</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Search grid code or name, or collector</source>
+        <translation>搜索网格编码、名称或采集员</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Collector</source>
+        <translation>信息采集员</translation>
+    </message>
+    <message>
+        <source>Bind selected grids</source>
+        <translation>绑定所选网格</translation>
+    </message>
+    <message>
+        <source>Unbind</source>
+        <translation>解除绑定</translation>
+    </message>
+    <message>
+        <source>Pick on map</source>
+        <translation>在地图上选择</translation>
+    </message>
+    <message>
+        <source>Collector:</source>
+        <translation>信息采集员：</translation>
+    </message>
+    <message>
+        <source>Set type of selected grids</source>
+        <translation>设定所选网格类型</translation>
+    </message>
+    <message>
+        <source>Grid type:</source>
+        <translation>网格类型：</translation>
+    </message>
+    <message>
+        <source>Visits per day</source>
+        <translation>每日巡查次数</translation>
+    </message>
+    <message>
+        <source>Lower-case letters, e.g. market</source>
+        <translation>小写字母，如 market</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Visits per day:</source>
+        <translation>每日巡查次数：</translation>
+    </message>
+    <message>
+        <source>Save density</source>
+        <translation>保存巡查密度</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>在岗</translation>
+    </message>
+    <message>
+        <source>inactive</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Collector {id} saved.</source>
+        <translation>信息采集员 {id} 已保存。</translation>
+    </message>
+    <message>
+        <source>Choose a collector and at least one grid.</source>
+        <translation>请选择采集员和至少一个网格。</translation>
+    </message>
+    <message>
+        <source>{n} grids bound.</source>
+        <translation>已绑定 {n} 个网格。</translation>
+    </message>
+    <message>
+        <source>Choose at least one grid.</source>
+        <translation>请至少选择一个网格。</translation>
+    </message>
+    <message>
+        <source>{n} grids unbound.</source>
+        <translation>已解除 {n} 个网格。</translation>
+    </message>
+    <message>
+        <source>Choose a grid type and at least one grid.</source>
+        <translation>请选择网格类型和至少一个网格。</translation>
+    </message>
+    <message>
+        <source>{n} grids typed.</source>
+        <translation>已设定 {n} 个网格的类型。</translation>
+    </message>
+    <message>
+        <source>{name}: {start} – {end}</source>
+        <translation>{name}：{start} – {end}</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>至今</translation>
+    </message>
+    <message>
+        <source>History: {periods}</source>
+        <translation>责任历史：{periods}</translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation>尚无</translation>
+    </message>
+    <message>
+        <source>Density of {type} saved.</source>
+        <translation>{type} 的巡查密度已保存。</translation>
+    </message>
+</context>
+<context>
     <name>ComplaintDetailWidget</name>
     <message>
         <source>Select a complaint</source>
@@ -1289,6 +1501,58 @@
     <message>
         <source>Shows the real name and phone; the database records who read them.</source>
         <translation>显示真实姓名和电话；数据库会记录查看人。</translation>
+    </message>
+</context>
+<context>
+    <name>CoverageTab</name>
+    <message>
+        <source>Refresh</source>
+        <extracomment>The fill of a grid whose density was not met, on the map and in the table.</extracomment>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Last days:</source>
+        <translation>最近天数：</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>应巡查次数</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>实际巡查次数</translation>
+    </message>
+    <message>
+        <source>Collector</source>
+        <translation>信息采集员</translation>
+    </message>
+    <message>
+        <source>Covered</source>
+        <translation>是否达标</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>{n} of {total} grids not covered in the last {days} days</source>
+        <translation>最近 {days} 天 {total} 个网格中有 {n} 个未达巡查密度</translation>
     </message>
 </context>
 <context>
@@ -2323,6 +2587,49 @@
     <message>
         <source>Overdue</source>
         <translation>超期（红灯）</translation>
+    </message>
+</context>
+<context>
+    <name>ReportTab</name>
+    <message>
+        <source>Weekly report (周报)</source>
+        <translation>采集工作周报</translation>
+    </message>
+    <message>
+        <source>Monthly report (月报)</source>
+        <translation>采集工作月报</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>期间：</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出Excel…</translation>
+    </message>
+    <message>
+        <source>Type the period as 2026-W48 (a week) or 2026-11 (a month).</source>
+        <translation>期间应写作 2026-W48（周）或 2026-11（月）。</translation>
+    </message>
+    <message>
+        <source>Collector report</source>
+        <translation>采集员报表</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Save the collector report</source>
+        <translation>保存采集员报表</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Written: {path}</source>
+        <translation>已导出：{path}</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from seatdesk.domain.glossary import (
     Action,
     CaseEventAction,
+    CollectorAction,
     ComplaintAction,
     ComplaintState,
     DepartmentAction,
@@ -77,6 +78,8 @@ def _action(d: Mapping[str, Any]) -> Any:
         return _enum(PrivacyAction, value)
     if subject == "supervision":
         return _enum(SupervisionAction, value)
+    if subject == "collectors":
+        return _enum(CollectorAction, value)
     if subject == "settings":
         return _enum(SettingsAction, value)
     if subject == "departments":

@@ -109,6 +109,12 @@ SQL_ONLY_TABLES = frozenset(
         "department_events",
         # The audit of the centre's rules (migration 0030).
         "rules_events",
+        # Collectors, their grids and the patrol densities (migration 0031).
+        "collectors",
+        "grid_types",
+        "grid_patrol_types",
+        "collector_grids",
+        "collector_events",
     }
 )
 
@@ -408,6 +414,11 @@ class Case(Base):
         # The cases to place: no grid (no location, or outside every grid).
         Index(
             "ix_cases_unplaced", "deadline_sort", "id", postgresql_where=text("grid_code IS NULL")
+        ),
+        # A grid's collector reports of a period: the coverage view (migration 0031).
+        Index(
+            "ix_cases_collector_reports", "created_at", postgresql_include=["grid_code"],
+            postgresql_where=text("source = 'collector'"),
         ),
     )
 

@@ -267,6 +267,8 @@ class SupervisionAction(StrEnum):
 
     URGE_DEPARTMENT = "urge_department"  # 部门批量督办
     DRAW_SAMPLE = "draw_sample"  # 随机回访抽查
+
+
 class DepartmentAction(StrEnum):
     """What the admin does to the departments (migration 0029)."""
 
@@ -274,6 +276,17 @@ class DepartmentAction(StrEnum):
     RENAME = "rename"  # 部门更名
     MERGE = "merge"  # 部门合并
     SET_ACTIVE = "set_active"  # 停用或启用部门
+
+
+class CollectorAction(StrEnum):
+    """What the administrator does to the collectors' register, their responsibility
+    grids and the patrol densities (migration 0031)."""
+
+    SAVE_COLLECTOR = "save_collector"  # 登记/修改信息采集员
+    BIND_GRIDS = "bind_grids"  # 划定责任网格
+    UNBIND_GRIDS = "unbind_grids"  # 解除责任网格
+    SET_DENSITY = "set_density"  # 设定巡查密度
+    SET_GRID_TYPE = "set_grid_type"  # 设定网格类型
 
 
 class SettingsAction(StrEnum):

@@ -20,6 +20,7 @@ from seatdesk.messages import (
     breakdowns,
     cases,
     cli,
+    collectors,
     complaints,
     connection,
     deadlines,
@@ -53,6 +54,7 @@ _AREAS = (
     breakdowns,
     departments,
     rules,
+    collectors,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}

@@ -22,7 +22,7 @@ from seatdesk.db.models import CentreSetting
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import Action, ActionField, RejectReason
 from seatdesk.errors import ValidationError
-from seatdesk.services import cases
+from seatdesk.services import cases, collectors
 from seatdesk.services.common import CaseId, ChangeSet
 from seatdesk.services.photos import Photo
 from seatdesk.terms import field_name
@@ -63,11 +63,18 @@ def _text(value: str | None, field: ActionField) -> str:
 
 
 def _to_collector(service: Callable[..., ChangeSet]) -> ActionCall:
-    """发起核实 or 发起核查: the action names the field collector who goes."""
-    return lambda s, c, v, i: service(
-        s, case_id=c, expected_version=v, collector=_text(i.collector, ActionField.COLLECTOR),
-        note=i.note,
-    )
+    """发起核实 or 发起核查: the action names the field collector who goes; named by
+    nobody, the task goes to the collector responsible for the case's grid (migration
+    0031), and with none there it is refused as before (the collector is required)."""
+
+    def run(s: Session, c: CaseId, v: int, i: ActionInput) -> ChangeSet:
+        named = i.collector if i.collector and i.collector.strip() else None
+        if named is None:
+            named = collectors.default_collector(s, c)
+        return service(s, case_id=c, expected_version=v,
+                       collector=_text(named, ActionField.COLLECTOR), note=i.note)
+
+    return run
 
 
 def _collector_reply(service: Callable[..., ChangeSet]) -> ActionCall:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import Action, ActionField, IntakeKind
 from seatdesk.errors import StaleCase, ValidationError
-from seatdesk.services import actions, intake, queues
+from seatdesk.services import actions, collectors, intake, queues
 from seatdesk.services.actions import ActionInput
 from seatdesk.services.queues import CaseDetail
 from ui.desk import Desk
@@ -71,6 +71,16 @@ class ActionDialog(QDialog):
                 self,
                 op=lambda s: actions.photo_required(s, action),
                 success=self._on_photo_rule,
+            ).run()
+        if ActionField.COLLECTOR in self.needs.fields:
+            # Addressed by default to the collector responsible for the case's grid
+            # (migration 0031); the seat may name another.
+            grid_case = case.id
+            QueryOp(
+                desk.tasks,
+                self,
+                op=lambda s: collectors.default_collector(s, grid_case),
+                success=self._on_default_collector,
             ).run()
         if ActionField.REPLY in self.needs.fields:
             # The collector's answer the intake took in (seatdesk intake), if one came:
@@ -222,6 +232,10 @@ class ActionDialog(QDialog):
         )
 
     # ---- Private slots
+
+    def _on_default_collector(self, collector: str | None) -> None:
+        if collector and self.collector_edit is not None and not self.collector_edit.text():
+            self.collector_edit.setText(collector)
 
     def _on_collector_answer(self, answer: intake.CollectorAnswer | None) -> None:
         if answer is None or self.reply_edit is None:

@@ -175,6 +175,12 @@ class MapView(QWidget):
         """Case counts per grid code, for the density layer."""
         self._call("heat", f"seatdesk.setHeat(JSON.parse({_literal(counts)}))")
 
+    def set_fills(self, colours: dict[str, str] | None) -> None:
+        """Fill the grids of these codes with their colour (``#rrggbb``), over the density
+        layer: the coverage view colours the grids whose patrol density was not met.
+        None gives every grid its plain style back."""
+        self._call("fills", f"seatdesk.setFills(JSON.parse({_literal(colours)}))")
+
     def show_heat(self, on: bool) -> None:
         self._call("show_heat", f"seatdesk.showHeat({'true' if on else 'false'})")
 
@@ -218,7 +224,8 @@ class MapView(QWidget):
     def _on_bridge_ready(self) -> None:
         self._ready = True
         pending, self._pending = self._pending, {}
-        for key in ("grids", "heat", "show_heat", "cases", "center", "select", "pick"):
+        for key in ("grids", "heat", "show_heat", "fills", "cases", "center", "select",
+                    "pick"):
             if key in pending:
                 self._page.runJavaScript(pending[key], 0)
         self.sig_ready.emit()

@@ -1,7 +1,7 @@
 /* seatdesk's map page: unit grids, cases and picking, on a Leaflet map built by folium.
  *
  * The page is built once; Python (ui/map/map_view.py) sends data in through
- * runJavaScript (window.seatdesk.setGrids / setCases / setHeat / centerOn / startPick)
+ * runJavaScript (window.seatdesk.setGrids / setCases / setHeat / setFills / centerOn / startPick)
  * and hears back through a QWebChannel object "bridge" (caseClicked, pointPicked,
  * drawn). Nothing here fetches anything: the data arrives from Python, the tiles (if
  * any) from the URL the centre configured.
@@ -58,6 +58,7 @@
   var casesById = {};
   var heat = null;
   var heatOn = false;
+  var fills = null;  // grid code → colour: the coverage view's (setFills)
   var heatToggle = null;
   var clusterMin = 200;
   var clusterMaxZoom = 17;
@@ -143,6 +144,11 @@
   // ---- Grids
 
   function styleFor(feature) {
+    if (fills) {
+      var colour = fills[feature.properties.code];
+      return colour ? { color: GRID_STYLE.color, weight: 1, opacity: 0.9, fill: true,
+                        fillColor: colour, fillOpacity: 0.55 } : GRID_STYLE;
+    }
     if (!heatOn || !heat) { return GRID_STYLE; }
     var n = heat.counts[feature.properties.code] || 0;
     var share = heat.max ? n / heat.max : 0;
@@ -200,6 +206,28 @@
     heat = { counts: counts, max: max };
     if (heatOn) { restyleGrids(); }
     return max;
+  };
+
+  // Colours some grids (the coverage view: the uncovered ones), over the density
+  // layer; null gives the grids back their plain or density style.
+  S.setFills = function (codeColours) {
+    fills = codeColours;
+    restyleGrids();
+    var n = 0;
+    for (var code in (fills || {})) { if (gridsByCode[code]) { n += 1; } }
+    return n;
+  };
+
+  // The fill a grid is drawn with now (null: none), as its layer says.
+  S.fillOf = function (code) {
+    var layer = gridsByCode[code];
+    return layer && layer.options.fill && fills && fills[code] ? layer.options.fillColor : null;
+  };
+
+  S.filledCount = function () {
+    var n = 0;
+    for (var code in (fills || {})) { if (gridsByCode[code]) { n += 1; } }
+    return n;
   };
 
   // Through the layer control's own overlay, so its checkbox follows.
