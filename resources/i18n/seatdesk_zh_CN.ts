@@ -414,6 +414,22 @@
         <source>Departments</source>
         <translation>部门</translation>
     </message>
+    <message>
+        <source>Catalogue</source>
+        <translation>部件事件分类</translation>
+    </message>
+    <message>
+        <source>Time limits</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <source>Calendar</source>
+        <translation>工作日历</translation>
+    </message>
+    <message>
+        <source>Collectors</source>
+        <translation>信息采集员</translation>
+    </message>
 </context>
 <context>
     <name>AdminUsersView</name>

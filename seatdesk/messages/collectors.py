@@ -11,13 +11,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.staff_number": ("Staff number", "工号"),
     "field.collector_phone": ("Collector's phone", "采集员电话"),
     "field.device_id": ("Device (采集器) ID", "采集器编号"),
-    "field.active": ("Active", "在岗"),
     "field.grids": ("Grids", "单元网格"),
     "field.grid_type": ("Grid type", "网格类型"),
     "field.grid_type_name": ("Grid type name", "网格类型名称"),
     "field.visits_per_day": ("Visits per day", "每日巡查次数"),
     "field.days": ("Days", "天数"),
-    "problem.inactive": ("{value} is not active", "{value} 已停用"),
     # ---- the workbook
     "stats.table.collector_report": ("Collectors", "信息采集员"),
     "stats.table.grid_coverage": ("Grid coverage", "网格巡查覆盖"),

@@ -28,7 +28,6 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{value} (weekday {weekday}) is not a period such as 08:30-12:00",
         "{value}（星期{weekday}）不是形如 08:30-12:00 的时段",
     ),
-    "problem.inactive": ("{value} is deactivated", "{value} 已停用"),
     "problem.unknown_class": ("row {row}: the class {value} is not in the catalogue",
                               "第 {row} 行：类别 {value} 不在目录中"),
     "problem.too_many_conditions": ("row {row}: a class has at most {limit} filing conditions",

@@ -15,13 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLineEdit, QTabWidget, QVBoxLayout, QWidget
 
 from seatdesk.domain.glossary import Role
 from seatdesk.errors import PermissionDenied
 from ui.desk import Desk
 from ui.panels.panel import Panel
+from ui.widgets.admin_calendar import AdminCalendarWidget, CalendarBanner
+from ui.widgets.admin_catalogue import AdminCatalogueWidget
+from ui.widgets.admin_collectors import CollectorsView
 from ui.widgets.admin_departments import AdminDepartmentsView
+from ui.widgets.admin_limits import AdminLimitsWidget
 from ui.widgets.admin_users import AdminUsersView
 
 TabFactory = Callable[[Desk], QWidget]
@@ -30,6 +35,10 @@ TabFactory = Callable[[Desk], QWidget]
 ADMIN_TABS: list[tuple[str, TabFactory]] = [
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Users")), AdminUsersView),
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Departments")), AdminDepartmentsView),
+    (str(QT_TRANSLATE_NOOP("AdminPanel", "Catalogue")), AdminCatalogueWidget),
+    (str(QT_TRANSLATE_NOOP("AdminPanel", "Time limits")), AdminLimitsWidget),
+    (str(QT_TRANSLATE_NOOP("AdminPanel", "Calendar")), AdminCalendarWidget),
+    (str(QT_TRANSLATE_NOOP("AdminPanel", "Collectors")), CollectorsView),
 ]
 
 
@@ -47,9 +56,21 @@ class AdminPanel(Panel):
             view = factory(desk)
             self.views[title] = view
             self.tabs.addTab(view, QCoreApplication.translate("AdminPanel", title))
+        # Next year's holidays missing from 1 December: said on every admin login, since
+        # every deadline of January would be computed on a calendar without them.
+        self.calendar_banner = CalendarBanner(desk, self)
+        self.calendar_banner.setObjectName("calendar_banner")
+        self._banner_checked = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.calendar_banner)
         layout.addWidget(self.tabs)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._banner_checked:
+            self._banner_checked = True
+            self.calendar_banner.check()
 
     # ---- Public API
 
