@@ -66,7 +66,7 @@ class AdminPanel(Panel):
         layout.addWidget(self.calendar_banner)
         layout.addWidget(self.tabs)
 
-    def showEvent(self, event: QShowEvent) -> None:
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         if not self._banner_checked:
             self._banner_checked = True
