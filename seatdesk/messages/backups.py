@@ -58,10 +58,6 @@ CATALOG: dict[str, tuple[str, str]] = {
         "seatdesk 的备份与恢复只用于内置数据库；共享服务器 {where} 请用其自身工具备份"
         "（见 docs/operations_backups.md）。",
     ),
-    "backup_keep": (
-        "backup_keep must be a whole number of at least 1, not {value}.",
-        "backup_keep 须为不小于 1 的整数，而不是 {value}。",
-    ),
     "backup_done": (
         "Backed up to {file}: {cases} cases, {events} events, the newest at {newest}.",
         "已备份到 {file}：案卷 {cases} 件，事件 {events} 条，最新事件于 {newest}。",
