@@ -188,14 +188,21 @@ class NightlyBackup:
     hour: int = 2
 
 
-def nightly_backup(settings: Settings) -> NightlyBackup | None:
-    """The nightly backup for these settings: the embedded database's (its owner's
-    address, which starts or joins the server), or None for a shared server, which is
-    backed up with its own tools (docs/operations_backups.md)."""
-    if not settings.embedded:
+def nightly_backup(settings: Settings, address: ServerAddress) -> NightlyBackup | None:
+    """The nightly backup for a scheduler connected at ``address``: the embedded
+    database's, dumped with its owner's login (the secret in the data directory), or
+    None for a shared server, which is backed up with its own tools
+    (docs/operations_backups.md), or for an embedded server of another data directory."""
+    if not address.embedded:
+        return None
+    secret = settings.data_dir.expanduser() / embedded.SECRET_FILE
+    try:
+        password = secret.read_text().strip()
+    except OSError:
+        log.warning("no nightly backup: the owner's secret %s cannot be read", secret)
         return None
     return NightlyBackup(
-        address=embedded.start(settings.data_dir, timezone=settings.timezone),
+        address=address.for_login(embedded.OWNER, password),
         folder=settings.backup_folder, keep=settings.backup_keep, hour=settings.backup_hour,
     )
 

@@ -49,7 +49,7 @@ class BackgroundJobs(QObject):
             parent=self,
             # The nightly backup needs the embedded server's owner (None on a shared one).
             fn=lambda: (connect(self._desk.address, pool_size=1),
-                        jobs.nightly_backup(load_settings())),
+                        jobs.nightly_backup(load_settings(), self._desk.address)),
             success=self._on_engine_ready,
             failure=lambda error: log.warning("scheduler not started: %s", error),
         ).run()

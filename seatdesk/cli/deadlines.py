@@ -147,7 +147,7 @@ def scheduler(once: bool) -> None:
         runner = BlockingScheduler(timezone=address.timezone)
         settings = config.load_settings()
         folder = settings.report_folder
-        nightly = jobs.nightly_backup(settings)
+        nightly = jobs.nightly_backup(settings, address)
         jobs.add_jobs(runner, sessions, address.timezone, folder, nightly)
         console.print(f"scheduler running against {address.where()} (Ctrl+C stops it); "
                       f"monthly reports into {folder}"

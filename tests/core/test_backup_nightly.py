@@ -174,3 +174,34 @@ def test_a_department_seat_skips_the_job_and_raw_sql_is_refused(
 def test_the_backup_module_names_its_files_as_the_job_prunes_them() -> None:
     assert jobs.BACKUP_NAME.format(day=date(2002, 5, 6)) == "seatdesk-2002-05-06.dump"
     assert backups.ROLES_SUFFIX == ".roles"
+
+
+def test_the_settings_choose_folder_count_and_hour_and_a_shared_server_has_no_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: ServerAddress
+) -> None:
+    from seatdesk import config
+    from seatdesk.db import embedded
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("SEATDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SEATDESK_BACKUP_FOLDER", raising=False)
+    monkeypatch.setenv("SEATDESK_BACKUP_KEEP", "0")  # nonsense: the default, never "none"
+    settings = config.load_settings()
+    assert settings.backup_folder == tmp_path / "data" / "backups"
+    assert settings.backup_keep == config.DEFAULT_BACKUP_KEEP
+    monkeypatch.setenv("SEATDESK_BACKUP_FOLDER", str(tmp_path / "nightly"))
+    monkeypatch.setenv("SEATDESK_BACKUP_KEEP", "3")
+    monkeypatch.setenv("SEATDESK_BACKUP_HOUR", "23")
+    settings = config.load_settings()
+    assert (settings.backup_folder, settings.backup_keep, settings.backup_hour) == (
+        tmp_path / "nightly", 3, 23)
+    shared = ServerAddress(url=server.url, embedded=False)
+    assert jobs.nightly_backup(settings, shared) is None
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / embedded.SECRET_FILE).write_text("the-owner-secret\n")
+    seat = ServerAddress(url=server.url, embedded=True).for_login("acceptor1", "pw")
+    nightly = jobs.nightly_backup(settings, seat)
+    assert nightly is not None
+    assert nightly.address.url.username == embedded.OWNER
+    assert nightly.address.url.password == "the-owner-secret"
+    assert (nightly.folder, nightly.keep, nightly.hour) == (tmp_path / "nightly", 3, 23)
