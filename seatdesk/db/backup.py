@@ -83,8 +83,8 @@ def tools_dir() -> Path:
 
 def backup(address: ServerAddress, file: Path, progress: Progress | None = None) -> Summary:
     """Dump the database at ``address`` into ``file`` (custom format) and its roles into
-    ``file.roles``; return what the dump holds. ``address`` must be able to read every
-    table (the owner's, or a superuser's)."""
+    ``file.roles``, both mode 0600; return what the dump holds. ``address`` must be
+    able to read every table (the owner's, or a superuser's)."""
     progress = progress or NoProgress()
     file = file.expanduser().resolve()
     if file.is_dir():
@@ -106,6 +106,8 @@ def backup(address: ServerAddress, file: Path, progress: Progress | None = None)
                       str(address.url.database)],
             progress, step=re.compile(r"dumping contents of table"), what=str(file),
         )
+        # The dump holds the complainants' names and phones: the OS user's only.
+        tmp.chmod(0o600)
         fd = os.open(roles_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(roles, fh, ensure_ascii=False, indent=1)

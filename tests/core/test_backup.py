@@ -84,6 +84,7 @@ def test_the_backup_is_a_custom_archive_with_its_roles_beside_it(
     dump: Path, server: ServerAddress, seeded: DemoResult
 ) -> None:
     assert dump.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+    assert dump.stat().st_mode & 0o777 == 0o600  # complainants' names and phones
     roles = dump.with_name(dump.name + ".roles")
     assert roles.stat().st_mode & 0o777 == 0o600  # scram verifiers: the OS user's only
     text_ = roles.read_text()
