@@ -8,7 +8,12 @@ centre restoring onto a new workstation would.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +176,41 @@ def test_a_restore_killed_midway_leaves_the_live_database_and_is_cleaned_up(
     assert backups.summary_of(fresh) == restored
     backups.restore(fresh, dump, force=True)
     assert "sdrestoring_999999999_1" not in _databases(fresh)
+
+
+def test_a_restore_process_killed_during_pg_restore_changes_nothing(
+    dump: Path, fresh: ServerAddress, fresh_dir: Path, tmp_path: Path
+) -> None:
+    """The real thing: `seatdesk restore --force` killed (SIGKILL, its whole process
+    group) while pg_restore works; the live database is as it was, and a desk's open
+    session does not stop the next restore's swap."""
+    restored = backups.restore(fresh, dump)
+    env = {**os.environ, "SEATDESK_DATA_DIR": str(fresh_dir), "SEATDESK_LANG": "en",
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env.pop("SEATDESK_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "seatdesk.cli", "restore", "--force", str(dump)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not any(d.startswith("sdrestoring_") for d in _databases(fresh)):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+    assert backups.summary_of(fresh) == restored
+    desk = psycopg2.connect(**_dsn(fresh))  # a desk still connected to the live database
+    try:
+        with desk.cursor() as cur:
+            cur.execute("SELECT 1")
+        assert backups.restore(fresh, dump, force=True) == restored
+        with pytest.raises(psycopg2.OperationalError), desk.cursor() as cur:
+            cur.execute("SELECT 1")  # its session was ended at the swap: it reconnects
+    finally:
+        desk.close()
+    assert not {d for d in _databases(fresh) if d.startswith(("sdrestoring_", "sdreplaced_"))}
 
 
 def test_a_fresh_directory_without_the_roles_file_is_told_what_to_copy(
