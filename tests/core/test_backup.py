@@ -248,6 +248,14 @@ def test_the_cli_backs_up_and_restores_with_counts(
     assert result.exit_code == 1
     assert "is not a backup seatdesk can read" in result.output
     assert "Traceback" not in result.output
+    result = runner.invoke(main, ["backup", str(tmp_path / "no-such-folder" / "x.dump")])
+    assert result.exit_code == 1 and "does not exist" in result.output
+    assert not (tmp_path / "no-such-folder").exists()
+    # A shared server: its own tools, one sentence, nothing touched.
+    monkeypatch.setenv("SEATDESK_DATABASE_URL", "postgresql://admin@db.centre.example/seatdesk")
+    result = runner.invoke(main, ["restore", str(dump)])
+    assert result.exit_code == 1 and "operations_backups.md" in result.output
+    assert backups.summary_of(fresh) == summary
 
 
 def _dsn(address: ServerAddress) -> dict[str, Any]:
