@@ -129,7 +129,8 @@ def standards_import(file: Path, case_type: str) -> None:
 @click.command()
 @click.option("--once", is_flag=True, help="Sweep once and exit.")
 def scheduler(once: bool) -> None:
-    """Run the deadline sweep every minute and the monthly report job (headless)."""
+    """Run the deadline sweep every minute, the monthly report job and, for the embedded
+    database, the nightly backup (headless)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from seatdesk import scheduler as jobs
