@@ -4,7 +4,10 @@
 directory) points at the centre's shared PostgreSQL server. With neither, seatdesk runs
 an embedded server in the user's data directory (``SEATDESK_DATA_DIR`` overrides it).
 The scheduler writes last month's report into ``report_folder`` (``SEATDESK_REPORT_FOLDER``;
-by default ``reports`` in the data directory).
+by default ``reports`` in the data directory), and the embedded database's nightly backup
+into ``backup_folder`` (``SEATDESK_BACKUP_FOLDER``; by default ``backups`` in the data
+directory), keeping the last ``backup_keep`` (``SEATDESK_BACKUP_KEEP``, default 14) at
+``backup_hour`` o'clock (``SEATDESK_BACKUP_HOUR``, default 2) in the centre's time zone.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ APP_NAME = "seatdesk"
 DEFAULT_IDLE_LOCK_MINUTES = 15.0
 #: The name of the application database on the embedded server.
 EMBEDDED_DATABASE = "seatdesk"
+#: How many nightly backups the scheduler keeps, and the hour it writes them.
+DEFAULT_BACKUP_KEEP = 14
+DEFAULT_BACKUP_HOUR = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +45,12 @@ class Settings:
     #: ``report_folder`` as configured (``SEATDESK_REPORT_FOLDER``, ``report_folder`` in
     #: the config file); None: the default.
     configured_report_folder: Path | None = None
+    #: ``backup_folder`` as configured; None: ``backups`` in the data directory.
+    configured_backup_folder: Path | None = None
+    #: How many nightly backups to keep (the oldest beyond are deleted).
+    backup_keep: int = DEFAULT_BACKUP_KEEP
+    #: The hour (0–23, the centre's time zone) of the nightly backup.
+    backup_hour: int = DEFAULT_BACKUP_HOUR
 
     @property
     def embedded(self) -> bool:
@@ -51,6 +63,11 @@ class Settings:
         lands in THAT workstation's folder, so a centre points every workstation at the
         same shared folder."""
         return self.configured_report_folder or self.data_dir / "reports"
+
+    @property
+    def backup_folder(self) -> Path:
+        """Where the nightly backup of the embedded database is written."""
+        return self.configured_backup_folder or self.data_dir / "backups"
 
 
 def config_file() -> Path:
@@ -70,6 +87,9 @@ def load_settings() -> Settings:
     idle = os.environ.get("SEATDESK_IDLE_LOCK_MINUTES") or file_values.get("idle_lock_minutes")
     centre = os.environ.get("SEATDESK_CENTRE_NAME") or file_values.get("centre_name")
     reports = os.environ.get("SEATDESK_REPORT_FOLDER") or file_values.get("report_folder")
+    backups = os.environ.get("SEATDESK_BACKUP_FOLDER") or file_values.get("backup_folder")
+    keep = os.environ.get("SEATDESK_BACKUP_KEEP") or file_values.get("backup_keep")
+    hour = os.environ.get("SEATDESK_BACKUP_HOUR") or file_values.get("backup_hour")
     data_path = (
         Path(str(data_dir)).expanduser() if data_dir else platformdirs.user_data_path(APP_NAME)
     )
@@ -81,7 +101,20 @@ def load_settings() -> Settings:
         idle_lock_minutes=_positive_minutes(idle),
         centre_name=str(centre).strip() or None if centre else None,
         configured_report_folder=Path(str(reports)).expanduser() if reports else None,
+        configured_backup_folder=Path(str(backups)).expanduser() if backups else None,
+        backup_keep=_whole(keep, DEFAULT_BACKUP_KEEP, 1, 10_000),
+        backup_hour=_whole(hour, DEFAULT_BACKUP_HOUR, 0, 23),
     )
+
+
+def _whole(value: object, default: int, low: int, high: int) -> int:
+    """A whole number within [low, high]; anything else is the default (a bad setting
+    must not stop the backups)."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return default
+    return number if low <= number <= high else default
 
 
 def _positive_minutes(value: object) -> float:

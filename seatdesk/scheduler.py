@@ -15,12 +15,20 @@ records the file, or the failure's sentence, which the next hour's scheduler (on
 workstation) retries. A claim left by a workstation that died is taken over after two
 hours. Hourly rather than once at 01:00 on the first: a centre where no desk ran that
 night still gets its report, from the first desk that starts.
+
+The nightly backup of the embedded database (``backup_job``) is written once a day in
+the same way (``services.backup_runs``, migration 0033): at the configured hour every
+scheduler asks the database to claim the day's backup, and the one that gets it dumps
+the database into the backup folder, keeps the newest ``keep`` files and records the
+file or the failure's sentence. It runs where the database's owner can be reached to
+dump it: the embedded server (its owner's secret is in the data directory).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,14 +40,22 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from seatdesk.config import Settings
+from seatdesk.db import backup as backups
+from seatdesk.db import embedded
+from seatdesk.db.engine import ServerAddress
 from seatdesk.domain.statistics import Month
 from seatdesk.errors import SeatdeskError
-from seatdesk.services import deadlines, monthly_report, report_runs
+from seatdesk.services import backup_runs, deadlines, monthly_report, report_runs
 
 log = logging.getLogger(__name__)
 
 SWEEP_JOB = "seatdesk.sweep"
 MONTHLY_REPORT_JOB = "seatdesk.monthly_report"
+BACKUP_JOB = "seatdesk.backup"
+#: The nightly backup's file name: the day, so that names sort by age.
+BACKUP_NAME = "seatdesk-{day:%Y-%m-%d}.dump"
+BACKUP_PATTERN = "seatdesk-????-??-??.dump"
 
 #: Called with (session, last month, the configured report folder) once per month by the
 #: one scheduler that claimed it; returns the file it wrote (or None). The monthly report
@@ -161,8 +177,111 @@ def _finish(sessions: sessionmaker[Session], month: Month, *, file_name: str | N
                     "reachable: %s", month, _unreachable(exc))
 
 
+@dataclass(frozen=True, slots=True)
+class NightlyBackup:
+    """Where and how the nightly backup runs: the owner's address to dump (the embedded
+    server's), the folder, how many files to keep and the hour."""
+
+    address: ServerAddress
+    folder: Path
+    keep: int = 14
+    hour: int = 2
+
+
+def nightly_backup(settings: Settings, address: ServerAddress) -> NightlyBackup | None:
+    """The nightly backup for a scheduler connected at ``address``: the embedded
+    database's, dumped with its owner's login (the secret in the data directory), or
+    None for a shared server, which is backed up with its own tools
+    (docs/operations_backups.md), or for an embedded server of another data directory."""
+    if not address.embedded:
+        return None
+    secret = settings.data_dir.expanduser() / embedded.SECRET_FILE
+    try:
+        password = secret.read_text().strip()
+    except OSError:
+        log.warning("no nightly backup: the owner's secret %s cannot be read", secret)
+        return None
+    return NightlyBackup(
+        address=address.for_login(embedded.OWNER, password),
+        folder=settings.backup_folder, keep=settings.backup_keep, hour=settings.backup_hour,
+    )
+
+
+def backup_job(
+    sessions: sessionmaker[Session],
+    nightly: NightlyBackup,
+    today: date | None = None,
+    timezone: str | None = None,
+) -> Path | None:
+    """Today's backup, if this scheduler is the one that claims it: the file written
+    (None when another scheduler has it, or had it, or it failed).
+
+    The claim commits before the dump; the dump writes a temporary file renamed into
+    place when complete; the outcome is recorded in a transaction of its own, and only
+    then are the oldest files beyond ``keep`` deleted.
+    """
+    if today is None:
+        today = datetime.now(ZoneInfo(timezone)).date() if timezone else date.today()
+    try:
+        with sessions.begin() as session:
+            if not backup_runs.may_claim(session):
+                return None
+            claimed = backup_runs.claim(session, today)
+    except SeatdeskError as exc:
+        log.warning("nightly backup of %s not claimed: %s", today, exc)
+        return None
+    except DBAPIError as exc:
+        log.warning("nightly backup of %s skipped, the database is not reachable: %s",
+                    today, _unreachable(exc))
+        return None
+    if not claimed:
+        log.debug("nightly backup of %s: written, or being written, elsewhere", today)
+        return None
+    target = nightly.folder / BACKUP_NAME.format(day=today)
+    try:
+        nightly.folder.mkdir(parents=True, exist_ok=True)
+        summary = backups.backup(nightly.address, target)
+    except Exception as exc:
+        reason = _reason(exc)
+        log.error("nightly backup of %s failed: %s", today, reason)
+        _finish_backup(sessions, today, error=reason)
+        return None
+    if _finish_backup(sessions, today, file_name=str(target)):
+        removed = prune(nightly.folder, nightly.keep)
+        log.info("nightly backup of %s: %s (%d cases, %d events); %d old file(s) removed",
+                 today, target, summary.cases, summary.events, len(removed))
+    return target
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    """Delete the nightly backups in ``folder`` beyond the newest ``keep`` (and their
+    roles files); return what was deleted. Files of other names are never touched."""
+    files = sorted(folder.glob(BACKUP_PATTERN), reverse=True)
+    removed = files[max(keep, 1):]
+    for old in removed:
+        old.unlink(missing_ok=True)
+        old.with_name(old.name + backups.ROLES_SUFFIX).unlink(missing_ok=True)
+    return removed
+
+
+def _finish_backup(sessions: sessionmaker[Session], day: date, *, file_name: str | None = None,
+                   error: str | None = None) -> bool:
+    try:
+        with sessions.begin() as session:
+            backup_runs.finish(session, day, file_name=file_name, error=error)
+    except SeatdeskError as exc:
+        log.warning("nightly backup of %s: outcome not recorded: %s", day, exc)
+        return False
+    except DBAPIError as exc:
+        log.warning("nightly backup of %s: outcome not recorded, the database is not "
+                    "reachable: %s", day, _unreachable(exc))
+        return False
+    return True
+
+
 def add_jobs(
-    scheduler: BaseScheduler, sessions: sessionmaker[Session], timezone: Any, report_folder: Path
+    scheduler: BaseScheduler, sessions: sessionmaker[Session], timezone: Any, report_folder: Path,
+    nightly: NightlyBackup | None = None,
 ) -> None:
     # The monthly report is the job's own hook, wired here rather than by importing a
     # module for its side effect: a scheduler without it would claim nothing.
@@ -190,3 +309,16 @@ def add_jobs(
         max_instances=1,
         misfire_grace_time=3600,
     )
+    if nightly is not None:
+        scheduler.add_job(
+            backup_job,
+            CronTrigger(hour=nightly.hour, minute=30, timezone=timezone),
+            args=[sessions, nightly],
+            kwargs={"timezone": str(timezone)},
+            id=BACKUP_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            # A machine asleep at that hour backs up when it wakes, the same day.
+            misfire_grace_time=12 * 3600,
+        )

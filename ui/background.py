@@ -47,7 +47,9 @@ class BackgroundJobs(QObject):
         CallOp(
             tasks=self._desk.tasks,
             parent=self,
-            fn=lambda: connect(self._desk.address, pool_size=1),
+            # The nightly backup needs the embedded server's owner (None on a shared one).
+            fn=lambda: (connect(self._desk.address, pool_size=1),
+                        jobs.nightly_backup(load_settings(), self._desk.address)),
             success=self._on_engine_ready,
             failure=lambda error: log.warning("scheduler not started: %s", error),
         ).run()
@@ -66,11 +68,13 @@ class BackgroundJobs(QObject):
 
     # ---- Private slots
 
-    def _on_engine_ready(self, engine: Engine) -> None:
+    def _on_engine_ready(self, ready: tuple[Engine, jobs.NightlyBackup | None]) -> None:
+        engine, nightly = ready
         self._engine = engine
         tz = self._desk.address.timezone
         self._scheduler = QtScheduler(timezone=tz)
-        jobs.add_jobs(self._scheduler, session_factory(engine), tz, load_settings().report_folder)
+        jobs.add_jobs(self._scheduler, session_factory(engine), tz,
+                      load_settings().report_folder, nightly)
         self._scheduler.start()
 
     def _on_missing_years(self, years: list[int]) -> None:

@@ -3,7 +3,7 @@ demo data, grids, the working calendar, the time-limit standard and the schedule
 (With no command, ``ui.launcher`` starts the desktop app instead.)
 
 One module per command group (``db``, ``demo``, ``users``, ``grids``, ``deadlines``,
-``complaints``, ``intake``, ``reports``, ``collectors``),
+``complaints``, ``intake``, ``reports``, ``collectors``, ``backups``),
 each importing only ``seatdesk.cli.common``; this module makes the ``main`` group and
 registers theirs.
 
@@ -19,7 +19,18 @@ import os
 
 import click
 
-from seatdesk.cli import collectors, complaints, db, deadlines, demo, grids, intake, reports, users
+from seatdesk.cli import (
+    backups,
+    collectors,
+    complaints,
+    db,
+    deadlines,
+    demo,
+    grids,
+    intake,
+    reports,
+    users,
+)
 from seatdesk.cli.common import CommandGroup
 
 
@@ -55,5 +66,7 @@ main.add_command(intake.intake)
 main.add_command(reports.report)
 main.add_command(reports.stats)
 main.add_command(collectors.collectors)
+main.add_command(backups.backup)
+main.add_command(backups.restore)
 
 __all__ = ["main"]

@@ -129,7 +129,8 @@ def standards_import(file: Path, case_type: str) -> None:
 @click.command()
 @click.option("--once", is_flag=True, help="Sweep once and exit.")
 def scheduler(once: bool) -> None:
-    """Run the deadline sweep every minute and the monthly report job (headless)."""
+    """Run the deadline sweep every minute, the monthly report job and, for the embedded
+    database, the nightly backup (headless)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from seatdesk import scheduler as jobs
@@ -145,10 +146,14 @@ def scheduler(once: bool) -> None:
             console.print(f"{max(flagged, 0)} case(s) flagged")
             return
         runner = BlockingScheduler(timezone=address.timezone)
-        folder = config.load_settings().report_folder
-        jobs.add_jobs(runner, sessions, address.timezone, folder)
+        settings = config.load_settings()
+        folder = settings.report_folder
+        nightly = jobs.nightly_backup(settings, address)
+        jobs.add_jobs(runner, sessions, address.timezone, folder, nightly)
         console.print(f"scheduler running against {address.where()} (Ctrl+C stops it); "
-                      f"monthly reports into {folder}")
+                      f"monthly reports into {folder}"
+                      + (f"; nightly backups at {nightly.hour}:30 into {nightly.folder}, "
+                         f"the last {nightly.keep} kept" if nightly else ""))
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
             runner.start()
 

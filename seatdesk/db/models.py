@@ -96,6 +96,8 @@ SQL_ONLY_TABLES = frozenset(
         "open311_services",
         "monthly_reports",
         "monthly_report_events",
+        "backup_runs",
+        "backup_run_events",
         "callback_samples",
         "callback_sample_items",
         # The department counters' facts and the settings audit (migration 0022).

@@ -17,6 +17,7 @@ from typing import Any
 
 from seatdesk.messages import (
     accounts,
+    backups,
     breakdowns,
     cases,
     cli,
@@ -55,6 +56,7 @@ _AREAS = (
     departments,
     rules,
     collectors,
+    backups,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}

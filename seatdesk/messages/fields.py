@@ -62,6 +62,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.time": ("Time", "时间"),
     # ---- the monthly report written once (migration 0025)
     "field.month": ("Month", "月份"),
+    "field.day": ("Day", "日期"),
     "field.file_name": ("File name", "文件名"),
     # ---- the statistics settings (migration 0022)
     "field.statistics": ("Statistics settings", "统计设置"),
@@ -133,6 +134,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{value} is not the first day of a month", "{value} 不是某月的第一天"
     ),
     "problem.not_over": ("{value} has not ended yet", "{value} 尚未结束"),
+    "problem.not_begun": ("{value} has not begun yet", "{value} 尚未开始"),
+    "problem.backup_not_claimed": (
+        "the backup of {value} is not this workstation's to finish: {claimed_by} holds it "
+        "({state})",
+        "{value} 的备份不由本工作站完成：现由 {claimed_by} 负责（{state}）",
+    ),
     "problem.not_claimed": (
         "the report of {value} is not this workstation's to finish: {claimed_by} holds it "
         "({state})",
