@@ -3,6 +3,10 @@
 ``SEATDESK_DATABASE_URL`` (or ``database_url`` in ``config.toml`` in the user's config
 directory) points at the centre's shared PostgreSQL server. With neither, seatdesk runs
 an embedded server in the user's data directory (``SEATDESK_DATA_DIR`` overrides it).
+``SEATDESK_REPORTING_URL`` (``reporting_url``) points the heavy readers — statistics,
+exports, the dashboard, the monthly report — at a streaming replica of that server
+(``seatdesk.db.reporting``); ``SEATDESK_REPLICA_MAX_LAG`` (``replica_max_lag_seconds``)
+is how far behind it may be before the desk reads from the main server instead.
 The scheduler writes last month's report into ``report_folder`` (``SEATDESK_REPORT_FOLDER``;
 by default ``reports`` in the data directory).
 """
@@ -21,6 +25,10 @@ APP_NAME = "seatdesk"
 DEFAULT_IDLE_LOCK_MINUTES = 15.0
 #: The name of the application database on the embedded server.
 EMBEDDED_DATABASE = "seatdesk"
+#: A replica further behind than this (seconds) is not read: the primary is.
+DEFAULT_REPLICA_MAX_LAG_SECONDS = 60.0
+#: After the replica failed (unreachable or lagging), the desk asks it again this late.
+DEFAULT_REPLICA_RETRY_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,16 @@ class Settings:
     #: ``report_folder`` as configured (``SEATDESK_REPORT_FOLDER``, ``report_folder`` in
     #: the config file); None: the default.
     configured_report_folder: Path | None = None
+    #: The streaming replica the heavy readers use (``SEATDESK_REPORTING_URL``,
+    #: ``reporting_url``): host, port and database; each seat logs in with its own
+    #: login and password, as on the primary. None: everything reads the primary.
+    reporting_url: str | None = None
+    #: How far (seconds) the replica may lag before the desk falls back to the primary
+    #: (``SEATDESK_REPLICA_MAX_LAG``, ``replica_max_lag_seconds``).
+    replica_max_lag_seconds: float = DEFAULT_REPLICA_MAX_LAG_SECONDS
+    #: How long (seconds) after a fallback the desk tries the replica again
+    #: (``SEATDESK_REPLICA_RETRY``, ``replica_retry_seconds``).
+    replica_retry_seconds: float = DEFAULT_REPLICA_RETRY_SECONDS
 
     @property
     def embedded(self) -> bool:
@@ -70,6 +88,11 @@ def load_settings() -> Settings:
     idle = os.environ.get("SEATDESK_IDLE_LOCK_MINUTES") or file_values.get("idle_lock_minutes")
     centre = os.environ.get("SEATDESK_CENTRE_NAME") or file_values.get("centre_name")
     reports = os.environ.get("SEATDESK_REPORT_FOLDER") or file_values.get("report_folder")
+    reporting = os.environ.get("SEATDESK_REPORTING_URL") or file_values.get("reporting_url")
+    max_lag = os.environ.get("SEATDESK_REPLICA_MAX_LAG") or file_values.get(
+        "replica_max_lag_seconds"
+    )
+    retry = os.environ.get("SEATDESK_REPLICA_RETRY") or file_values.get("replica_retry_seconds")
     data_path = (
         Path(str(data_dir)).expanduser() if data_dir else platformdirs.user_data_path(APP_NAME)
     )
@@ -81,6 +104,9 @@ def load_settings() -> Settings:
         idle_lock_minutes=_positive_minutes(idle),
         centre_name=str(centre).strip() or None if centre else None,
         configured_report_folder=Path(str(reports)).expanduser() if reports else None,
+        reporting_url=str(reporting).strip() or None if reporting else None,
+        replica_max_lag_seconds=_positive(max_lag, DEFAULT_REPLICA_MAX_LAG_SECONDS),
+        replica_retry_seconds=_positive(retry, DEFAULT_REPLICA_RETRY_SECONDS),
     )
 
 
@@ -91,3 +117,15 @@ def _positive_minutes(value: object) -> float:
     except ValueError:
         return DEFAULT_IDLE_LOCK_MINUTES
     return minutes if minutes > 0 else DEFAULT_IDLE_LOCK_MINUTES
+
+
+def _positive(value: object, default: float) -> float:
+    """A positive number of seconds; anything else (unset, a typo) is the default, so a
+    bad setting never leaves the desk reading a replica without a lag limit."""
+    if value is None:
+        return default
+    try:
+        number = float(str(value))
+    except ValueError:
+        return default
+    return number if number > 0 else default

@@ -965,6 +965,7 @@
     <name>IndicesCard</name>
     <message>
         <source>Indices</source>
+        <extracomment>Index tiles in one row of the indices card.</extracomment>
         <translation>评价指数</translation>
     </message>
 </context>
@@ -1109,6 +1110,14 @@
     <message>
         <source>&lt;b&gt;seatdesk {version}&lt;/b&gt;&lt;br&gt;The seat desk of the digital city management command centre.&lt;br&gt;Every seat shares one database; the database decides who may do what.</source>
         <translation>&lt;b&gt;智慧城管坐席 {version}&lt;/b&gt;&lt;br&gt;数字化城市管理监督指挥中心的坐席工作台。&lt;br&gt;各坐席共用一个数据库，由数据库决定谁可以做什么。</translation>
+    </message>
+    <message>
+        <source>Statistics: replica</source>
+        <translation>统计：只读副本</translation>
+    </message>
+    <message>
+        <source>Statistics: main server</source>
+        <translation>统计：主服务器</translation>
     </message>
     <message>
         <source>connecting…</source>

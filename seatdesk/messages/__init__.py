@@ -28,6 +28,7 @@ from seatdesk.messages import (
     grids,
     imports,
     intake,
+    replica,
     statistics,
     supervision,
     workbooks,
@@ -49,6 +50,7 @@ _AREAS = (
     supervision,
     workbooks,
     breakdowns,
+    replica,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}
