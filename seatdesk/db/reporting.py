@@ -33,6 +33,7 @@ from enum import StrEnum
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
 
 from seatdesk import messages
 from seatdesk.config import Settings
@@ -188,6 +189,11 @@ class ReportingRouter:
         if changed is not None and self.on_change is not None:
             self.on_change(changed)
         return route
+
+    def sessions(self, workload: Workload) -> sessionmaker[Session]:
+        """A session factory on the engine ``workload`` reads from now (a long-lived
+        reader such as the scheduler asks again for each run)."""
+        return sessionmaker(self.route(workload).engine, expire_on_commit=False)
 
     def recheck(self) -> None:
         """Look at the replica at the next request, whenever the last look was."""

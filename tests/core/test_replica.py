@@ -361,3 +361,37 @@ def test_the_desk_falls_back_to_the_primary_while_the_replica_lags(
         su.dispose()
         router.dispose()
         primary.dispose()
+
+
+def test_the_scheduled_report_claims_on_the_primary_and_reads_the_replica(
+    pair: Pair, inspector: Seat
+) -> None:
+    from seatdesk import scheduler
+    from seatdesk.domain.statistics import Month
+    from seatdesk.services import report_runs
+
+    primary = connect(pair.primary.for_login(inspector.login, inspector.password))
+    router = _router(pair, inspector, primary)
+    read_on: list[bool] = []
+
+    def hook(session: Session, month: Month, folder: Path) -> Path:
+        read_on.append(bool(session.execute(text("SELECT pg_is_in_recovery()")).scalar_one()))
+        return folder / f"{month}.xlsx"
+
+    # A month of long ago: no other test's scheduled report is touched.
+    today = date(2001, 2, 10)
+    scheduler.on_monthly_report(hook)
+    try:
+        ran = scheduler.monthly_report_job(
+            session_factory(primary), Path(tempfile.mkdtemp()), today=today,
+            report_sessions=lambda: router.sessions(Workload.MONTHLY_REPORT),
+        )
+        assert ran == 1 and read_on == [True], "the report read the standby"
+        with session_factory(primary).begin() as s:
+            run = report_runs.run_of(s, Month.of(today).previous())
+        assert run is not None and run.state is report_runs.ReportRunState.DONE
+        assert run.claimed_by == inspector.login
+    finally:
+        scheduler._monthly_hooks.remove(hook)
+        router.dispose()
+        primary.dispose()
