@@ -146,17 +146,20 @@ class TaskManager(QObject):
         (self._mutations if mutation else self._queries).start(job)
         self.sig_busy.emit(len(self._pending))
 
-    def session(self, workload: Workload | None = None) -> Session:
-        """A new session for a worker thread (never call from the GUI thread): on the
-        server the reporting router picks for ``workload``, else on the primary."""
+    def session(self) -> Session:
+        """A new session for a worker thread (never call from the GUI thread)."""
         if self._sessions is None:
             raise RuntimeError("no database yet: the op needs a logged-in desk")
+        return self._sessions()
+
+    def read(self, workload: Workload | None, fn: Callable[[Session], T]) -> T:
+        """``fn(session)`` in one transaction (worker thread): a heavy reader's on the
+        server the reporting router picks, falling back to the primary when the replica
+        fails midway; anything else on the primary."""
         if workload is None or self._reporting is None:
-            return self._sessions()
-        route = self._reporting.route(workload)
-        if route.engine is self._engine:
-            return self._sessions()
-        return Session(route.engine, expire_on_commit=False)
+            with self.session() as session, session.begin():
+                return fn(session)
+        return self._reporting.read(workload, fn)
 
     def begin(self) -> AbstractContextManager[Session]:
         """A new transaction on a new session, committed when its block ends without an
@@ -306,8 +309,7 @@ class QueryOp(_BaseOp[T]):
     workload: Workload | None = None
 
     def call(self, tasks: TaskManager) -> T:
-        with tasks.session(self.workload) as session, session.begin():
-            return self.op(session)
+        return tasks.read(self.workload, self.op)
 
     def run(self) -> None:
         self.tasks.submit(self, mutation=False)
@@ -400,8 +402,8 @@ class LongOp(_BaseOp[T]):
         assert self.progress is not None, "run() makes the progress before the job starts"
         # Work that writes reads and writes the primary, whatever it names.
         workload = None if self.writes else self.workload
-        with tasks.session(workload) as session, session.begin():
-            return self.op(session, self.progress)
+        progress = self.progress
+        return tasks.read(workload, lambda session: self.op(session, progress))
 
     def outcome(self, tasks: TaskManager) -> OpResult[T]:
         value = self.call(tasks)

@@ -30,6 +30,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -37,7 +38,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from seatdesk import messages
 from seatdesk.config import Settings
-from seatdesk.db.engine import ServerAddress, address_from_url, make_engine
+from seatdesk.db.engine import (
+    ServerAddress,
+    address_from_url,
+    is_connection_failure,
+    make_engine,
+)
+
+T = TypeVar("T")
+#: A standby cancelled the query to replay WAL (``hot_standby_feedback`` makes it rare).
+RECOVERY_CONFLICT = "40001"
 
 
 class Workload(StrEnum):
@@ -190,6 +200,24 @@ class ReportingRouter:
             self.on_change(changed)
         return route
 
+    def read(self, workload: Workload, fn: Callable[[Session], T]) -> T:
+        """``fn(session)`` in one transaction on the server ``route`` picks. A replica
+        lost in the middle (or a query it cancelled to replay WAL) is not the reader's
+        failure: ``fn`` runs again on the primary, and a lost replica counts as
+        unreachable until ``retry_seconds`` have passed."""
+        route = self.route(workload)
+        if route.on_replica:
+            try:
+                with Session(route.engine, expire_on_commit=False) as s, s.begin():
+                    return fn(s)
+            except DBAPIError as exc:
+                if is_connection_failure(exc):
+                    self._lost(exc)
+                elif getattr(exc.orig, "pgcode", None) != RECOVERY_CONFLICT:
+                    raise
+        with Session(self._primary, expire_on_commit=False) as s, s.begin():
+            return fn(s)
+
     def sessions(self, workload: Workload) -> sessionmaker[Session]:
         """A session factory on the engine ``workload`` reads from now (a long-lived
         reader such as the scheduler asks again for each run)."""
@@ -221,6 +249,18 @@ class ReportingRouter:
                 self._replica = None
 
     # ---- Private
+
+    def _lost(self, exc: DBAPIError) -> None:
+        detail = str(exc.orig).strip() if exc.orig is not None else str(exc)
+        with self._lock:
+            changed = self._health is None or self._health.state is not ReplicaState.UNREACHABLE
+            self._health = ReplicaHealth(ReplicaState.UNREACHABLE, detail=detail)
+            self._next_check = self._clock() + self.retry_seconds
+            if self._replica is not None:
+                self._replica.dispose()
+            route = self._route()
+        if changed and self.on_change is not None:
+            self.on_change(route)
 
     def _route(self) -> Route:
         assert self._health is not None, "looked at before routing"

@@ -299,7 +299,15 @@ def test_the_desk_falls_back_to_the_primary_while_the_replica_is_stopped(
         assert router.route(Workload.DASHBOARD).on_replica
         _replica_server(pair, "stop")
         try:
-            now[0] += 6.0  # the next look is due
+            # Lost between two looks: the read runs again on the primary, and the replica
+            # counts as unreachable at once.
+            where = router.read(Workload.DASHBOARD, lambda s: s.execute(
+                text("SELECT pg_is_in_recovery()")).scalar_one())
+            assert where is False, "read on the primary"
+            assert router.health is not None
+            assert router.health.state is ReplicaState.UNREACHABLE
+            assert [c.on_replica for c in changes] == [True, False]
+            now[0] += 31.0  # the retry is due: the replica is looked at again
             route = router.route(Workload.DASHBOARD)
             assert not route.on_replica and route.engine is primary
             assert route.health is not None and route.health.state is ReplicaState.UNREACHABLE
@@ -316,6 +324,8 @@ def test_the_desk_falls_back_to_the_primary_while_the_replica_is_stopped(
         route = router.route(Workload.EXPORT)
         assert route.on_replica, router.note(route)
         assert [c.on_replica for c in changes] == [True, False, True]
+        assert router.read(Workload.EXPORT, lambda s: s.execute(
+            text("SELECT pg_is_in_recovery()")).scalar_one()) is True
     finally:
         router.dispose()
         primary.dispose()
