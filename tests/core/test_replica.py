@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -389,7 +390,7 @@ def test_the_scheduled_report_claims_on_the_primary_and_reads_the_replica(
         return folder / f"{month}.xlsx"
 
     # A month of long ago: no other test's scheduled report is touched.
-    today = date(2001, 2, 10)
+    today = date(2000, 7, 10)
     scheduler.on_monthly_report(hook)
     try:
         ran = scheduler.monthly_report_job(
@@ -405,3 +406,49 @@ def test_the_scheduled_report_claims_on_the_primary_and_reads_the_replica(
         scheduler._monthly_hooks.remove(hook)
         router.dispose()
         primary.dispose()
+
+
+def _cli(pair: Pair, seat: Seat, reporting_url: str, *args: str
+         ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SEATDESK_LANG": "en", "COLUMNS": "200",
+           "SEATDESK_DATABASE_URL": pair.primary.url.render_as_string(hide_password=False),
+           "SEATDESK_USER": seat.login, "SEATDESK_PASSWORD": seat.password,
+           "SEATDESK_REPORTING_URL": reporting_url}
+    return subprocess.run([sys.executable, "-m", "seatdesk.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=120, check=False)
+
+
+def test_the_command_line_case_list_reads_the_replica_and_falls_back(
+    pair: Pair, inspector: Seat, tmp_path: Path
+) -> None:
+    replica_url = pair.replica.url.set(username=None, password=None).render_as_string()
+    out = tmp_path / "cases.xlsx"
+    period = ("--from", "2000-01-01", "--to", "2099-12-31", "--out", str(out))
+    su = _superuser(pair.replica)
+    _caught_up(pair)
+    with su.connect() as conn:
+        conn.execute(text("SELECT pg_wal_replay_pause()"))
+    try:
+        _dispatch_a_case(pair)  # on the primary only, while the replica stands still
+        primary = _superuser(pair.primary)
+        with primary.connect() as conn:
+            on_primary = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()
+        primary.dispose()
+        with su.connect() as conn:
+            on_replica = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()
+        assert on_primary == on_replica + 1
+        # Well within the lag limit: the case list is the replica's.
+        result = _cli(pair, inspector, replica_url, "stats", "cases", *period)
+        assert result.returncode == 0, result.stderr
+        assert f"{on_replica} cases written" in result.stdout
+        assert "main server" not in result.stderr
+        # No replica there: the main server's, and stderr says why.
+        nowhere = "postgresql://127.0.0.1:9/" + str(pair.primary.url.database)
+        result = _cli(pair, inspector, nowhere, "stats", "cases", *period)
+        assert result.returncode == 0, result.stderr
+        assert f"{on_primary} cases written" in result.stdout
+        assert "cannot be reached" in result.stderr and "127.0.0.1:9" in result.stderr
+    finally:
+        with su.connect() as conn:
+            conn.execute(text("SELECT pg_wal_replay_resume()"))
+        su.dispose()
