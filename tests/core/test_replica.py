@@ -153,11 +153,15 @@ def _superuser(address: ServerAddress) -> Engine:
 
 
 def _caught_up(pair: Pair, timeout: float = 30.0) -> None:
-    """Wait until the replica has replayed everything the primary has written so far."""
+    """Wait until the replica has replayed everything the primary has committed so far.
+
+    The insert position, not ``pg_current_wal_lsn()`` (the written one): with
+    ``synchronous_commit = off`` (the test servers) a commit may still sit in the WAL
+    buffers, and a login created there would not be on the replica yet."""
     primary, replica = _superuser(pair.primary), _superuser(pair.replica)
     try:
         with primary.connect() as conn:
-            lsn = conn.execute(text("SELECT pg_current_wal_lsn()")).scalar_one()
+            lsn = conn.execute(text("SELECT pg_current_wal_insert_lsn()")).scalar_one()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with replica.connect() as conn:
