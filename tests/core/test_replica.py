@@ -456,3 +456,23 @@ def test_the_command_line_case_list_reads_the_replica_and_falls_back(
         with su.connect() as conn:
             conn.execute(text("SELECT pg_wal_replay_resume()"))
         su.dispose()
+
+
+def test_the_settings_name_the_replica_and_its_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEATDESK_REPORTING_URL", "postgresql://replica.lan:5433/seatdesk")
+    monkeypatch.setenv("SEATDESK_REPLICA_MAX_LAG", "15")
+    monkeypatch.setenv("SEATDESK_REPLICA_RETRY", "nonsense")
+    settings = load_settings()
+    assert settings.reporting_url == "postgresql://replica.lan:5433/seatdesk"
+    assert settings.replica_max_lag_seconds == 15.0
+    assert settings.replica_retry_seconds == 60.0, "a bad value is the default, never 0"
+    seat = address_from_url("postgresql://wangfang:S3cret-pw@db.lan:5432/seatdesk")
+    replica = reporting_address(settings, seat)
+    assert replica is not None
+    assert (replica.url.host, replica.url.port, replica.url.database) == (
+        "replica.lan", 5433, "seatdesk")
+    assert (replica.url.username, replica.url.password) == ("wangfang", "S3cret-pw")
+    # The embedded server has no replica, whatever the settings say.
+    assert reporting_address(settings, replace(seat, embedded=True)) is None
+    monkeypatch.delenv("SEATDESK_REPORTING_URL")
+    assert reporting_address(load_settings(), seat) is None
