@@ -53,6 +53,12 @@ stop_cluster() {
         bindir=$(sed -n "s/^PGBIN='\(.*\)'$/\1/p" "$dir/info")
     fi
     [[ -n $bindir && -x $bindir/pg_ctl ]] || bindir=$(find_bindir)
+    # A streaming replica (scripts/start_test_replica.sh) first: it lives inside DIR.
+    if [[ -f $dir/replica/data/postmaster.pid ]]; then
+        log "stopping the replica in $dir/replica/data"
+        as_postgres "$bindir/pg_ctl" -D "$dir/replica/data" -m fast -w -t 60 stop >&2 \
+            || log "pg_ctl stop failed for the replica (already gone?)"
+    fi
     if [[ -f $dir/data/postmaster.pid ]]; then
         log "stopping the server in $dir/data"
         as_postgres "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >&2 \

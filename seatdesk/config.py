@@ -3,6 +3,10 @@
 ``SEATDESK_DATABASE_URL`` (or ``database_url`` in ``config.toml`` in the user's config
 directory) points at the centre's shared PostgreSQL server. With neither, seatdesk runs
 an embedded server in the user's data directory (``SEATDESK_DATA_DIR`` overrides it).
+``SEATDESK_REPORTING_URL`` (``reporting_url``) points the heavy readers — statistics,
+exports, the dashboard, the monthly report — at a streaming replica of that server
+(``seatdesk.db.reporting``); ``SEATDESK_REPLICA_MAX_LAG`` (``replica_max_lag_seconds``)
+is how far behind it may be before the desk reads from the main server instead.
 The scheduler writes last month's report into ``report_folder`` (``SEATDESK_REPORT_FOLDER``;
 by default ``reports`` in the data directory), and the embedded database's nightly backup
 into ``backup_folder`` (``SEATDESK_BACKUP_FOLDER``; by default ``backups`` in the data
@@ -27,6 +31,10 @@ EMBEDDED_DATABASE = "seatdesk"
 #: How many nightly backups the scheduler keeps, and the hour it writes them.
 DEFAULT_BACKUP_KEEP = 14
 DEFAULT_BACKUP_HOUR = 2
+#: A replica further behind than this (seconds) is not read: the primary is.
+DEFAULT_REPLICA_MAX_LAG_SECONDS = 60.0
+#: After the replica failed (unreachable or lagging), the desk asks it again this late.
+DEFAULT_REPLICA_RETRY_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,16 @@ class Settings:
     backup_keep: int = DEFAULT_BACKUP_KEEP
     #: The hour (0–23, the centre's time zone) of the nightly backup.
     backup_hour: int = DEFAULT_BACKUP_HOUR
+    #: The streaming replica the heavy readers use (``SEATDESK_REPORTING_URL``,
+    #: ``reporting_url``): host, port and database; each seat logs in with its own
+    #: login and password, as on the primary. None: everything reads the primary.
+    reporting_url: str | None = None
+    #: How far (seconds) the replica may lag before the desk falls back to the primary
+    #: (``SEATDESK_REPLICA_MAX_LAG``, ``replica_max_lag_seconds``).
+    replica_max_lag_seconds: float = DEFAULT_REPLICA_MAX_LAG_SECONDS
+    #: How long (seconds) after a fallback the desk tries the replica again
+    #: (``SEATDESK_REPLICA_RETRY``, ``replica_retry_seconds``).
+    replica_retry_seconds: float = DEFAULT_REPLICA_RETRY_SECONDS
 
     @property
     def embedded(self) -> bool:
@@ -90,6 +108,11 @@ def load_settings() -> Settings:
     backups = os.environ.get("SEATDESK_BACKUP_FOLDER") or file_values.get("backup_folder")
     keep = os.environ.get("SEATDESK_BACKUP_KEEP") or file_values.get("backup_keep")
     hour = os.environ.get("SEATDESK_BACKUP_HOUR") or file_values.get("backup_hour")
+    reporting = os.environ.get("SEATDESK_REPORTING_URL") or file_values.get("reporting_url")
+    max_lag = os.environ.get("SEATDESK_REPLICA_MAX_LAG") or file_values.get(
+        "replica_max_lag_seconds"
+    )
+    retry = os.environ.get("SEATDESK_REPLICA_RETRY") or file_values.get("replica_retry_seconds")
     data_path = (
         Path(str(data_dir)).expanduser() if data_dir else platformdirs.user_data_path(APP_NAME)
     )
@@ -104,6 +127,9 @@ def load_settings() -> Settings:
         configured_backup_folder=Path(str(backups)).expanduser() if backups else None,
         backup_keep=_whole(keep, DEFAULT_BACKUP_KEEP, 1, 10_000),
         backup_hour=_whole(hour, DEFAULT_BACKUP_HOUR, 0, 23),
+        reporting_url=str(reporting).strip() or None if reporting else None,
+        replica_max_lag_seconds=_positive(max_lag, DEFAULT_REPLICA_MAX_LAG_SECONDS),
+        replica_retry_seconds=_positive(retry, DEFAULT_REPLICA_RETRY_SECONDS),
     )
 
 
@@ -124,3 +150,15 @@ def _positive_minutes(value: object) -> float:
     except ValueError:
         return DEFAULT_IDLE_LOCK_MINUTES
     return minutes if minutes > 0 else DEFAULT_IDLE_LOCK_MINUTES
+
+
+def _positive(value: object, default: float) -> float:
+    """A positive number of seconds; anything else (unset, a typo) is the default, so a
+    bad setting never leaves the desk reading a replica without a lag limit."""
+    if value is None:
+        return default
+    try:
+        number = float(str(value))
+    except ValueError:
+        return default
+    return number if number > 0 else default

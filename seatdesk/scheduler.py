@@ -111,6 +111,7 @@ def monthly_report_job(
     folder: Path,
     today: date | None = None,
     timezone: str | None = None,
+    report_sessions: Callable[[], sessionmaker[Session]] | None = None,
 ) -> int:
     """Last month's report, if this scheduler is the one that claims it: how many hooks
     ran (0 when another workstation has it, or had it, or this seat may not write it).
@@ -118,6 +119,10 @@ def monthly_report_job(
     The claim commits on its own before any hook runs, each hook runs in its own
     transaction, and the outcome is recorded in a third: a workstation that dies midway
     leaves a claim that another takes over after ``report_runs.CLAIM_TIMEOUT``.
+
+    The claim and the outcome are writes: ``sessions`` (the primary). The hooks only
+    read, through ``report_sessions()`` when given (the reporting router's choice for
+    the monthly report: the replica while it is healthy).
     """
     if today is None:
         today = datetime.now(ZoneInfo(timezone)).date() if timezone else date.today()
@@ -146,8 +151,9 @@ def monthly_report_job(
     files: list[str] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        readers = report_sessions() if report_sessions is not None else sessions
         for hook in hooks:
-            with sessions.begin() as session:
+            with readers.begin() as session:
                 written = hook(session, month, folder)
             ran += 1
             if written is not None:
@@ -280,8 +286,13 @@ def _finish_backup(sessions: sessionmaker[Session], day: date, *, file_name: str
 
 
 def add_jobs(
-    scheduler: BaseScheduler, sessions: sessionmaker[Session], timezone: Any, report_folder: Path,
+    scheduler: BaseScheduler,
+    sessions: sessionmaker[Session],
+    timezone: Any,
+    report_folder: Path,
+    *,
     nightly: NightlyBackup | None = None,
+    report_sessions: Callable[[], sessionmaker[Session]] | None = None,
 ) -> None:
     # The monthly report is the job's own hook, wired here rather than by importing a
     # module for its side effect: a scheduler without it would claim nothing.
@@ -302,7 +313,7 @@ def add_jobs(
         # whose report failed or that no desk was running for gets it within the hour.
         CronTrigger(minute=5, timezone=timezone),
         args=[sessions, report_folder],
-        kwargs={"timezone": str(timezone)},
+        kwargs={"timezone": str(timezone), "report_sessions": report_sessions},
         id=MONTHLY_REPORT_JOB,
         replace_existing=True,
         coalesce=True,

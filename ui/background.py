@@ -20,6 +20,7 @@ from seatdesk import messages, terms
 from seatdesk import scheduler as jobs
 from seatdesk.config import load_settings
 from seatdesk.db.engine import connect, session_factory
+from seatdesk.db.reporting import ReportingRouter, Workload
 from seatdesk.services import deadlines
 from ui.desk import Desk
 from ui.tasks import CallOp, QueryOp
@@ -38,6 +39,7 @@ class BackgroundJobs(QObject):
         self._desk = desk
         self._scheduler: QtScheduler | None = None
         self._engine: Engine | None = None
+        self._reporting: ReportingRouter | None = None
 
     # ---- Public API
 
@@ -63,6 +65,8 @@ class BackgroundJobs(QObject):
     def shutdown(self) -> None:
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+        if self._reporting is not None:
+            self._reporting.dispose()
         if self._engine is not None:
             self._engine.dispose()
 
@@ -73,8 +77,20 @@ class BackgroundJobs(QObject):
         self._engine = engine
         tz = self._desk.address.timezone
         self._scheduler = QtScheduler(timezone=tz)
-        jobs.add_jobs(self._scheduler, session_factory(engine), tz,
-                      load_settings().report_folder, nightly)
+        settings = load_settings()
+        # The report's claim and outcome go to the primary; the report itself reads the
+        # replica while it is healthy (seatdesk.db.reporting decides, per run).
+        reporting = (
+            ReportingRouter.from_settings(settings, engine, self._desk.address)
+            if settings.reporting_url and not self._desk.address.embedded
+            else None
+        )
+        self._reporting = reporting
+        report_sessions = (
+            (lambda: reporting.sessions(Workload.MONTHLY_REPORT)) if reporting else None
+        )
+        jobs.add_jobs(self._scheduler, session_factory(engine), tz, settings.report_folder,
+                      nightly=nightly, report_sessions=report_sessions)
         self._scheduler.start()
 
     def _on_missing_years(self, years: list[int]) -> None:

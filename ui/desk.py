@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from seatdesk.config import Settings, load_settings
 from seatdesk.db import migrate
 from seatdesk.db.engine import ServerAddress, connect, session_factory, translated_errors
+from seatdesk.db.reporting import ReportingRouter
 from seatdesk.db.server import require_current_schema, server_address
 from seatdesk.domain.glossary import Role
 from seatdesk.services.common import Actor, centre_name, current_actor, require_desk_user
@@ -108,7 +109,15 @@ def log_in(owner_address: ServerAddress, login: str, password: str) -> Login:
 def open_desk(login: Login) -> Desk:
     """The desk of a successful login (GUI thread: it creates the task manager)."""
     tasks = TaskManager()
-    tasks.set_database(login.address, login.engine)
+    settings = load_settings()
+    # Statistics, exports and reports read the replica when the centre has one (the
+    # router falls back to the primary by itself); everything else reads the primary.
+    reporting = (
+        ReportingRouter.from_settings(settings, login.engine, login.address)
+        if settings.reporting_url and not login.address.embedded
+        else None
+    )
+    tasks.set_database(login.address, login.engine, reporting)
     return Desk(
         address=login.address,
         actor=login.actor,

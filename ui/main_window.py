@@ -153,7 +153,12 @@ class MainWindow(QMainWindow):
         self.busy.setMaximumWidth(90)
         self.busy.setMaximumHeight(14)
         self.busy.hide()
+        # Where the statistics read: shown only when the centre has a replica.
+        self.reporting_label = QLabel()
+        self.reporting_label.setObjectName("reporting")
+        self.reporting_label.hide()
         status.addPermanentWidget(self.database_label)
+        status.addPermanentWidget(self.reporting_label)
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.live_label)
         self._show_live(False)
@@ -162,6 +167,7 @@ class MainWindow(QMainWindow):
         tasks = self._desk.tasks
         tasks.sig_busy.connect(self._on_tasks_busy)
         tasks.sig_connection.connect(self._on_connection)
+        tasks.sig_reporting.connect(self._on_reporting)
         tasks.sig_error.connect(self._on_tasks_error)
         self.map_pane.sig_case_clicked.connect(self._on_map_pane_case_clicked)
         for panel in self.panels.values():
@@ -344,6 +350,21 @@ class MainWindow(QMainWindow):
     @Slot(bool, str)
     def _on_connection(self, live: bool, reason: str) -> None:
         self._show_live(live, reason)
+
+    @Slot(bool, str)
+    def _on_reporting(self, on_replica: bool, note: str) -> None:
+        """The statistics moved between the replica and the main server: a short mark
+        that stays, the core's sentence as its tooltip, and the sentence in the status
+        bar for a while when the desk fell back."""
+        self.reporting_label.setText(
+            self.tr("Statistics: replica") if on_replica else self.tr("Statistics: main server")
+        )
+        self.reporting_label.setStyleSheet("" if on_replica else "color: #e65100;")
+        self.reporting_label.setToolTip(note)
+        self.reporting_label.show()
+        if not on_replica:
+            log.warning("statistics fall back to the main server: %s", note)
+        self.statusBar().showMessage(note, 15_000)
 
     @Slot(int)
     def _on_tasks_busy(self, pending: int) -> None:

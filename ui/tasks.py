@@ -46,6 +46,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from seatdesk.db.engine import ServerAddress, session_factory, translated_errors
+from seatdesk.db.reporting import ReportingRouter, Route, Workload
 from seatdesk.errors import ConnectionProblem
 from seatdesk.progress import Cancelled, Progress
 from seatdesk.services.common import ChangeSet
@@ -80,6 +81,9 @@ class TaskManager(QObject):
     sig_error = Signal(object)
     """An op failed and its caller left the error to the one default place."""
 
+    sig_reporting = Signal(bool, str)
+    """Where the heavy readers now read changed: (on the replica, the sentence why)."""
+
     _sig_done = Signal(int, object, object)  # ticket, result, error: worker → GUI thread
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -87,6 +91,7 @@ class TaskManager(QObject):
         self._address: ServerAddress | None = None
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+        self._reporting: ReportingRouter | None = None
         self._queries = QThreadPool(self)
         self._queries.setMaxThreadCount(3)
         # One thread: mutations commit in the order the person asked for them.
@@ -98,11 +103,33 @@ class TaskManager(QObject):
 
     # ---- Public API
 
-    def set_database(self, address: ServerAddress, engine: Engine) -> None:
-        """Ops from now on use this seat's engine (set once, after the login)."""
+    def set_database(
+        self, address: ServerAddress, engine: Engine, reporting: ReportingRouter | None = None
+    ) -> None:
+        """Ops from now on use this seat's engine (set once, after the login); the heavy
+        readers (an op with a ``workload``) ask ``reporting`` which server to read."""
         self._address = address
         self._engine = engine
         self._sessions = session_factory(engine)
+        self.set_reporting(reporting)
+
+    def set_reporting(self, reporting: ReportingRouter | None) -> None:
+        """The heavy readers ask ``reporting`` from now on (None: they read the primary);
+        its changes of route become ``sig_reporting``."""
+        if self._reporting is not None and self._reporting is not reporting:
+            self._reporting.dispose()
+        self._reporting = reporting
+        if reporting is not None:
+            reporting.on_change = self._on_route_changed
+
+    @property
+    def engine(self) -> Engine | None:
+        """The seat's engine on the primary (None before the login)."""
+        return self._engine
+
+    @property
+    def reporting(self) -> ReportingRouter | None:
+        return self._reporting
 
     @property
     def address(self) -> ServerAddress | None:
@@ -125,6 +152,15 @@ class TaskManager(QObject):
             raise RuntimeError("no database yet: the op needs a logged-in desk")
         return self._sessions()
 
+    def read(self, workload: Workload | None, fn: Callable[[Session], T]) -> T:
+        """``fn(session)`` in one transaction (worker thread): a heavy reader's on the
+        server the reporting router picks, falling back to the primary when the replica
+        fails midway; anything else on the primary."""
+        if workload is None or self._reporting is None:
+            with self.session() as session, session.begin():
+                return fn(session)
+        return self._reporting.read(workload, fn)
+
     def begin(self) -> AbstractContextManager[Session]:
         """A new transaction on a new session, committed when its block ends without an
         error (worker thread only)."""
@@ -141,10 +177,18 @@ class TaskManager(QObject):
         # Only now: ``_pending`` keeps each op (and the widget it names) alive until its
         # job is done, so that no Qt object is ever released on a worker thread.
         self._pending.clear()
+        if self._reporting is not None:
+            self._reporting.dispose()
         if self._engine is not None:
             self._engine.dispose()
 
     # ---- Private slots
+
+    def _on_route_changed(self, route: Route) -> None:
+        # On the worker thread that asked: the signal crosses to the GUI thread queued.
+        reporting = self._reporting
+        if reporting is not None and shiboken6.isValid(self):
+            self.sig_reporting.emit(route.on_replica, reporting.note(route))
 
     @Slot(int, object, object)
     def _on_done(self, ticket: int, result: object, error: object) -> None:
@@ -257,13 +301,15 @@ class CallOp(_BaseOp[T]):
 
 @dataclass(kw_only=True)
 class QueryOp(_BaseOp[T]):
-    """A read: ``op(session)`` on a worker thread, its result to ``success``."""
+    """A read: ``op(session)`` on a worker thread, its result to ``success``. A heavy
+    read names its ``workload``: it may then read the streaming replica
+    (``seatdesk.db.reporting``)."""
 
     op: Callable[[Session], T]
+    workload: Workload | None = None
 
     def call(self, tasks: TaskManager) -> T:
-        with tasks.session() as session, session.begin():
-            return self.op(session)
+        return tasks.read(self.workload, self.op)
 
     def run(self) -> None:
         self.tasks.submit(self, mutation=False)
@@ -338,13 +384,15 @@ class LongOp(_BaseOp[T]):
     ``seatdesk.progress.Cancelled`` when ``progress.cancelled()`` turns true (the Cancel
     button); its transaction then rolls back and ``cancelled`` runs instead of
     ``failure``. ``writes=True`` runs it with the mutations, one at a time and in order,
-    and announces ``changes(result)``.
+    and announces ``changes(result)``. A read-only one (``writes=False``) that names its
+    ``workload`` may read the streaming replica (``seatdesk.db.reporting``).
     """
 
     op: Callable[[Session, Progress], T]
     title: str
     changes: Callable[[T], ChangeSet] = no_changes
     writes: bool = False
+    workload: Workload | None = None
     cancelled: Callable[[], None] = lambda: None
     # The dialog appears once the work has lasted this long (no flash for quick work).
     show_after_ms: int = 400
@@ -352,8 +400,10 @@ class LongOp(_BaseOp[T]):
 
     def call(self, tasks: TaskManager) -> T:
         assert self.progress is not None, "run() makes the progress before the job starts"
-        with tasks.session() as session, session.begin():
-            return self.op(session, self.progress)
+        # Work that writes reads and writes the primary, whatever it names.
+        workload = None if self.writes else self.workload
+        progress = self.progress
+        return tasks.read(workload, lambda session: self.op(session, progress))
 
     def outcome(self, tasks: TaskManager) -> OpResult[T]:
         value = self.call(tasks)

@@ -1893,6 +1893,14 @@
         <translation>&lt;b&gt;智慧城管坐席 {version}&lt;/b&gt;&lt;br&gt;数字化城市管理监督指挥中心的坐席工作台。&lt;br&gt;各坐席共用一个数据库，由数据库决定谁可以做什么。</translation>
     </message>
     <message>
+        <source>Statistics: replica</source>
+        <translation>统计：只读副本</translation>
+    </message>
+    <message>
+        <source>Statistics: main server</source>
+        <translation>统计：主服务器</translation>
+    </message>
+    <message>
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from seatdesk import config, messages
 from seatdesk.db.engine import ServerAddress, connect, session_factory, translated_errors
+from seatdesk.db.reporting import ReportingRouter, Workload
 from seatdesk.db.server import open_database
 from seatdesk.errors import ConnectionProblem, SeatdeskError
 
@@ -114,14 +115,26 @@ def acting_address(address: ServerAddress, login: str | None) -> ServerAddress:
 
 
 @contextmanager
-def transaction(as_login: str | None = None) -> Iterator[Session]:
+def transaction(
+    as_login: str | None = None, workload: Workload | None = None
+) -> Iterator[Session]:
     """One transaction as the configured login, or as the seat login ``as_login`` (whose
     password comes from ``SEATDESK_PASSWORD`` or a prompt); committed when the block
-    ends without an error."""
+    ends without an error. A heavy reader names its ``workload``: it reads the centre's
+    replica when one is configured and healthy (``seatdesk.db.reporting``)."""
     address, engine = owner()
     if as_login:
         address = acting_address(address, as_login)
         engine = connect(address)
+    settings = config.load_settings()
+    if workload is not None and settings.reporting_url and not address.embedded:
+        router = ReportingRouter.from_settings(settings, engine, address)
+        route = router.route(workload)
+        if not route.on_replica:
+            err_console.print(f"[yellow]{escape(router.note(route))}[/]", soft_wrap=True)
+        if route.engine is not engine:
+            address = router.replica_address or address
+            engine = route.engine
     with translated_errors(address), session_factory(engine).begin() as s:
         yield s
 

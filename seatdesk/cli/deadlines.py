@@ -149,7 +149,7 @@ def scheduler(once: bool) -> None:
         settings = config.load_settings()
         folder = settings.report_folder
         nightly = jobs.nightly_backup(settings, address)
-        jobs.add_jobs(runner, sessions, address.timezone, folder, nightly)
+        jobs.add_jobs(runner, sessions, address.timezone, folder, nightly=nightly)
         console.print(f"scheduler running against {address.where()} (Ctrl+C stops it); "
                       f"monthly reports into {folder}"
                       + (f"; nightly backups at {nightly.hour}:30 into {nightly.folder}, "

@@ -37,6 +37,7 @@ from seatdesk.cli.common import (
     reported,
     transaction,
 )
+from seatdesk.db.reporting import Workload
 from seatdesk.domain.glossary import Source
 from seatdesk.domain.statistics import Month, StatsFilter
 
@@ -57,7 +58,8 @@ def report(month_text: str, folder: Path, as_login: str | None) -> None:
         month = Month.parse(month_text)
     except ValueError:
         fail(messages.t("report.bad_month", value=month_text), 2)
-    with reported(), progress_bar() as bar, transaction(as_login) as session:
+    with reported(), progress_bar() as bar, \
+            transaction(as_login, Workload.MONTHLY_REPORT) as session:
         path = monthly_report.write_monthly_report(
             session, month, folder, source=monthly_report.default_source(),
             progress=BarProgress(bar),
@@ -102,7 +104,8 @@ def stats_export(as_login: str | None, /, first: datetime, last: datetime, out: 
     from seatdesk.services import stats_tables
 
     _check_period(first.date(), last.date())
-    with reported(), progress_bar() as bar, transaction(as_login) as session:
+    with reported(), progress_bar() as bar, \
+            transaction(as_login, Workload.EXPORT) as session:
         f = _filter(session, first.date(), last.date(), filters)
         stats_tables.export_statistics(session, f, out, BarProgress(bar))
     console.print(messages.t("workbook.written", path=out))
@@ -117,7 +120,8 @@ def stats_cases(as_login: str | None, /, first: datetime, last: datetime, out: P
     from seatdesk.services import case_list
 
     _check_period(first.date(), last.date())
-    with reported(), progress_bar() as bar, transaction(as_login) as session:
+    with reported(), progress_bar() as bar, \
+            transaction(as_login, Workload.EXPORT) as session:
         f = _filter(session, first.date(), last.date(), filters)
         result = case_list.export_case_list(session, f, out, BarProgress(bar))
     console.print(messages.t("caselist.written", rows=result.rows, path=result.path))

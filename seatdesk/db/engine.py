@@ -105,6 +105,11 @@ def translated_errors(address: ServerAddress) -> Iterator[None]:
         raise
 
 
+def is_connection_failure(exc: DBAPIError) -> bool:
+    """Did ``exc`` come from a lost, refused or impossible connection (not from SQL)?"""
+    return _is_connection_failure(exc)
+
+
 def _is_connection_failure(exc: DBAPIError) -> bool:
     text = str(exc.orig)
     return bool(exc.connection_invalidated) or any(

@@ -31,6 +31,7 @@ from seatdesk.messages import (
     grids,
     imports,
     intake,
+    replica,
     rules,
     statistics,
     supervision,
@@ -57,6 +58,7 @@ _AREAS = (
     rules,
     collectors,
     backups,
+    replica,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}

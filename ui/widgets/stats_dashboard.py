@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from seatdesk.db.reporting import Workload
 from seatdesk.domain.statistics import Month, StatsFilter, StatTable
 from seatdesk.progress import Progress
 from seatdesk.services.common import ChangeSet
@@ -189,6 +190,7 @@ class StatsDashboard(QWidget):
             self._desk.tasks,
             self,
             op=lambda s: tuple(loader(s, stats_filter)),
+            workload=Workload.DASHBOARD,
             success=lambda tables: self._on_loaded(generation, stats_filter, tables),
             failure=lambda error: self._on_load_failed(generation, error),
         ).run()
@@ -205,6 +207,7 @@ class StatsDashboard(QWidget):
             self,
             title=self.tr("Exporting the statistics to Excel…"),
             op=lambda s, progress: exporter(s, stats_filter, path, progress),
+            workload=Workload.EXPORT,
             success=self._on_exported,
             failure=self._on_written_failed,
         )
@@ -221,6 +224,7 @@ class StatsDashboard(QWidget):
             self,
             title=self.tr("Writing the monthly report of {month}…").format(month=month),
             op=lambda s, progress: reporter(s, month, folder, progress),
+            workload=Workload.MONTHLY_REPORT,
             success=self._on_reported,
             failure=self._on_written_failed,
         )
