@@ -198,7 +198,7 @@ def nightly_backup(settings: Settings, address: ServerAddress) -> NightlyBackup 
     """The nightly backup for a scheduler connected at ``address``: the embedded
     database's, dumped with its owner's login (the secret in the data directory), or
     None for a shared server, which is backed up with its own tools
-    (docs/operations_backups.md), or for an embedded server of another data directory."""
+    (docs/operations.md, "Backups"), or for an embedded server of another data directory."""
     if not address.embedded:
         return None
     secret = settings.data_dir.expanduser() / embedded.SECRET_FILE

@@ -6,7 +6,7 @@ and one sentence for whatever goes wrong.
     seatdesk restore FILE [--force] replace the database with FILE; refused over newer
                                     data unless --force; prints what it then holds
 
-A shared server is backed up with its own tools (docs/operations_backups.md).
+A shared server is backed up with its own tools (docs/operations.md, "Backups").
 """
 
 from __future__ import annotations

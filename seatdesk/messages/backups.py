@@ -54,9 +54,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "backup_shared_server": (
         "seatdesk backup and restore work on the embedded database; back up the shared "
-        "server at {where} with its own tools (see docs/operations_backups.md).",
+        "server at {where} with its own tools (see docs/operations.md, 'Backups').",
         "seatdesk 的备份与恢复只用于内置数据库；共享服务器 {where} 请用其自身工具备份"
-        "（见 docs/operations_backups.md）。",
+        "（见 docs/operations.md 的 “Backups” 一节）。",
     ),
     "backup_done": (
         "Backed up to {file}: {cases} cases, {events} events, the newest at {newest}.",

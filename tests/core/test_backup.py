@@ -254,7 +254,7 @@ def test_the_cli_backs_up_and_restores_with_counts(
     # A shared server: its own tools, one sentence, nothing touched.
     monkeypatch.setenv("SEATDESK_DATABASE_URL", "postgresql://admin@db.centre.example/seatdesk")
     result = runner.invoke(main, ["restore", str(dump)])
-    assert result.exit_code == 1 and "operations_backups.md" in result.output
+    assert result.exit_code == 1 and "docs/operations.md" in result.output
     assert backups.summary_of(fresh) == summary
 
 
