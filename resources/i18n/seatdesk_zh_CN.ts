@@ -128,6 +128,81 @@
     </message>
 </context>
 <context>
+    <name>AdminBackupsView</name>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>备份文件</translation>
+    </message>
+    <message>
+        <source>Written by</source>
+        <translation>执行工作站用户</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>完成时间</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Being written</source>
+        <translation>正在备份</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Claimed</source>
+        <translation>领取</translation>
+    </message>
+    <message>
+        <source>Taken over</source>
+        <translation>接管</translation>
+    </message>
+    <message>
+        <source>Retried</source>
+        <translation>重试</translation>
+    </message>
+</context>
+<context>
     <name>AdminCalendarWidget</name>
     <message>
         <source>Year</source>
@@ -429,6 +504,10 @@
     <message>
         <source>Collectors</source>
         <translation>信息采集员</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>备份记录</translation>
     </message>
 </context>
 <context>

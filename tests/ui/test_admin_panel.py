@@ -7,6 +7,7 @@ following; a non-admin never gets the panel."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -19,6 +20,7 @@ from pytestqt.qtbot import QtBot
 import ui.map  # noqa: F401 - QtWebEngine before the QApplication, sandbox off as root
 from seatdesk.domain.glossary import Role
 from seatdesk.errors import PermissionDenied
+from seatdesk.services import backup_runs
 from tests.core.conftest import DEPARTMENT, LOGIN
 from tests.ui.conftest import Owner, wait_idle
 from tests.ui.driving import type_text
@@ -28,6 +30,7 @@ from ui.dialogs.user_dialogs import ChangeDialog, PasswordDialog, UserDialog
 from ui.main_window import MainWindow
 from ui.panels.admin_panel import ADMIN_TABS, AdminPanel
 from ui.panels.registry import panels_for
+from ui.widgets.admin_backups import AdminBackupsView
 from ui.widgets.admin_departments import AdminDepartmentsView
 from ui.widgets.admin_list import AdminListView
 from ui.widgets.admin_users import AdminUsersView
@@ -89,6 +92,7 @@ def test_a_non_admin_never_gets_the_panel(desk_for: Callable[[str], Desk]) -> No
     assert tabs.count() == len(ADMIN_TABS)
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
         "Users", "Departments", "Catalogue", "Time limits", "Calendar", "Collectors",
+        "Backups",
     ]
     for panel in panels_for(admin):
         panel.deleteLater()
@@ -234,3 +238,28 @@ def test_departments_added_renamed_deactivated_and_merged(
                            "WHERE department = :c", c=new)
     assert actions == "added,renamed,deactivated,reactivated"
     window.close()
+
+
+def test_the_backups_tab_shows_each_nights_run_and_its_trail(
+    qtbot: QtBot, desk_for: Callable[[str], Desk], owner: Owner
+) -> None:
+    # A day of its own (2004): the nightly tests and the reports use other years.
+    day = date(2004, 4, 4)
+    inspector = LOGIN[Role.INSPECTOR]
+    assert owner.as_(inspector, lambda s: backup_runs.claim(s, day))
+    owner.as_(inspector, lambda s: backup_runs.finish(s, day, error="disk full"))
+    assert owner.as_(ADMIN, lambda s: backup_runs.claim(s, day))  # the retry
+    owner.as_(ADMIN, lambda s: backup_runs.finish(s, day, file_name="/srv/b/x.dump"))
+    desk = desk_for(ADMIN)
+    panel = _panel(desk, qtbot)
+    view = panel.show_tab("Backups")
+    assert isinstance(view, AdminBackupsView)
+    view.reload()
+    qtbot.waitUntil(lambda: day.isoformat() in view.visible_keys(), timeout=15_000)
+    _choose(qtbot, view, day.isoformat())
+    row = [view.table.item(view.table.currentRow(), c).text() for c in range(3)]
+    assert row == [day.isoformat(), "Written", "/srv/b/x.dump"]
+    qtbot.waitUntil(lambda: view.audit.rowCount() == 4, timeout=15_000)
+    steps = [view.audit.item(r, 2).text() for r in range(4)]
+    assert steps == ["Claimed", "Failed", "Retried", "Written"]
+    assert view.audit.item(1, 3).text() == "disk full"

@@ -22,6 +22,7 @@ from seatdesk.domain.glossary import Role
 from seatdesk.errors import PermissionDenied
 from ui.desk import Desk
 from ui.panels.panel import Panel
+from ui.widgets.admin_backups import AdminBackupsView
 from ui.widgets.admin_calendar import AdminCalendarWidget, CalendarBanner
 from ui.widgets.admin_catalogue import AdminCatalogueWidget
 from ui.widgets.admin_collectors import CollectorsView
@@ -39,6 +40,7 @@ ADMIN_TABS: list[tuple[str, TabFactory]] = [
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Time limits")), AdminLimitsWidget),
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Calendar")), AdminCalendarWidget),
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Collectors")), CollectorsView),
+    (str(QT_TRANSLATE_NOOP("AdminPanel", "Backups")), AdminBackupsView),
 ]
 
 
