@@ -7,8 +7,8 @@ following; a non-admin never gets the panel."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
 import pytest
