@@ -10,7 +10,7 @@ command line. A notice says only *that* something changed, never what:
 - ``{"kind":"<entity>"}``: a reference table of that entity changed (grids, users,
   departments, catalogue, calendar), or a statement wrote complaint events
   (``complaints``, migration 0013: the desk reloads its complaint queues through
-  row-level security).
+  row-level security), or the staff assessment changed (``assessment``, migration 0032).
 
 Nothing else is in a payload. Any login on the channel may read or fake a notice; it
 learns or causes nothing by it, because a desk never believes a notice: it asks the
@@ -55,6 +55,7 @@ class Kind(StrEnum):
     CATALOGUE = "catalogue"
     CALENDAR = "calendar"
     COMPLAINTS = "complaints"  # migration 0013: a statement wrote complaint events
+    ASSESSMENT = "assessment"  # migration 0032: staff assessment entries or settings
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,6 +105,11 @@ SQL_ONLY_TABLES = frozenset(
         "collector_tasks",
         "seat_user_days",
         "seat_user_day_changes",
+        # Staff assessment (考核, migration 0032).
+        "assessment_rules",
+        "assessment_entries",
+        "assessment_suggestions",
+        "assessment_decisions",
     }
 )
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from seatdesk.messages import (
     accounts,
+    assessment,
     breakdowns,
     cases,
     cli,
@@ -49,6 +50,7 @@ _AREAS = (
     supervision,
     workbooks,
     breakdowns,
+    assessment,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}
