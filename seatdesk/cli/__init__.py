@@ -3,7 +3,7 @@ demo data, grids, the working calendar, the time-limit standard and the schedule
 (With no command, ``ui.launcher`` starts the desktop app instead.)
 
 One module per command group (``db``, ``demo``, ``users``, ``grids``, ``deadlines``,
-``complaints``, ``intake``, ``reports``),
+``complaints``, ``intake``, ``reports``, ``assessment``),
 each importing only ``seatdesk.cli.common``; this module makes the ``main`` group and
 registers theirs.
 
@@ -19,7 +19,17 @@ import os
 
 import click
 
-from seatdesk.cli import complaints, db, deadlines, demo, grids, intake, reports, users
+from seatdesk.cli import (
+    assessment,
+    complaints,
+    db,
+    deadlines,
+    demo,
+    grids,
+    intake,
+    reports,
+    users,
+)
 from seatdesk.cli.common import CommandGroup
 
 
@@ -54,5 +64,6 @@ main.add_command(complaints.complaints)
 main.add_command(intake.intake)
 main.add_command(reports.report)
 main.add_command(reports.stats)
+main.add_command(assessment.assessment)
 
 __all__ = ["main"]

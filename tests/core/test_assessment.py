@@ -3,10 +3,15 @@ answers were worked out by hand, reversals, suggestions, the guards over real lo
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -18,7 +23,7 @@ from seatdesk.domain import assessment as domain
 from seatdesk.domain.glossary import AssessmentAction, Role, StaffKind
 from seatdesk.domain.statistics import Month
 from seatdesk.errors import PermissionDenied, ValidationError
-from seatdesk.services import assessment
+from seatdesk.services import assessment, assessment_workbook
 from seatdesk.services.assessment import RankRow, Settings
 from tests.core.conftest import LOGIN, Desk
 
@@ -291,3 +296,51 @@ def test_a_seat_reads_its_own_entries_only(owner_engine: Engine,
         )).scalars().all()
     assert seen == [LOGIN[Role.ACCEPTOR]]
     assert sorted(all_seen) == sorted([LOGIN[Role.ACCEPTOR], C1])
+
+
+# ---- Excel
+
+
+def test_the_export_reopens_with_the_ranking_and_the_entries(desk: Desk, tmp_path: Path) -> None:
+    _hand_made(desk)
+    target = tmp_path / "考核.xlsx"
+    with desk.as_(Role.INSPECTOR) as s:
+        assessment_workbook.export_month(s, MARCH, target)
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["考核排名", "考核明细"]
+    ranking = book["考核排名"]
+    headers = [c.value for c in ranking[3]]
+    assert headers[:4] == ["名次", "人员类别", "工号/账号", "姓名"]
+    assert ranking.freeze_panes == "A4" and ranking.auto_filter.ref.startswith("A3:J")
+    rows = {r[2]: r for r in ranking.iter_rows(min_row=4, values_only=True)}
+    assert rows[C2][headers.index("得分")] == 94
+    assert rows[C2][headers.index("末位")] == "是"
+    assert rows[C2][headers.index("连续两月末位（末位淘汰）")] == "是"
+    assert rows[C2][1] == "信息采集员"
+    assert rows[LOGIN[Role.ACCEPTOR]][headers.index("扣分")] == -5
+    entries = book["考核明细"]
+    lines = list(entries.iter_rows(min_row=4, values_only=True))
+    assert len(lines) == 11  # March: 2 + 2 + 2 + 3 (one a reversal) + 2
+    assert any(line[4] == "市级及以上检查扣分（×2计入）" and line[6] == -4 for line in lines)
+    assert ranking.column_dimensions["D"].width >= 8
+
+
+def test_the_command_line_exports_for_a_manager_and_refuses_a_seat(
+    server: ServerAddress, seeded: DemoResult, tmp_path: Path
+) -> None:
+    def run(login: str, out: Path) -> subprocess.CompletedProcess[str]:
+        url = server.url.set(username=login, password=seeded.passwords[login])
+        env = {**os.environ, "SEATDESK_LANG": "zh", "COLUMNS": "200",
+               "SEATDESK_DATABASE_URL": url.render_as_string(hide_password=False)}
+        return subprocess.run(
+            [sys.executable, "-m", "seatdesk.cli", "assessment", "export", "--month",
+             "2000-02", str(out)], capture_output=True, text=True, env=env, timeout=120)
+
+    ok = run(LOGIN[Role.INSPECTOR], tmp_path / "a.xlsx")
+    assert ok.returncode == 0, ok.stderr
+    assert "2000-02 考核已导出到" in ok.stdout
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx")["考核排名"]["A3"].value == "名次"
+    refused = run(LOGIN[Role.ACCEPTOR], tmp_path / "b.xlsx")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "查看考核排名" in refused.stderr
+    assert not (tmp_path / "b.xlsx").exists()
