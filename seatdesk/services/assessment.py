@@ -136,7 +136,24 @@ class Settings:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class MonthView:
+    """What the desk shows of a month: the ranking, the pending suggestions, and the
+    choices of the entry dialog."""
+
+    ranking: list[RankRow]
+    suggestions: list[Suggestion]
+    staff: list[Staff]
+    rules: list[RuleRow]
+
+
 # ---- reads
+
+
+def month_view(session: Session, month: Month) -> MonthView:
+    """The month as the desk shows it, read in one transaction."""
+    return MonthView(ranking(session, month), suggestions(session, month), staff(session),
+                     rules(session))
 
 
 def rules(session: Session) -> list[RuleRow]:
