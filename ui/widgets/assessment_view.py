@@ -171,9 +171,6 @@ class AssessmentView(QWidget):
     sig_exported = Signal(object)
     """An export was written: its ``Path``."""
 
-    RANK_HEADERS = ("Rank", "Type", "Staff id", "Name", "Deductions", "Additions", "Score",
-                    "Bottom", "Bottom two months")
-
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
@@ -215,9 +212,12 @@ class AssessmentView(QWidget):
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.table = QTableWidget(0, len(self.RANK_HEADERS))
+        headers = [self.tr("Rank"), self.tr("Type"), self.tr("Staff id"), self.tr("Name"),
+                   self.tr("Deductions"), self.tr("Additions"), self.tr("Score"),
+                   self.tr("Bottom"), self.tr("Bottom two months")]
+        self.table = QTableWidget(0, len(headers))
         self.table.setObjectName("ranking")
-        self.table.setHorizontalHeaderLabels([self.tr(h) for h in self.RANK_HEADERS])
+        self.table.setHorizontalHeaderLabels(headers)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
