@@ -318,11 +318,17 @@ BEGIN
         PERFORM seatdesk_invalid('staff', 'required');
     END IF;
     PERFORM seatdesk_check_length('staff', v_staff, 100);
-    -- The user is locked: a login being removed meanwhile cannot slip an entry in.
     IF p_kind = 'user' THEN
-        PERFORM 1 FROM users WHERE login = v_staff FOR SHARE;
+        -- A seat user of the centre's own roles (not a department liaison, not an
+        -- administrator only), locked: a login changed meanwhile cannot slip an entry in.
+        PERFORM 1 FROM users WHERE login = v_staff AND roles && {_array(RANKED_ROLES)}
+        FOR SHARE;
         IF NOT FOUND THEN
             PERFORM seatdesk_invalid('staff', 'unknown', jsonb_build_object('value', v_staff));
+        END IF;
+        -- Nobody scores themselves (an inspector's praise of their own work).
+        IF v_staff = me.login THEN
+            PERFORM seatdesk_invalid('staff', 'self', jsonb_build_object('value', v_staff));
         END IF;
     END IF;
     SELECT * INTO r FROM assessment_rules WHERE code = p_rule AND active FOR SHARE;
@@ -478,6 +484,9 @@ BEGIN
     IF FOUND THEN
         PERFORM seatdesk_invalid('suggestion', 'decided_already',
             jsonb_build_object('who', d.decided_by, 'when', d.decided_at));
+    END IF;
+    IF s.staff_kind = 'user' AND s.staff_id = me.login THEN
+        PERFORM seatdesk_invalid('staff', 'self', jsonb_build_object('value', s.staff_id));
     END IF;
     SELECT * INTO r FROM assessment_rules WHERE code = s.rule_code FOR SHARE;
     IF p_accept THEN

@@ -151,6 +151,8 @@ def test_a_reversal_is_a_new_entry_and_only_once(desk: Desk) -> None:
 
 @pytest.mark.parametrize(("kwargs", "field", "problem"), [
     ({"staff_id": "nobody-here"}, "staff", "unknown"),
+    ({"staff_id": LOGIN[Role.INSPECTOR]}, "staff", "self"),
+    ({"staff_id": LOGIN[Role.DEPARTMENT]}, "staff", "unknown"),  # a liaison, not staff
     ({"rule": "no_such_rule"}, "rule", "unknown"),
     ({"count": 0}, "count", "out_of_range"),
     ({"count": Decimal("1.5")}, "count", "not_whole"),
@@ -211,6 +213,8 @@ def test_suggestions_come_from_the_counters_and_wait_for_the_manager(desk: Desk)
         entry = assessment.decide(s, suggestion_id=found[C1].suggestion_id, accept=True)
         none = assessment.decide(s, suggestion_id=found[LOGIN[Role.SHIFT_LEADER]].suggestion_id,
                                  accept=False, reason="系统原因")
+        inspector_own = found.get(LOGIN[Role.INSPECTOR])
+        assert inspector_own is None  # the inspector had no late step
         assert entry is not None and none is None
         assert _by_id(assessment.ranking(s, MARCH))[C1].score == Decimal(98)
         assert _by_id(assessment.ranking(s, MARCH))[LOGIN[Role.SHIFT_LEADER]].score \

@@ -131,4 +131,7 @@ def test_the_month_picker_reads_another_month(
     desk = desk_for(LOGIN[Role.SHIFT_LEADER])
     view = _view(qtbot, desk, Month(2000, 3))
     assert view.rows and all(r.score == Decimal(100) for r in view.rows)
+    # The shift leader reads; recording and deciding are the managers'.
+    assert view.entry_button.isHidden() and view.suggest_button.isHidden()
+    assert not view.export_button.isHidden()
     assert date(2000, 3, 1) == view.month().first_day

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from seatdesk import messages
-from seatdesk.domain.glossary import RuleUnit
+from seatdesk.domain.glossary import Role, RuleUnit
 from seatdesk.domain.statistics import Month
 from seatdesk.services import assessment, assessment_workbook
 from seatdesk.services.assessment import MonthView, RankRow, RuleRow, Staff, Suggestion
@@ -187,6 +187,9 @@ class AssessmentView(QWidget):
         self.reload()
 
     def _build_ui(self) -> None:
+        # Recording and deciding are the managers' (the database refuses anyone else);
+        # the shift leader reads and exports.
+        manages = self._desk.has(Role.ADMIN) or self._desk.has(Role.INSPECTOR)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Month")))
@@ -201,9 +204,11 @@ class AssessmentView(QWidget):
         bar.addWidget(self.summary, 1)
         self.entry_button = QPushButton(self.tr("New entry…"))
         self.entry_button.setObjectName("new_entry")
+        self.entry_button.setVisible(manages)
         bar.addWidget(self.entry_button)
         self.suggest_button = QPushButton(self.tr("Suggest from the data"))
         self.suggest_button.setObjectName("suggest")
+        self.suggest_button.setVisible(manages)
         self.suggest_button.setToolTip(self.tr(
             "Offer entries for late steps of seat users and overdue tasks of collectors"))
         bar.addWidget(self.suggest_button)
@@ -250,6 +255,7 @@ class AssessmentView(QWidget):
         self.dismiss_button.setObjectName("dismiss_suggestion")
         for button in (self.accept_button, self.dismiss_button):
             button.setEnabled(False)
+            button.setVisible(manages)
             buttons.addWidget(button)
         lower_layout.addLayout(buttons)
         split.addWidget(lower)
