@@ -328,7 +328,7 @@ BEGIN
         END IF;
         -- Nobody scores themselves (an inspector's praise of their own work).
         IF v_staff = me.login THEN
-            PERFORM seatdesk_invalid('staff', 'self', jsonb_build_object('value', v_staff));
+            PERFORM seatdesk_invalid('staff', 'own_entry', jsonb_build_object('value', v_staff));
         END IF;
     END IF;
     SELECT * INTO r FROM assessment_rules WHERE code = p_rule AND active FOR SHARE;
@@ -486,7 +486,7 @@ BEGIN
             jsonb_build_object('who', d.decided_by, 'when', d.decided_at));
     END IF;
     IF s.staff_kind = 'user' AND s.staff_id = me.login THEN
-        PERFORM seatdesk_invalid('staff', 'self', jsonb_build_object('value', s.staff_id));
+        PERFORM seatdesk_invalid('staff', 'own_entry', jsonb_build_object('value', s.staff_id));
     END IF;
     SELECT * INTO r FROM assessment_rules WHERE code = s.rule_code FOR SHARE;
     IF p_accept THEN

@@ -16,6 +16,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "field.base": ("Base score", "基础分"),
     "field.bottom_n": ("Bottom places", "末位人数"),
     "field.bottom_share": ("Bottom share", "末位比例"),
+    "problem.own_entry": ("is yourself: nobody assesses their own work",
+                          "是您本人：不能对自己进行考核"),
     "problem.not_whole": ("{value} is not a whole number", "{value} 不是整数"),
     "problem.is_reversal": ("{value} is itself a reversal", "{value} 本身是冲销记录"),
     "problem.reversed_already": ("{value} was reversed already", "{value} 已被冲销"),

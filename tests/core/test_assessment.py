@@ -151,7 +151,7 @@ def test_a_reversal_is_a_new_entry_and_only_once(desk: Desk) -> None:
 
 @pytest.mark.parametrize(("kwargs", "field", "problem"), [
     ({"staff_id": "nobody-here"}, "staff", "unknown"),
-    ({"staff_id": LOGIN[Role.INSPECTOR]}, "staff", "self"),
+    ({"staff_id": LOGIN[Role.INSPECTOR]}, "staff", "own_entry"),
     ({"staff_id": LOGIN[Role.DEPARTMENT]}, "staff", "unknown"),  # a liaison, not staff
     ({"rule": "no_such_rule"}, "rule", "unknown"),
     ({"count": 0}, "count", "out_of_range"),
