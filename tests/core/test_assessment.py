@@ -4,8 +4,10 @@ answers were worked out by hand, reversals, suggestions, the guards over real lo
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -23,6 +25,7 @@ from seatdesk.domain import assessment as domain
 from seatdesk.domain.glossary import AssessmentAction, Role, StaffKind
 from seatdesk.domain.statistics import Month
 from seatdesk.errors import PermissionDenied, ValidationError
+from seatdesk.notices import Kind, Notice, decode
 from seatdesk.services import assessment, assessment_workbook
 from seatdesk.services.assessment import RankRow, Settings
 from tests.core.conftest import LOGIN, Desk
@@ -225,15 +228,30 @@ def test_suggestions_come_from_the_counters_and_wait_for_the_manager(desk: Desk)
     assert err.value.problem == "decided_already"
 
 
-def test_every_write_is_announced_on_the_one_channel(desk: Desk) -> None:
-    with desk.as_(Role.INSPECTOR) as s:
-        _rec(s, C, C1, "media_exposure", 1, date(2001, 3, 1))
-    trigger = desk.scalar(
-        "SELECT count(*) FROM pg_trigger WHERE tgname = 'assessment_entries_notice'")
-    assert trigger == 1
-    assert desk.scalar("SELECT pg_get_triggerdef(oid) FROM pg_trigger "
-                       "WHERE tgname = 'assessment_entries_notice'").endswith(
-        "seatdesk_notice_entity('assessment')")
+def test_every_write_is_announced_on_the_one_channel(owner_engine: Engine) -> None:
+    listener = owner_engine.raw_connection()
+    listener.detach()  # its own connection, closed after: never back in the pool
+    try:
+        listener.dbapi_connection.set_isolation_level(0)  # autocommit: LISTEN now
+        with listener.cursor() as cur:
+            cur.execute("LISTEN seatdesk_changes")
+        # Committed (append-only, it stays): February 2000, read by no other test.
+        with session_factory(owner_engine).begin() as s:
+            s.execute(text("SELECT set_config('seatdesk.act_as', :l, true)"),
+                      {"l": LOGIN[Role.INSPECTOR]})
+            _rec(s, C, C2, "media_exposure", 1, date(2000, 2, 3))
+        conn = listener.dbapi_connection
+        deadline = time.monotonic() + 5
+        payloads: list[str] = []
+        while time.monotonic() < deadline and '{"kind":"assessment"}' not in payloads:
+            select.select([conn], [], [], 0.5)
+            conn.poll()
+            payloads += [n.payload for n in conn.notifies]
+            conn.notifies.clear()
+        assert '{"kind":"assessment"}' in payloads
+        assert decode('{"kind":"assessment"}') == Notice(Kind.ASSESSMENT)
+    finally:
+        listener.close()
 
 
 # ---- over real logins, as psql would

@@ -52,7 +52,8 @@ def test_the_payloads_are_exactly_the_documented_ones() -> None:
     assert encode(Notice.cases(3, 7)) == '{"kind":"cases","first":3,"last":7}'
     assert encode(Notice(Kind.DEPARTMENTS)) == '{"kind":"departments"}'
     assert {k.value for k in Kind} == {
-        "cases", "grids", "users", "departments", "catalogue", "calendar", "complaints"
+        "cases", "grids", "users", "departments", "catalogue", "calendar", "complaints",
+        "assessment",
     }
 
 
