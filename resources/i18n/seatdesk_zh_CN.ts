@@ -249,6 +249,42 @@
         <translation>不采纳</translation>
     </message>
     <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>发生日期</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>事由</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>录入人</translation>
+    </message>
+    <message>
+        <source>Reversal</source>
+        <translation>冲销</translation>
+    </message>
+    <message>
+        <source>Why the chosen entry is reversed</source>
+        <translation>冲销所选记录的原因</translation>
+    </message>
+    <message>
+        <source>Reverse</source>
+        <translation>冲销</translation>
+    </message>
+    <message>
+        <source>Entries are never changed: a new entry of the opposite points corrects one</source>
+        <translation>考核记录不可修改：以一条分值相反的新记录冲销</translation>
+    </message>
+    <message>
+        <source>Entries of the month</source>
+        <translation>本月考核记录</translation>
+    </message>
+    <message>
         <source>Exporting the assessment of {month}…</source>
         <translation>正在导出 {month} 考核…</translation>
     </message>
@@ -267,6 +303,14 @@
     <message>
         <source>{n} new suggestions.</source>
         <translation>新增 {n} 条考核建议。</translation>
+    </message>
+    <message>
+        <source>reverses No. {n}</source>
+        <translation>冲销第 {n} 号</translation>
+    </message>
+    <message>
+        <source>reversed by No. {n}</source>
+        <translation>已被第 {n} 号冲销</translation>
     </message>
     <message>
         <source>yes</source>

@@ -145,6 +145,7 @@ class MonthView:
     suggestions: list[Suggestion]
     staff: list[Staff]
     rules: list[RuleRow]
+    entries: list[Entry]
 
 
 # ---- reads
@@ -153,7 +154,7 @@ class MonthView:
 def month_view(session: Session, month: Month) -> MonthView:
     """The month as the desk shows it, read in one transaction."""
     return MonthView(ranking(session, month), suggestions(session, month), staff(session),
-                     rules(session))
+                     rules(session), entries(session, month))
 
 
 def rules(session: Session) -> list[RuleRow]:

@@ -96,6 +96,22 @@ def test_an_entry_through_the_dialog_changes_the_ranking(
     scores = {r[2]: r[7] for r in sheet.iter_rows(min_row=4, values_only=True)}
     assert scores[acceptor] == 97
 
+    # A correction: the entry reversed by a new one, the ranking back where it was.
+    view.tabs.setCurrentIndex(1)
+    assert view.entries.rowCount() == 1
+    view.entries.selectRow(0)
+    assert not view.reverse_button.isEnabled()  # no reason yet
+    type_text(view.reverse_reason, "录入有误")
+    assert view.reverse_button.isEnabled()
+    with qtbot.waitSignal(view.sig_ranking_changed, timeout=10_000):
+        qtbot.mouseClick(view.reverse_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, desk.tasks)
+    assert next(r for r in view.rows if r.staff_id == acceptor).score == Decimal(100)
+    assert view.entries.rowCount() == 2
+    assert view.entries.item(1, 4).text() == "+3"
+    view.entries.selectRow(0)
+    assert not view.reverse_button.isEnabled()  # reversed already
+
 
 def test_a_suggestion_is_accepted_with_a_click(
     desk_for: Callable[[str], Desk], qtbot: QtBot, owner: Owner

@@ -19,147 +19,40 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from seatdesk import messages
-from seatdesk.domain.glossary import Role, RuleUnit
+from seatdesk.domain.glossary import Role
 from seatdesk.domain.statistics import Month
 from seatdesk.services import assessment, assessment_workbook
-from seatdesk.services.assessment import MonthView, RankRow, RuleRow, Staff, Suggestion
+from seatdesk.services.assessment import Entry, MonthView, RankRow, RuleRow, Staff, Suggestion
 from seatdesk.services.common import ChangeSet
 from seatdesk.terms import term
 from ui.desk import Desk
+from ui.dialogs.assessment_entry_dialog import (
+    AssessmentEntryDialog,
+    assessment_changes,
+    number_text,
+    points_text,
+)
 from ui.tasks import LongOp, MutationOp, QueryOp
 
 RELOAD_DELAY_MS = 200
 _BOTTOM = QColor("#f8d7da")
 _RED = QColor("#c62828")
-
-
-def _changes(_result: object) -> ChangeSet:
-    return assessment.CHANGES
-
-
-def _number(value: Decimal) -> str:
-    """97.00 → "97", 1.50 → "1.5" (no exponent, no trailing zeros)."""
-    return format(value.normalize(), "f")
-
-
-def _points(value: Decimal) -> str:
-    return ("+" if value > 0 else "") + _number(value) if value else "0"
-
-
-class AssessmentEntryDialog(QDialog):
-    """One entry: who, which rule, how many, when, why. Records it itself and stays open
-    with the database's reason when it refuses."""
-
-    sig_recorded = Signal(object)
-    """The entry was committed: its ``EntryId``."""
-
-    def __init__(self, desk: Desk, staff: list[Staff], rules: list[RuleRow], day: date,
-                 parent: QWidget) -> None:
-        super().__init__(parent)
-        self._desk = desk
-        self.setObjectName("assessment_entry_dialog")
-        self.setWindowTitle(self.tr("New assessment entry"))
-        form = QFormLayout(self)
-        self.staff = QComboBox()
-        self.staff.setObjectName("staff")
-        for s in staff:
-            self.staff.addItem(f"{s.name} ({term(s.kind)} {s.staff_id})", s)
-        form.addRow(self.tr("Staff member"), self.staff)
-        lang = messages.language()
-        self.rule = QComboBox()
-        self.rule.setObjectName("rule")
-        for r in rules:
-            self.rule.addItem(
-                f"{r.title(lang)}  {_points(r.points * r.multiplier)} / {term(r.unit)}", r)
-        form.addRow(self.tr("Rule"), self.rule)
-        self.count = QDoubleSpinBox()
-        self.count.setObjectName("count")
-        self.count.setRange(0.5, 1000)
-        self.count.setValue(1)
-        form.addRow(self.tr("Count"), self.count)
-        self.day = QDateEdit(QDate(day.year, day.month, day.day))
-        self.day.setObjectName("day")
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        form.addRow(self.tr("Date"), self.day)
-        self.reason = QPlainTextEdit()
-        self.reason.setObjectName("reason")
-        self.reason.setPlaceholderText(self.tr("What happened, and who found it"))
-        form.addRow(self.tr("Reason"), self.reason)
-        self.message_label = QLabel()
-        self.message_label.setObjectName("message")
-        self.message_label.setStyleSheet("color: #c62828;")
-        self.message_label.setWordWrap(True)
-        form.addRow(self.message_label)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Record"))
-        self.ok_button.setEnabled(False)
-        form.addRow(buttons)
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
-        self.reason.textChanged.connect(self._on_reason_text_changed)
-        self.rule.currentIndexChanged.connect(self._on_rule_current_index_changed)
-        self._on_rule_current_index_changed()
-
-    @Slot()
-    def _on_reason_text_changed(self) -> None:
-        self.ok_button.setEnabled(bool(self.reason.toPlainText().strip()))
-
-    @Slot()
-    def _on_rule_current_index_changed(self) -> None:
-        rule = self.rule.currentData()
-        # Points of a check may be fractions; occurrences and ten-yuan steps are whole.
-        whole = rule is None or rule.unit is not RuleUnit.POINT
-        self.count.setDecimals(0 if whole else 1)
-        self.count.setSingleStep(1 if whole else 0.5)
-
-    @Slot()
-    def _on_buttons_accepted(self) -> None:
-        who: Staff = self.staff.currentData()
-        rule: RuleRow = self.rule.currentData()
-        count = Decimal(str(round(self.count.value(), 1)))
-        picked = self.day.date()
-        day = date(picked.year(), picked.month(), picked.day())
-        reason = self.reason.toPlainText().strip()
-        self.ok_button.setEnabled(False)
-        self.message_label.clear()
-        MutationOp(
-            self._desk.tasks, self,
-            op=lambda s: assessment.record(s, kind=who.kind, staff_id=who.staff_id,
-                                           rule=rule.code, count=count, occurred_on=day,
-                                           reason=reason),
-            changes=_changes, success=self._on_recorded, failure=self._on_failed,
-        ).run()
-
-    def _on_recorded(self, entry: object) -> None:
-        self.sig_recorded.emit(entry)
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.message_label.setText(str(error))
-        self.ok_button.setEnabled(True)
 
 
 class AssessmentView(QWidget):
@@ -178,6 +71,7 @@ class AssessmentView(QWidget):
         self.pending: list[Suggestion] = []
         self.staff: list[Staff] = []
         self.rules: list[RuleRow] = []
+        self.recorded: list[Entry] = []
         self.entry_dialog: AssessmentEntryDialog | None = None
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
@@ -229,26 +123,16 @@ class AssessmentView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             3, QHeaderView.ResizeMode.Stretch)
         split.addWidget(self.table)
+        tabs = QTabWidget()
+        tabs.setObjectName("assessment_tabs")
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(QLabel(self.tr("Suggested entries (nothing counts until accepted)")))
-        self.suggestions = QTableWidget(0, 4)
-        self.suggestions.setObjectName("suggestions")
-        self.suggestions.setHorizontalHeaderLabels(
-            [self.tr("Staff member"), self.tr("Rule"), self.tr("Points"), self.tr("Why")])
-        self.suggestions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.suggestions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.suggestions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.suggestions.verticalHeader().hide()
-        self.suggestions.horizontalHeader().setSectionResizeMode(
-            3, QHeaderView.ResizeMode.Stretch)
+        self.suggestions = self._table("suggestions", [
+            self.tr("Staff member"), self.tr("Rule"), self.tr("Points"), self.tr("Why")])
         lower_layout.addWidget(self.suggestions)
         buttons = QHBoxLayout()
-        self.message = QLabel()
-        self.message.setObjectName("assessment_message")
-        self.message.setWordWrap(True)
-        buttons.addWidget(self.message, 1)
+        buttons.addStretch(1)
         self.accept_button = QPushButton(self.tr("Accept"))
         self.accept_button.setObjectName("accept_suggestion")
         self.dismiss_button = QPushButton(self.tr("Dismiss"))
@@ -258,6 +142,39 @@ class AssessmentView(QWidget):
             button.setVisible(manages)
             buttons.addWidget(button)
         lower_layout.addLayout(buttons)
+        tabs.addTab(lower, self.tr("Suggested entries (nothing counts until accepted)"))
+        recorded = QWidget()
+        recorded_layout = QVBoxLayout(recorded)
+        recorded_layout.setContentsMargins(0, 0, 0, 0)
+        self.entries = self._table("entries", [
+            self.tr("No."), self.tr("Date"), self.tr("Staff member"), self.tr("Rule"),
+            self.tr("Points"), self.tr("Reason"), self.tr("Recorded by"), self.tr("Reversal")])
+        recorded_layout.addWidget(self.entries)
+        reverse_bar = QHBoxLayout()
+        self.reverse_reason = QLineEdit()
+        self.reverse_reason.setObjectName("reverse_reason")
+        self.reverse_reason.setPlaceholderText(self.tr("Why the chosen entry is reversed"))
+        reverse_bar.addWidget(self.reverse_reason, 1)
+        self.reverse_button = QPushButton(self.tr("Reverse"))
+        self.reverse_button.setObjectName("reverse_entry")
+        self.reverse_button.setToolTip(self.tr(
+            "Entries are never changed: a new entry of the opposite points corrects one"))
+        self.reverse_button.setEnabled(False)
+        for widget in (self.reverse_reason, self.reverse_button):
+            widget.setVisible(manages)
+        reverse_bar.addWidget(self.reverse_button)
+        recorded_layout.addLayout(reverse_bar)
+        tabs.addTab(recorded, self.tr("Entries of the month"))
+        self.tabs = tabs
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(tabs, 1)
+        self.message = QLabel()
+        self.message.setObjectName("assessment_message")
+        self.message.setWordWrap(True)
+        bottom_layout.addWidget(self.message)
+        lower = bottom
         split.addWidget(lower)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
@@ -273,6 +190,9 @@ class AssessmentView(QWidget):
         self.accept_button.clicked.connect(self._on_accept_button_clicked)
         self.dismiss_button.clicked.connect(self._on_dismiss_button_clicked)
         self.suggestions.itemSelectionChanged.connect(self._on_suggestions_selection_changed)
+        self.entries.itemSelectionChanged.connect(self._on_entries_selection_changed)
+        self.reverse_reason.textChanged.connect(self._on_entries_selection_changed)
+        self.reverse_button.clicked.connect(self._on_reverse_button_clicked)
 
     # ---- Public API
 
@@ -333,7 +253,8 @@ class AssessmentView(QWidget):
     def _on_suggest_button_clicked(self) -> None:
         month = self.month()
         MutationOp(self._desk.tasks, self, op=lambda s: assessment.suggest(s, month),
-                   changes=_changes, success=self._on_suggested, failure=self._on_failed).run()
+                   changes=assessment_changes, success=self._on_suggested,
+                   failure=self._on_failed).run()
 
     @Slot()
     def _on_export_button_clicked(self) -> None:
@@ -358,11 +279,35 @@ class AssessmentView(QWidget):
         self.accept_button.setEnabled(chosen)
         self.dismiss_button.setEnabled(chosen)
 
+    @Slot()
+    def _on_entries_selection_changed(self) -> None:
+        entry = self._chosen_entry()
+        self.reverse_button.setEnabled(
+            entry is not None and entry.reverses is None and entry.reversed_by is None
+            and bool(self.reverse_reason.text().strip()))
+
+    @Slot()
+    def _on_reverse_button_clicked(self) -> None:
+        entry = self._chosen_entry()
+        reason = self.reverse_reason.text().strip()
+        if entry is None or not reason:
+            return
+        entry_id = entry.entry_id
+        self.reverse_button.setEnabled(False)
+        MutationOp(self._desk.tasks, self,
+                   op=lambda s: assessment.reverse(s, entry_id=entry_id, reason=reason),
+                   changes=assessment_changes, success=self._on_reversed,
+                   failure=self._on_failed).run()
+
+    def _on_reversed(self, _entry: object) -> None:
+        self.reverse_reason.clear()
+
     def _on_read(self, view: MonthView) -> None:
         self.rows, self.pending = view.ranking, view.suggestions
-        self.staff, self.rules = view.staff, view.rules
+        self.staff, self.rules, self.recorded = view.staff, view.rules, view.entries
         self._fill_ranking()
         self._fill_suggestions()
+        self._fill_entries()
         self.sig_ranking_changed.emit(self.rows)
 
     def _on_suggested(self, count: int) -> None:
@@ -378,6 +323,44 @@ class AssessmentView(QWidget):
 
     # ---- Private
 
+    def _table(self, name: str, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(headers)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.verticalHeader().hide()
+        return table
+
+    def _chosen_entry(self) -> Entry | None:
+        rows = self.entries.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.recorded):
+            return None
+        return self.recorded[rows[0].row()]
+
+    def _fill_entries(self) -> None:
+        rules = {r.code: r for r in self.rules}
+        names = {(s.kind, s.staff_id): s.name for s in self.staff}
+        lang = messages.language()
+        self.entries.setRowCount(len(self.recorded))
+        for i, e in enumerate(self.recorded):
+            rule = rules.get(e.rule)
+            if e.reverses is not None:
+                note = self.tr("reverses No. {n}").format(n=e.reverses)
+            elif e.reversed_by is not None:
+                note = self.tr("reversed by No. {n}").format(n=e.reversed_by)
+            else:
+                note = ""
+            cells = [str(e.entry_id), e.occurred_on.isoformat(),
+                     names.get((e.kind, e.staff_id), e.staff_id),
+                     rule.title(lang) if rule else e.rule, points_text(e.points), e.reason,
+                     e.recorded_by, note]
+            for col, value in enumerate(cells):
+                self.entries.setItem(i, col, QTableWidgetItem(value))
+        self.entries.resizeColumnsToContents()
+        self._on_entries_selection_changed()
+
     def _chosen_suggestion(self) -> Suggestion | None:
         rows = self.suggestions.selectionModel().selectedRows()
         if not rows or rows[0].row() >= len(self.pending):
@@ -391,7 +374,8 @@ class AssessmentView(QWidget):
         sid = chosen.suggestion_id
         MutationOp(self._desk.tasks, self,
                    op=lambda s: assessment.decide(s, suggestion_id=sid, accept=accept),
-                   changes=_changes, success=lambda _e: None, failure=self._on_failed).run()
+                   changes=assessment_changes, success=lambda _e: None,
+                   failure=self._on_failed).run()
 
     def _fill_ranking(self) -> None:
         self.table.setRowCount(len(self.rows))
@@ -399,8 +383,8 @@ class AssessmentView(QWidget):
         bold = QFont()
         bold.setBold(True)
         for i, r in enumerate(self.rows):
-            cells = [str(r.rank), term(r.kind), r.staff_id, r.name, _points(r.deductions),
-                     _points(r.additions), _number(r.score), yes if r.bottom else "",
+            cells = [str(r.rank), term(r.kind), r.staff_id, r.name, points_text(r.deductions),
+                     points_text(r.additions), number_text(r.score), yes if r.bottom else "",
                      self.tr("Eliminate") if r.eliminate else ""]
             for col, value in enumerate(cells):
                 item = QTableWidgetItem(value)
@@ -429,7 +413,7 @@ class AssessmentView(QWidget):
             rule = rules.get(s.rule)
             points = rule.points * rule.multiplier * s.count if rule else Decimal(0)
             cells = [f"{s.name} ({term(s.kind)})", rule.title(lang) if rule else s.rule,
-                     _points(points),
+                     points_text(points),
                      messages.t(f"assessment.suggested_by.{s.counter}", value=s.value)]
             for col, value in enumerate(cells):
                 self.suggestions.setItem(i, col, QTableWidgetItem(value))
