@@ -26,6 +26,7 @@ from seatdesk.domain.glossary import AssessmentAction, Role, StaffKind
 from seatdesk.domain.statistics import Month
 from seatdesk.errors import PermissionDenied, ValidationError
 from seatdesk.notices import Kind, Notice, decode
+from seatdesk.progress import Cancelled
 from seatdesk.services import assessment, assessment_workbook
 from seatdesk.services.assessment import RankRow, Settings
 from tests.core.conftest import LOGIN, Desk
@@ -366,3 +367,29 @@ def test_the_command_line_exports_for_a_manager_and_refuses_a_seat(
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "查看考核排名" in refused.stderr
     assert not (tmp_path / "b.xlsx").exists()
+
+
+class _CancelAfterReading:
+    """Progress that asks to stop once the ranking has been read."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+    def start(self, total: int) -> None:
+        del total
+
+    def advance(self, steps: int = 1) -> None:
+        self.steps += steps
+
+    def status(self, text: str) -> None:
+        del text
+
+    def cancelled(self) -> bool:
+        return self.steps >= 1
+
+
+def test_a_cancelled_export_leaves_no_file(desk: Desk, tmp_path: Path) -> None:
+    target = tmp_path / "cancelled.xlsx"
+    with pytest.raises(Cancelled), desk.as_(Role.INSPECTOR) as s:
+        assessment_workbook.export_month(s, MARCH, target, _CancelAfterReading())
+    assert list(tmp_path.iterdir()) == []
