@@ -128,7 +128,8 @@ class Settings:
     bottom_share: Decimal | None = None
 
     def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"base": float(self.base)}
+        whole = self.base == self.base.to_integral_value()
+        out: dict[str, Any] = {"base": int(self.base) if whole else float(self.base)}
         if self.bottom_share is not None:
             out["bottom_share"] = float(self.bottom_share)
         elif self.bottom_n is not None:

@@ -393,3 +393,29 @@ def test_a_cancelled_export_leaves_no_file(desk: Desk, tmp_path: Path) -> None:
     with pytest.raises(Cancelled), desk.as_(Role.INSPECTOR) as s:
         assessment_workbook.export_month(s, MARCH, target, _CancelAfterReading())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_settings_from_the_command_line_admin_only(
+    server: ServerAddress, seeded: DemoResult
+) -> None:
+    def run(login: str, *args: str) -> subprocess.CompletedProcess[str]:
+        url = server.url.set(username=login, password=seeded.passwords[login])
+        env = {**os.environ, "SEATDESK_LANG": "zh", "COLUMNS": "200",
+               "SEATDESK_DATABASE_URL": url.render_as_string(hide_password=False)}
+        return subprocess.run([sys.executable, "-m", "seatdesk.cli", "assessment", "settings",
+                               *args], capture_output=True, text=True, env=env, timeout=120)
+
+    shown = run(LOGIN[Role.INSPECTOR])
+    assert shown.returncode == 0, shown.stderr
+    assert "基础分 100" in shown.stdout and "最低 1 名" in shown.stdout
+    refused = run(LOGIN[Role.INSPECTOR], "--base", "120")
+    assert refused.returncode != 0 and "修改考核设置" in refused.stderr
+    both = run(LOGIN[Role.ADMIN], "--bottom-n", "2", "--bottom-share", "0.1")
+    assert both.returncode == 2
+    bad = run(LOGIN[Role.ADMIN], "--bottom-share", "0.9")
+    assert bad.returncode != 0 and "0.9" in bad.stderr and "Traceback" not in bad.stderr
+    # Set and put back (the settings are the database's, shared by every test).
+    changed = run(LOGIN[Role.ADMIN], "--bottom-share", "0.1")
+    assert changed.returncode == 0 and "最低 10%" in changed.stdout, changed.stderr
+    back = run(LOGIN[Role.ADMIN], "--bottom-n", "1")
+    assert back.returncode == 0 and "最低 1 名" in back.stdout
