@@ -163,27 +163,7 @@
     </message>
 </context>
 <context>
-    <name>AssessmentView</name>
-    <message>
-        <source>Month</source>
-        <translation>月份</translation>
-    </message>
-    <message>
-        <source>New entry…</source>
-        <translation>录入考核…</translation>
-    </message>
-    <message>
-        <source>Suggest from the data</source>
-        <translation>从数据生成建议</translation>
-    </message>
-    <message>
-        <source>Offer entries for late steps of seat users and overdue tasks of collectors</source>
-        <translation>根据坐席人员的超时环节和采集员的超期任务生成考核建议</translation>
-    </message>
-    <message>
-        <source>Export to Excel…</source>
-        <translation>导出 Excel…</translation>
-    </message>
+    <name>AssessmentRankingModel</name>
     <message>
         <source>Rank</source>
         <translation>名次</translation>
@@ -219,6 +199,37 @@
     <message>
         <source>Bottom two months</source>
         <translation>连续两月末位</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>Eliminate</source>
+        <translation>末位淘汰</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentView</name>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>New entry…</source>
+        <translation>录入考核…</translation>
+    </message>
+    <message>
+        <source>Suggest from the data</source>
+        <translation>从数据生成建议</translation>
+    </message>
+    <message>
+        <source>Offer entries for late steps of seat users and overdue tasks of collectors</source>
+        <translation>根据坐席人员的超时环节和采集员的超期任务生成考核建议</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
     </message>
     <message>
         <source>Suggested entries (nothing counts until accepted)</source>
@@ -311,14 +322,6 @@
     <message>
         <source>reversed by No. {n}</source>
         <translation>已被第 {n} 号冲销</translation>
-    </message>
-    <message>
-        <source>yes</source>
-        <translation>是</translation>
-    </message>
-    <message>
-        <source>Eliminate</source>
-        <translation>末位淘汰</translation>
     </message>
     <message>
         <source>{n} ranked · {bottom} at the bottom · {eliminate} two months running</source>

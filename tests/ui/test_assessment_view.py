@@ -5,9 +5,11 @@ exported with progress and reopened."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from PySide6.QtCore import Qt
@@ -20,6 +22,7 @@ from tests.core.conftest import LOGIN
 from tests.ui.conftest import Owner, wait_idle
 from tests.ui.driving import type_text
 from ui.desk import Desk
+from ui.models.assessment_ranking_model import AssessmentRankingModel, RankColumn
 from ui.widgets.assessment_view import AssessmentView
 
 #: Months of their own (entries are append-only and these tests commit).
@@ -40,9 +43,8 @@ def _view(qtbot: QtBot, desk: Desk, month: Month) -> AssessmentView:
 
 
 def _row_of(view: AssessmentView, staff_id: str) -> int:
-    for row in range(view.table.rowCount()):
-        item = view.table.item(row, 2)
-        if item is not None and item.text() == staff_id:
+    for row in range(view.model.rowCount()):
+        if view.model.index(row, RankColumn.STAFF).data() == staff_id:
             return row
     raise AssertionError(f"{staff_id} not in the ranking")
 
@@ -73,9 +75,12 @@ def test_an_entry_through_the_dialog_changes_the_ranking(
     assert after.score == before.score - 3 == Decimal(97)
     assert after.bottom and after.rank == len(view.rows)
     row = _row_of(view, acceptor)
-    assert view.table.item(row, 6).text() == "97"
-    assert view.table.item(row, 7).text() != ""  # the bottom flag shows
-    assert view.table.item(row, 0).background().color().name() == "#f8d7da"
+    assert view.model.index(row, RankColumn.SCORE).data() == "97"
+    # The bottom flag shows (in the language installed, if any).
+    assert view.model.index(row, RankColumn.BOTTOM).data() == view.model.tr("yes")
+    background = view.model.index(row, RankColumn.RANK).data(Qt.ItemDataRole.BackgroundRole)
+    assert background.color().name() == "#f8d7da"
+    assert view.model.index(row, RankColumn.ELIMINATE).data() == ""
 
     # A refused entry keeps the dialog open with the reason (a date in the future).
     qtbot.mouseClick(view.entry_button, Qt.MouseButton.LeftButton)
@@ -151,3 +156,19 @@ def test_the_month_picker_reads_another_month(
     assert view.entry_button.isHidden() and view.suggest_button.isHidden()
     assert not view.export_button.isHidden()
     assert date(2000, 3, 1) == view.month().first_day
+
+
+def test_the_ranking_model_passes_the_model_tester(
+    desk_for: Callable[[str], Desk], qtbot: QtBot, qtmodeltester: Any
+) -> None:
+    desk = desk_for(LOGIN[Role.INSPECTOR])
+    view = _view(qtbot, desk, MONTH)
+    qtmodeltester.check(view.model)
+    eliminated = replace(view.rows[-1], bottom=True, eliminate=True)
+    model = AssessmentRankingModel()
+    model.set_rows([*view.rows[:-1], eliminated])
+    qtmodeltester.check(model)
+    last = model.rowCount() - 1
+    assert model.index(last, RankColumn.ELIMINATE).data() == model.tr("Eliminate")
+    assert model.index(last, RankColumn.NAME).data(Qt.ItemDataRole.FontRole).bold()
+    assert model.headerData(RankColumn.SCORE, Qt.Orientation.Horizontal) == model.tr("Score")

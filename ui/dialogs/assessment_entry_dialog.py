@@ -25,21 +25,13 @@ from seatdesk.services.assessment import RuleRow, Staff
 from seatdesk.services.common import ChangeSet
 from seatdesk.terms import term
 from ui.desk import Desk
+from ui.models.assessment_ranking_model import points_text
 from ui.tasks import MutationOp
 
 
 def assessment_changes(_result: object) -> ChangeSet:
     """What an assessment write changed, for ``sig_data_changed``."""
     return assessment.CHANGES
-
-
-def number_text(value: Decimal) -> str:
-    """97.00 → "97", 1.50 → "1.5" (no exponent, no trailing zeros)."""
-    return format(value.normalize(), "f")
-
-
-def points_text(value: Decimal) -> str:
-    return ("+" if value > 0 else "") + number_text(value) if value else "0"
 
 
 class AssessmentEntryDialog(QDialog):

@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -42,17 +42,11 @@ from seatdesk.services.assessment import Entry, MonthView, RankRow, RuleRow, Sta
 from seatdesk.services.common import ChangeSet
 from seatdesk.terms import term
 from ui.desk import Desk
-from ui.dialogs.assessment_entry_dialog import (
-    AssessmentEntryDialog,
-    assessment_changes,
-    number_text,
-    points_text,
-)
+from ui.dialogs.assessment_entry_dialog import AssessmentEntryDialog, assessment_changes
+from ui.models.assessment_ranking_model import AssessmentRankingModel, RankColumn, points_text
 from ui.tasks import LongOp, MutationOp, QueryOp
 
 RELOAD_DELAY_MS = 200
-_BOTTOM = QColor("#f8d7da")
-_RED = QColor("#c62828")
 
 
 class AssessmentView(QWidget):
@@ -111,17 +105,15 @@ class AssessmentView(QWidget):
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
         split = QSplitter(Qt.Orientation.Vertical)
-        headers = [self.tr("Rank"), self.tr("Type"), self.tr("Staff id"), self.tr("Name"),
-                   self.tr("Deductions"), self.tr("Additions"), self.tr("Score"),
-                   self.tr("Bottom"), self.tr("Bottom two months")]
-        self.table = QTableWidget(0, len(headers))
+        self.model = AssessmentRankingModel(self)
+        self.table = QTableView()
         self.table.setObjectName("ranking")
-        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(
-            3, QHeaderView.ResizeMode.Stretch)
+            RankColumn.NAME, QHeaderView.ResizeMode.Stretch)
         split.addWidget(self.table)
         tabs = QTabWidget()
         tabs.setObjectName("assessment_tabs")
@@ -378,27 +370,10 @@ class AssessmentView(QWidget):
                    failure=self._on_failed).run()
 
     def _fill_ranking(self) -> None:
-        self.table.setRowCount(len(self.rows))
-        yes = self.tr("yes")
-        bold = QFont()
-        bold.setBold(True)
-        for i, r in enumerate(self.rows):
-            cells = [str(r.rank), term(r.kind), r.staff_id, r.name, points_text(r.deductions),
-                     points_text(r.additions), number_text(r.score), yes if r.bottom else "",
-                     self.tr("Eliminate") if r.eliminate else ""]
-            for col, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                if col in (0, 4, 5, 6):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                if r.bottom:
-                    item.setBackground(QBrush(_BOTTOM))
-                if r.eliminate:
-                    item.setForeground(QBrush(_RED))
-                    item.setFont(bold)
-                self.table.setItem(i, col, item)
+        self.model.set_rows(self.rows)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            RankColumn.NAME, QHeaderView.ResizeMode.Stretch)
         bottom = sum(r.bottom for r in self.rows)
         eliminate = sum(r.eliminate for r in self.rows)
         self.summary.setText(self.tr(
