@@ -10,7 +10,7 @@ command line. A notice says only *that* something changed, never what:
 - ``{"kind":"<entity>"}``: a reference table of that entity changed (grids, users,
   departments, catalogue, calendar, collectors), or a statement wrote complaint events
   (``complaints``, migration 0013: the desk reloads its complaint queues through
-  row-level security).
+  row-level security), or the staff assessment changed (``assessment``, migration 0032).
 
 Nothing else is in a payload. Any login on the channel may read or fake a notice; it
 learns or causes nothing by it, because a desk never believes a notice: it asks the
@@ -56,6 +56,7 @@ class Kind(StrEnum):
     CALENDAR = "calendar"
     COMPLAINTS = "complaints"  # migration 0013: a statement wrote complaint events
     COLLECTORS = "collectors"  # migration 0031: the register, their grids, the densities
+    ASSESSMENT = "assessment"  # migration 0032: staff assessment entries or settings
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ same seats read the table and its append-only trail ``backup_run_events``.
 The downgrade drops both tables: the backup files stay where they were written.
 
 Revision ID: 0033
-Revises: 0031
+Revises: 0032
 Create Date: 2026-12-02 14:00:00
 """
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0033"
-down_revision = "0031"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 

@@ -506,6 +506,10 @@
         <translation>信息采集员</translation>
     </message>
     <message>
+        <source>Staff assessment</source>
+        <translation>人员考核</translation>
+    </message>
+    <message>
         <source>Backups</source>
         <translation>备份记录</translation>
     </message>
@@ -611,6 +615,207 @@
     <message>
         <source>now: {roles} {department}</source>
         <translation>变更为：{roles} {department}</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentEntryDialog</name>
+    <message>
+        <source>New assessment entry</source>
+        <translation>新增考核记录</translation>
+    </message>
+    <message>
+        <source>Staff member</source>
+        <translation>考核对象</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>考核项目</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>次数/分值</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>发生日期</translation>
+    </message>
+    <message>
+        <source>What happened, and who found it</source>
+        <translation>发生了什么，由谁发现</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>事由</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>录入</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentRankingModel</name>
+    <message>
+        <source>Rank</source>
+        <translation>名次</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>人员类别</translation>
+    </message>
+    <message>
+        <source>Staff id</source>
+        <translation>工号/账号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Deductions</source>
+        <translation>扣分</translation>
+    </message>
+    <message>
+        <source>Additions</source>
+        <translation>加分</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Bottom</source>
+        <translation>末位</translation>
+    </message>
+    <message>
+        <source>Bottom two months</source>
+        <translation>连续两月末位</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>Eliminate</source>
+        <translation>末位淘汰</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentView</name>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>New entry…</source>
+        <translation>录入考核…</translation>
+    </message>
+    <message>
+        <source>Suggest from the data</source>
+        <translation>从数据生成建议</translation>
+    </message>
+    <message>
+        <source>Offer entries for late steps of seat users and overdue tasks of collectors</source>
+        <translation>根据坐席人员的超时环节和采集员的超期任务生成考核建议</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Staff member</source>
+        <translation>考核对象</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>考核项目</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>分值</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>采纳</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>不采纳</translation>
+    </message>
+    <message>
+        <source>Suggested entries (nothing counts until accepted)</source>
+        <translation>考核建议（采纳后才计分）</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>发生日期</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>事由</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>录入人</translation>
+    </message>
+    <message>
+        <source>Reversal</source>
+        <translation>冲销</translation>
+    </message>
+    <message>
+        <source>Why the chosen entry is reversed</source>
+        <translation>冲销所选记录的原因</translation>
+    </message>
+    <message>
+        <source>Reverse</source>
+        <translation>冲销</translation>
+    </message>
+    <message>
+        <source>Entries are never changed: a new entry of the opposite points corrects one</source>
+        <translation>考核记录不可修改：以一条分值相反的新记录冲销</translation>
+    </message>
+    <message>
+        <source>Entries of the month</source>
+        <translation>本月考核记录</translation>
+    </message>
+    <message>
+        <source>Exporting the assessment of {month}…</source>
+        <translation>正在导出 {month} 考核…</translation>
+    </message>
+    <message>
+        <source>Export the assessment</source>
+        <translation>导出考核</translation>
+    </message>
+    <message>
+        <source>assessment-{month}.xlsx</source>
+        <translation>考核-{month}.xlsx</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>{n} new suggestions.</source>
+        <translation>新增 {n} 条考核建议。</translation>
+    </message>
+    <message>
+        <source>reverses No. {n}</source>
+        <translation>冲销第 {n} 号</translation>
+    </message>
+    <message>
+        <source>reversed by No. {n}</source>
+        <translation>已被第 {n} 号冲销</translation>
+    </message>
+    <message>
+        <source>{n} ranked · {bottom} at the bottom · {eliminate} two months running</source>
+        <translation>共 {n} 人 · 末位 {bottom} 人 · 连续两月末位 {eliminate} 人</translation>
     </message>
 </context>
 <context>

@@ -3,7 +3,7 @@ demo data, grids, the working calendar, the time-limit standard and the schedule
 (With no command, ``ui.launcher`` starts the desktop app instead.)
 
 One module per command group (``db``, ``demo``, ``users``, ``grids``, ``deadlines``,
-``complaints``, ``intake``, ``reports``, ``collectors``, ``backups``),
+``complaints``, ``intake``, ``reports``, ``collectors``, ``backups``, ``assessment``),
 each importing only ``seatdesk.cli.common``; this module makes the ``main`` group and
 registers theirs.
 
@@ -20,6 +20,7 @@ import os
 import click
 
 from seatdesk.cli import (
+    assessment,
     backups,
     collectors,
     complaints,
@@ -68,5 +69,6 @@ main.add_command(reports.stats)
 main.add_command(collectors.collectors)
 main.add_command(backups.backup)
 main.add_command(backups.restore)
+main.add_command(assessment.assessment)
 
 __all__ = ["main"]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from seatdesk.domain.glossary import (
     Action,
+    AssessmentAction,
     CaseEventAction,
     CollectorAction,
     ComplaintAction,
@@ -84,6 +85,8 @@ def _action(d: Mapping[str, Any]) -> Any:
         return _enum(SettingsAction, value)
     if subject == "departments":
         return _enum(DepartmentAction, value)
+    if subject == "assessment":
+        return _enum(AssessmentAction, value)
     if isinstance(value, str) and value in CaseEventAction.__members__.values():
         return CaseEventAction(value)
     return _enum(Action, value)

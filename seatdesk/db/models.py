@@ -117,6 +117,11 @@ SQL_ONLY_TABLES = frozenset(
         "grid_patrol_types",
         "collector_grids",
         "collector_events",
+        # Staff assessment (考核, migration 0032).
+        "assessment_rules",
+        "assessment_entries",
+        "assessment_suggestions",
+        "assessment_decisions",
     }
 )
 

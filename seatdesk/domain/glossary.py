@@ -287,6 +287,42 @@ class CollectorAction(StrEnum):
     UNBIND_GRIDS = "unbind_grids"  # 解除责任网格
     SET_DENSITY = "set_density"  # 设定巡查密度
     SET_GRID_TYPE = "set_grid_type"  # 设定网格类型
+class AssessmentAction(StrEnum):
+    """What a manager does in the staff assessment (考核, migration 0032)."""
+
+    RECORD = "record"  # 录入考核
+    REVERSE = "reverse"  # 冲销考核记录
+    SUGGEST = "suggest"  # 生成考核建议
+    DECIDE = "decide"  # 处理考核建议
+    RANKING = "ranking"  # 查看考核排名
+    SETTINGS = "settings"  # 修改考核设置
+
+
+class StaffKind(StrEnum):
+    """Who is assessed (考核, migration 0032): a seat user (by login) or a field
+    collector (by the collector id the intake uses)."""
+
+    USER = "user"
+    COLLECTOR = "collector"
+
+
+class RuleSection(StrEnum):
+    """The document's headings: 预算, 安全, 业务分值, 综合分值, 加分."""
+
+    BUDGET = "budget"
+    SAFETY = "safety"
+    BUSINESS = "business"
+    OVERALL = "overall"
+    BONUS = "bonus"
+
+
+class RuleUnit(StrEnum):
+    """What one count of a rule is: an occurrence, a point deducted by a check, or ten
+    yuan over the budget."""
+
+    EACH = "each"
+    POINT = "point"
+    TEN_YUAN = "ten_yuan"
 
 
 class SettingsAction(StrEnum):

@@ -17,6 +17,7 @@ from typing import Any
 
 from seatdesk.messages import (
     accounts,
+    assessment,
     backups,
     breakdowns,
     cases,
@@ -59,6 +60,7 @@ _AREAS = (
     collectors,
     backups,
     replica,
+    assessment,
 )
 
 _CATALOG: dict[str, tuple[str, str]] = {}

@@ -54,6 +54,7 @@ def test_the_payloads_are_exactly_the_documented_ones() -> None:
     assert {k.value for k in Kind} == {
         "cases", "grids", "users", "departments", "catalogue", "calendar", "complaints",
         "collectors",
+        "assessment",
     }
 
 

@@ -92,7 +92,7 @@ def test_a_non_admin_never_gets_the_panel(desk_for: Callable[[str], Desk]) -> No
     assert tabs.count() == len(ADMIN_TABS)
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
         "Users", "Departments", "Catalogue", "Time limits", "Calendar", "Collectors",
-        "Backups",
+        "Staff assessment", "Backups",
     ]
     for panel in panels_for(admin):
         panel.deleteLater()

@@ -29,6 +29,7 @@ from ui.widgets.admin_collectors import CollectorsView
 from ui.widgets.admin_departments import AdminDepartmentsView
 from ui.widgets.admin_limits import AdminLimitsWidget
 from ui.widgets.admin_users import AdminUsersView
+from ui.widgets.assessment_view import AssessmentView
 
 TabFactory = Callable[[Desk], QWidget]
 
@@ -40,6 +41,7 @@ ADMIN_TABS: list[tuple[str, TabFactory]] = [
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Time limits")), AdminLimitsWidget),
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Calendar")), AdminCalendarWidget),
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Collectors")), CollectorsView),
+    (str(QT_TRANSLATE_NOOP("AdminPanel", "Staff assessment")), AssessmentView),
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Backups")), AdminBackupsView),
 ]
 
