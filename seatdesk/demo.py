@@ -45,8 +45,9 @@ CELL_LAT = 0.0009  # ~100 m
 CELLS = 6  # per community side
 CHUNK = 50_000
 MAX_PHOTO_CASES = 20_000
-#: The field collectors verifications and checks are sent to (names until collectors
-#: are users), and the replies they send back with their photos (workflow.NEEDS).
+#: The field collectors verifications and checks are sent to (each in the register,
+#: migration 0031, by the same id), and the replies they send back with their photos
+#: (workflow.NEEDS).
 COLLECTORS = ["采集员 吴海", "采集员 郑丽", "采集员 冯刚"]
 REPLIES = {
     "verify_pass": "现场核实，问题属实",
@@ -227,6 +228,7 @@ def run_demo(
     progress.advance()
     progress.status("users")
     passwords, kept = _ensure_users(session)
+    _ensure_collectors(session)
     progress.advance()
     _check(progress)
     now = session.execute(select(func.now())).scalar_one()
@@ -312,6 +314,16 @@ def _insert_grids(session: Session, grids: list[DemoGrid]) -> None:
             for g in grids
         ],
     )
+
+
+def _ensure_collectors(session: Session) -> None:
+    """The demo's collectors in the register (the assessment ranks the register's), each
+    one left as it is when it exists already."""
+    session.execute(text("""
+        INSERT INTO collectors (collector_id, name, active, updated_at, updated_by)
+        SELECT c, c, true, clock_timestamp(), 'demo' FROM unnest(CAST(:names AS text[])) c
+        ON CONFLICT (collector_id) DO NOTHING
+    """), {"names": COLLECTORS})
 
 
 def _ensure_users(session: Session) -> tuple[dict[str, str], tuple[str, ...]]:

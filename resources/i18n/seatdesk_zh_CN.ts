@@ -714,8 +714,8 @@
         <translation>从数据生成建议</translation>
     </message>
     <message>
-        <source>Offer entries for late steps of seat users and overdue tasks of collectors</source>
-        <translation>根据坐席人员的超时环节和采集员的超期任务生成考核建议</translation>
+        <source>Offer entries for seat users&apos; late steps, and for collectors&apos; overdue tasks and grids not patrolled to their density</source>
+        <translation>根据坐席人员的超时环节、采集员的超期任务和未达巡查密度的责任网格生成考核建议</translation>
     </message>
     <message>
         <source>Export to Excel…</source>

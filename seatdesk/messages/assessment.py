@@ -63,4 +63,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                                            "{value} 个环节超时"),
     "assessment.suggested_by.overdue_tasks": ("{value} verify/check tasks overdue",
                                               "{value} 个核实/核查任务超期"),
+    "assessment.suggested_by.uncovered_grids": (
+        "{value} responsibility grids not patrolled to their density",
+        "{value} 个责任网格未达巡查密度"),
 }

@@ -7,11 +7,17 @@ functions, which check the caller's role (admin or inspector record; the shift l
 also reads), lock what they decide on and keep who did it and when. A correction is a
 new entry reversing an old one, never an edit.
 
+Collectors are the register's (``seatdesk.services.collectors``, migration 0031; the
+foreign keys of migration 0034): its active collectors are ranked, and so is one
+deactivated since in the months they held a grid or were sent a task.
+
 Suggested entries (``suggest``) come from the statistics' own counters: a seat user's
-受理/立案/派遣/结案 steps past their deadline (``case_milestones``) and a collector's
-verify/check tasks answered late or still open past their deadline
-(``collector_tasks``). They wait for the manager, who accepts (an entry is made) or
-dismisses them; nothing is applied by itself.
+受理/立案/派遣/结案 steps past their deadline (``case_milestones``); a collector's
+verify/check tasks answered late or still open past their deadline (``collector_tasks``,
+行动迟缓 −2); and, for a month that has ended, a collector holding grids that were not
+covered to their patrol density (the coverage of ``collector_reports``: 隐瞒问题未向公司
+上报 −4, counter ``uncovered_grids``). They wait for the manager, who accepts (an entry
+is made) or dismisses them (not offered again); nothing is applied by itself.
 """
 
 from __future__ import annotations
@@ -169,19 +175,14 @@ def rules(session: Session) -> list[RuleRow]:
 
 
 def staff(session: Session) -> list[Staff]:
-    """Who can be assessed: the active seat users of the centre's roles, and the
-    collectors known from their tasks or earlier entries (collectors have no register
-    table of their own yet)."""
+    """Who can be assessed: the active seat users of the centre's roles and the active
+    collectors of the register, by name."""
     rows = session.execute(text("""
         SELECT 'user', login::text, display_name::text FROM users
         WHERE active AND roles && ARRAY['acceptor', 'shift_leader', 'dispatcher',
                                         'inspector', 'monitor']::text[]
         UNION
-        SELECT 'collector', collector, collector FROM collector_tasks
-        WHERE collector IS NOT NULL
-        UNION
-        SELECT 'collector', staff_id, staff_id FROM assessment_entries
-        WHERE staff_kind = 'collector'
+        SELECT 'collector', collector_id, name FROM collectors WHERE active
         ORDER BY 1 DESC, 2
     """)).all()
     return [Staff(StaffKind(r[0]), r[1], r[2] or r[1]) for r in rows]
@@ -223,11 +224,12 @@ def suggestions(session: Session, month: Month, *, pending_only: bool = True
     """The month's suggestions (only those still waiting for a decision by default)."""
     rows = session.execute(text(f"""
         SELECT s.id, s.month, s.staff_kind, s.staff_id,
-               coalesce(u.display_name::text, s.staff_id), s.rule_code, s.count, s.counter,
+               coalesce(u.display_name::text, k.name, s.staff_id), s.rule_code, s.count, s.counter,
                s.value, d.suggestion_id IS NOT NULL, d.accepted
         FROM assessment_suggestions s
         LEFT JOIN assessment_decisions d ON d.suggestion_id = s.id
         LEFT JOIN users u ON s.staff_kind = 'user' AND u.login = s.staff_id
+        LEFT JOIN collectors k ON s.staff_kind = 'collector' AND k.collector_id = s.staff_id
         WHERE s.month = :m {"AND d.suggestion_id IS NULL" if pending_only else ""}
         ORDER BY s.id
     """), {"m": month.first_day}).all()

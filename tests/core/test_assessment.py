@@ -36,6 +36,15 @@ C1, C2 = "C-TEST-01", "C-TEST-02"
 U, C = StaffKind.USER, StaffKind.COLLECTOR
 
 
+def _register(s: Session, *ids: str) -> None:
+    """The test's collectors in the register (as the owner: the register's own functions
+    are tested in test_collectors.py)."""
+    s.execute(text(
+        "INSERT INTO collectors (collector_id, name, active, updated_at, updated_by) "
+        "SELECT c, c, true, now(), 'test' FROM unnest(CAST(:ids AS text[])) c "
+        "ON CONFLICT (collector_id) DO NOTHING"), {"ids": list(ids)})
+
+
 def _rec(s: Session, kind: StaffKind, who: str, rule: str, count: int, day: date) -> int:
     return assessment.record(s, kind=kind, staff_id=who, rule=rule, count=count,
                              occurred_on=day, reason="测试")
@@ -53,6 +62,7 @@ def _hand_made(desk: Desk) -> None:
     February 2001: C-TEST-02 district check 1 point −1 → 99, the bottom."""
     acc, disp, mon = LOGIN[Role.ACCEPTOR], LOGIN[Role.DISPATCHER], LOGIN[Role.MONITOR]
     d = date(2001, 3, 10)
+    _register(desk.session, C1, C2)
     with desk.as_(Role.INSPECTOR) as s:
         _rec(s, U, acc, "no_vest_helmet", 1, d)
         _rec(s, U, acc, "district_check", 3, d)
@@ -136,6 +146,7 @@ def test_a_month_where_all_score_the_same_has_no_bottom(desk: Desk) -> None:
 
 
 def test_a_reversal_is_a_new_entry_and_only_once(desk: Desk) -> None:
+    _register(desk.session, C1)
     with desk.as_(Role.INSPECTOR) as s:
         first = _rec(s, C, C1, "asset_damage", 1, date(2001, 3, 2))
         back = assessment.reverse(s, entry_id=assessment.EntryId(first), reason="重复录入")
@@ -177,6 +188,7 @@ def test_bad_input_is_named_and_nothing_is_written(
 
 
 def test_a_check_deduction_may_be_a_fraction_of_a_point(desk: Desk) -> None:
+    _register(desk.session, C1)
     with desk.as_(Role.INSPECTOR) as s:
         entry = assessment.record(s, kind=C, staff_id=C1, rule="city_check",
                                   count=Decimal("1.5"), occurred_on=date(2001, 3, 1),
@@ -204,6 +216,7 @@ def test_suggestions_come_from_the_counters_and_wait_for_the_manager(desk: Desk)
                                      answered_at)
         VALUES (-1, -1, true, :c, '2001-03-05 10:00+08', '2001-03-05 12:00+08', NULL)
     """), {"c": C1})
+    _register(desk.session, C1)
     with desk.as_(Role.INSPECTOR) as s:
         assert assessment.suggest(s, MARCH) == 2
         assert assessment.suggest(s, MARCH) == 0  # offered once
@@ -240,6 +253,7 @@ def test_every_write_is_announced_on_the_one_channel(owner_engine: Engine) -> No
         with session_factory(owner_engine).begin() as s:
             s.execute(text("SELECT set_config('seatdesk.act_as', :l, true)"),
                       {"l": LOGIN[Role.INSPECTOR]})
+            _register(s, C2)
             _rec(s, C, C2, "media_exposure", 1, date(2000, 2, 3))
         conn = listener.dbapi_connection
         deadline = time.monotonic() + 5
@@ -307,6 +321,7 @@ def test_a_seat_reads_its_own_entries_only(owner_engine: Engine,
     with session_factory(owner_engine).begin() as s:
         s.execute(text("SELECT set_config('seatdesk.act_as', :l, true)"),
                   {"l": LOGIN[Role.INSPECTOR]})
+        _register(s, C1)
         _rec(s, U, LOGIN[Role.ACCEPTOR], "no_vest_helmet", 1, date(2000, 1, 3))
         _rec(s, C, C1, "no_vest_helmet", 1, date(2000, 1, 3))
     with seats[Role.ACCEPTOR].connect() as conn:

@@ -40,16 +40,16 @@ def _add(desk: Desk, collector_id: str, name: str, **more: object) -> None:
 
 
 def test_an_admin_registers_and_edits_a_collector_audited(desk: Desk) -> None:
-    _add(desk, "采集员 吴海", "吴海", staff_number="C001", phone="13800138000",
+    _add(desk, "采集员 周新", "周新", staff_number="C001", phone="13800138000",
          device_id="CJQ-0001")
-    _add(desk, "采集员 吴海", "吴海", staff_number="C001", phone="0577-63661234",
+    _add(desk, "采集员 周新", "周新", staff_number="C001", phone="0577-63661234",
          device_id="CJQ-0002")
     with desk.as_(Role.ACCEPTOR) as s:
         found = collectors.list_collectors(s, "CJQ-0002")
     assert [(c.collector_id, c.phone, c.device_id, c.active) for c in found] == [
-        ("采集员 吴海", "0577-63661234", "CJQ-0002", True)]
+        ("采集员 周新", "0577-63661234", "CJQ-0002", True)]
     actions = desk.session.execute(text(
-        "SELECT action, actor FROM collector_events WHERE subject = '采集员 吴海' ORDER BY id"
+        "SELECT action, actor FROM collector_events WHERE subject = '采集员 周新' ORDER BY id"
     )).all()
     assert [tuple(a) for a in actions] == [("add", LOGIN[Role.ADMIN]), ("edit", LOGIN[Role.ADMIN])]
 

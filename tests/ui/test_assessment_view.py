@@ -146,6 +146,61 @@ def test_a_suggestion_is_accepted_with_a_click(
             conn.execute(text("DELETE FROM case_milestones WHERE case_id = -700"))
 
 
+def test_the_collectors_suggestions_show_and_one_is_dismissed(
+    desk_for: Callable[[str], Desk], qtbot: QtBot, owner: Owner
+) -> None:
+    # August 2000 (31 days): grid G, of the general type (1 visit a day, so 31 needed)
+    # and never visited, held by K-UI-1 all month; K-UI-1's one verify task, due 2 Aug
+    # 12:00, is still unanswered: one uncovered grid (−4) and one overdue task (−2).
+    grid, who = "999000000000099", "K-UI-1"
+    with owner.engine.begin() as conn:
+        conn.execute(text("""
+            INSERT INTO grids (code, name, community_code, polygon, area_m2, start_date)
+            SELECT :g, '测试网格', community_code, polygon, area_m2, DATE '2000-01-01'
+            FROM grids ORDER BY code LIMIT 1;
+            INSERT INTO collectors (collector_id, name, active, updated_at, updated_by)
+            VALUES (:k, '采集员 测试', true, now(), 'test') ON CONFLICT DO NOTHING;
+            INSERT INTO collector_grids (grid_code, collector_id, valid_from, valid_to,
+                                         bound_by)
+            VALUES (:g, :k, '2000-07-01 00:00+08', '2000-09-01 00:00+08', 'test');
+            INSERT INTO collector_tasks (event_id, case_id, verify, collector, sent_at,
+                                         deadline)
+            VALUES (-800, -800, true, :k, '2000-08-02 09:00+08', '2000-08-02 12:00+08');
+        """), {"g": grid, "k": who})
+    try:
+        desk = desk_for(LOGIN[Role.ADMIN])
+        view = _view(qtbot, desk, Month(2000, 8))
+        qtbot.mouseClick(view.suggest_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.suggestions.rowCount() == 2, timeout=10_000)
+        shown = {tuple(view.suggestions.item(r, c).text() for c in range(4))
+                 for r in range(2)}
+        assert shown == {
+            ("采集员 测试 (信息采集员)", "隐瞒问题未向公司上报", "-4", "1 个责任网格未达巡查密度"),
+            ("采集员 测试 (信息采集员)", "缺乏时间管理意识、行动迟缓、消极应付", "-2",
+             "1 个核实/核查任务超期"),
+        }
+        row = next(r for r in range(2) if "网格" in view.suggestions.item(r, 3).text())
+        view.suggestions.selectRow(row)
+        qtbot.mouseClick(view.dismiss_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.suggestions.rowCount() == 1, timeout=10_000)
+        assert "任务超期" in view.suggestions.item(0, 3).text()
+        # Asked again, the dismissed one is not offered again.
+        qtbot.mouseClick(view.suggest_button, Qt.MouseButton.LeftButton)
+        wait_idle(qtbot, desk.tasks)
+        assert view.suggestions.rowCount() == 1
+        ranked = next(r for r in view.rows if r.staff_id == who)
+        assert ranked.score == Decimal(100) and ranked.name == "采集员 测试"
+    finally:
+        # The suggestions stay (append-only) and so does their collector, deactivated.
+        with owner.engine.begin() as conn:
+            conn.execute(text("""
+                DELETE FROM collector_tasks WHERE event_id = -800;
+                DELETE FROM collector_grids WHERE grid_code = :g;
+                DELETE FROM grids WHERE code = :g;
+                UPDATE collectors SET active = false WHERE collector_id = :k;
+            """), {"g": grid, "k": who})
+
+
 def test_the_month_picker_reads_another_month(
     desk_for: Callable[[str], Desk], qtbot: QtBot
 ) -> None:

@@ -4,9 +4,10 @@ A month picker; the month's ranking (best first, equal scores sharing a rank), t
 bottom's rows in pale red and the ones at the bottom two months running (末位淘汰) in
 bold red; the entry dialog (staff, rule, count, date, reason), which records through the
 database's function and stays open with the reason when it refuses; the suggestions
-the data offer (late steps, overdue tasks), each accepted or dismissed by the manager;
-and the export of the month to Excel with progress and Cancel. Everything reloads on
-the "assessment" change notice, whichever desk wrote.
+the data offer (late steps, a collector's overdue tasks and grids not patrolled to their
+density), each accepted or dismissed by the manager; and the export of the month to
+Excel with progress and Cancel. Everything reloads on the "assessment" change notice,
+whichever desk wrote (and on "collectors": the register names and ranks them).
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ class AssessmentView(QWidget):
         self.suggest_button.setObjectName("suggest")
         self.suggest_button.setVisible(manages)
         self.suggest_button.setToolTip(self.tr(
-            "Offer entries for late steps of seat users and overdue tasks of collectors"))
+            "Offer entries for seat users' late steps, and for collectors' overdue tasks "
+            "and grids not patrolled to their density"))
         bar.addWidget(self.suggest_button)
         self.export_button = QPushButton(self.tr("Export to Excel…"))
         self.export_button.setObjectName("export")
@@ -230,7 +232,7 @@ class AssessmentView(QWidget):
 
     @Slot(object, object)
     def _on_tasks_data_changed(self, changes: ChangeSet, _initiator: object) -> None:
-        if "assessment" in changes.entities or "users" in changes.entities:
+        if changes.entities & {"assessment", "users", "collectors"}:
             self._reload_timer.start()
 
     @Slot()
