@@ -113,14 +113,15 @@ def test_two_transactions_add_to_the_same_day_row(owner_engine: Engine, desk: De
     """Two seats' transactions writing the same user's day: the second waits for the
     first and adds to what it committed; neither count is lost."""
     url = owner_engine.url
-    # A committed case (the demo's) that both connections see; 'urge' moves no clock.
-    case_id = desk.scalar("SELECT min(id) FROM cases")
+    # A committed case (the demo's) that both connections see: an urge (督办), which the
+    # workflow allows in handling, keeps its trail replayable and moves no clock.
+    case_id = desk.scalar("SELECT min(id) FROM cases WHERE state = 'handling'")
     login = f"t28c_{uuid.uuid4().hex[:6]}"
     dsn = dict(host=url.query.get("host") or url.host, port=url.port, user=url.username,
                password=url.password, dbname=url.database)
     first, second = psycopg2.connect(**dsn), psycopg2.connect(**dsn)  # type: ignore[arg-type]
     insert = ("INSERT INTO case_events (case_id, action, from_state, to_state, actor, at, data) "
-              "VALUES (%s, 'urge', 'reported', 'reported', %s, now(), '{}')")
+              "VALUES (%s, 'urge', 'handling', 'handling', %s, now(), '{}')")
     try:
         with first.cursor() as c:
             c.execute(insert, (case_id, login))
