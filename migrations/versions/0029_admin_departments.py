@@ -32,7 +32,7 @@ after it. The admin group loses the direct INSERT/UPDATE/DELETE on ``departments
 both succeed.
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 Create Date: 2026-12-02 14:00:00
 """
 
@@ -47,7 +47,7 @@ from alembic import op
 from seatdesk.domain.glossary import FINAL_STATES as GLOSSARY_FINAL_STATES
 
 revision = "0029"
-down_revision = "0027"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
