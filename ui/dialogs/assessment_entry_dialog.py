@@ -8,7 +8,6 @@ from decimal import Decimal
 from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -25,6 +24,7 @@ from seatdesk.services.assessment import RuleRow, Staff
 from seatdesk.services.common import ChangeSet
 from seatdesk.terms import term
 from ui.desk import Desk
+from ui.i18n import date_edit
 from ui.models.assessment_ranking_model import points_text
 from ui.tasks import MutationOp
 
@@ -65,10 +65,8 @@ class AssessmentEntryDialog(QDialog):
         self.count.setRange(0.5, 1000)
         self.count.setValue(1)
         form.addRow(self.tr("Count"), self.count)
-        self.day = QDateEdit(QDate(day.year, day.month, day.day))
+        self.day = date_edit(QDate(day.year, day.month, day.day))
         self.day.setObjectName("day")
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
         form.addRow(self.tr("Date"), self.day)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("reason")

@@ -19,7 +19,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -44,6 +43,7 @@ from seatdesk.services.common import ChangeSet
 from seatdesk.terms import term
 from ui.desk import Desk
 from ui.dialogs.assessment_entry_dialog import AssessmentEntryDialog, assessment_changes
+from ui.i18n import date_edit
 from ui.models.assessment_ranking_model import AssessmentRankingModel, RankColumn, points_text
 from ui.tasks import LongOp, MutationOp, QueryOp
 
@@ -83,10 +83,10 @@ class AssessmentView(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Month")))
         today = QDate.currentDate()
-        self.month_edit = QDateEdit(QDate(today.year(), today.month(), 1))
+        self.month_edit = date_edit(QDate(today.year(), today.month(), 1))
         self.month_edit.setObjectName("month")
+        # A month is what is ranked: the day of the date field is not shown.
         self.month_edit.setDisplayFormat("yyyy-MM")
-        self.month_edit.setCalendarPopup(True)
         bar.addWidget(self.month_edit)
         self.summary = QLabel()
         self.summary.setObjectName("assessment_summary")
