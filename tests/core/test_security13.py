@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,14 +19,16 @@ import psycopg2
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from seatdesk.db import backup as backups
 from seatdesk.db.engine import ServerAddress, connect
 from seatdesk.demo import DemoResult
-from seatdesk.domain.glossary import Role
+from seatdesk.domain import workflow
+from seatdesk.domain.glossary import Action, Role, State
 from seatdesk.errors import Problem
 from tests.conftest import start_embedded
-from tests.core.conftest import LOGIN
+from tests.core.conftest import LOGIN, Desk
 
 SEATS = [Role.ACCEPTOR, Role.SHIFT_LEADER, Role.DISPATCHER, Role.INSPECTOR, Role.MONITOR,
          Role.DEPARTMENT, Role.ADMIN, Role.INTAKE]
@@ -259,3 +262,88 @@ def test_two_managers_reversing_one_entry_at_once_make_one_reversal(
                for o in outcomes)
     assert _run(seats[Role.ADMIN], "SELECT count(*) FROM assessment_entries WHERE reverses = :e",
                 e=entry) == 1
+
+
+def _ready_for_dispatch(owner_engine: Engine) -> tuple[int, int]:
+    """A committed case one step before its dispatch: (id, version)."""
+    with Session(bind=owner_engine) as session:
+        desk = Desk(session)
+        case_id = desk.new_case()
+        path = workflow.shortest_paths()[State.DISPATCHED]
+        for action, _from, _to, role in path[:-1]:
+            desk.perform(role, action, case_id)
+        assert path[-1][0] is Action.DISPATCH
+        version = desk.version(case_id)
+        session.commit()
+    return int(case_id), version
+
+
+def _two_departments(seats: dict[Role, Engine], tag: str) -> tuple[str, str]:
+    codes = (f"T13{tag}A", f"T13{tag}B")
+    for code in codes:
+        _run(seats[Role.ADMIN], "SELECT seatdesk_add_department(:c, :n, NULL)", c=code,
+             n=f"测试部门{code}")
+    return codes
+
+
+def test_a_merge_waits_for_a_dispatch_into_the_merged_department_and_takes_its_case(
+    seats: dict[Role, Engine], owner_engine: Engine
+) -> None:
+    source, target = _two_departments(seats, "M")
+    case_id, version = _ready_for_dispatch(owner_engine)
+    dispatched = threading.Event()
+    merged: list[object] = []
+
+    def merge() -> None:
+        dispatched.wait(10)
+        merged.append(_run(seats[Role.ADMIN], "SELECT seatdesk_merge_departments(:f, :t)",
+                           f=source, t=target))
+
+    thread = threading.Thread(target=merge)
+    thread.start()
+    with seats[Role.DISPATCHER].begin() as conn:
+        conn.execute(text("SELECT seatdesk_case_act(:i, :v, 'dispatch', NULL, "
+                          "CAST(:a AS jsonb))"),
+                     {"i": case_id, "v": version, "a": json.dumps({"department": source})})
+        dispatched.set()
+        time.sleep(1)  # the merge is waiting for this transaction now
+    thread.join(30)
+    assert merged == [1]
+    with owner_engine.connect() as conn:
+        assert conn.execute(text("SELECT current_department FROM cases WHERE id = :i"),
+                            {"i": case_id}).scalar_one() == target
+        assert conn.execute(text("SELECT count(*) FROM case_events WHERE case_id = :i "
+                                 "AND action = 'department_merged'"),
+                            {"i": case_id}).scalar_one() == 1
+
+
+def test_a_dispatch_behind_a_merge_is_refused_and_the_case_stays_put(
+    seats: dict[Role, Engine], owner_engine: Engine
+) -> None:
+    source, target = _two_departments(seats, "D")
+    case_id, version = _ready_for_dispatch(owner_engine)
+    outcome: list[str] = []
+    merging = threading.Event()
+
+    def dispatch() -> None:
+        merging.wait(10)
+        try:
+            _run(seats[Role.DISPATCHER], "SELECT seatdesk_case_act(:i, :v, 'dispatch', NULL, "
+                 "CAST(:a AS jsonb))", i=case_id, v=version,
+                 a=json.dumps({"department": source}))
+            outcome.append("dispatched")
+        except DBAPIError as exc:
+            outcome.append(str(exc.orig))
+
+    thread = threading.Thread(target=dispatch)
+    thread.start()
+    with seats[Role.ADMIN].begin() as conn:
+        conn.execute(text("SELECT seatdesk_merge_departments(:f, :t)"),
+                     {"f": source, "t": target})
+        merging.set()
+        time.sleep(1)  # the dispatch is waiting for this transaction now
+    thread.join(30)
+    assert len(outcome) == 1 and "inactive" in outcome[0], outcome
+    with owner_engine.connect() as conn:
+        assert conn.execute(text("SELECT current_department FROM cases WHERE id = :i"),
+                            {"i": case_id}).scalar_one() is None
