@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from seatdesk.config import Settings
 from seatdesk.db import backup as backups
 from seatdesk.db import embedded
-from seatdesk.db.engine import ServerAddress
+from seatdesk.db.engine import ServerAddress, make_engine, session_factory
 from seatdesk.domain.statistics import Month
 from seatdesk.errors import SeatdeskError
 from seatdesk.services import backup_runs, deadlines, monthly_report, report_runs
@@ -233,6 +233,7 @@ def backup_job(
             if not backup_runs.may_claim(session):
                 return None
             claimed = backup_runs.claim(session, today)
+            login = backup_runs.login_of(session)
     except SeatdeskError as exc:
         log.warning("nightly backup of %s not claimed: %s", today, exc)
         return None
@@ -252,7 +253,7 @@ def backup_job(
         log.error("nightly backup of %s failed: %s", today, reason)
         _finish_backup(sessions, today, error=reason)
         return None
-    if _finish_backup(sessions, today, file_name=str(target)):
+    if _finish_written(nightly.address, today, login=login, file_name=str(target)):
         removed = prune(nightly.folder, nightly.keep)
         log.info("nightly backup of %s: %s (%d cases, %d events); %d old file(s) removed",
                  today, target, summary.cases, summary.events, len(removed))
@@ -268,6 +269,25 @@ def prune(folder: Path, keep: int) -> list[Path]:
         old.unlink(missing_ok=True)
         old.with_name(old.name + backups.ROLES_SUFFIX).unlink(missing_ok=True)
     return removed
+
+
+def _finish_written(address: ServerAddress, day: date, *, login: str, file_name: str) -> bool:
+    """Record the backup written through the owner's login that wrote it (0035: a seat
+    login may not say so)."""
+    engine = make_engine(address, pool_size=1)
+    try:
+        with session_factory(engine).begin() as session:
+            backup_runs.finish_written(session, day, login=login, file_name=file_name)
+    except SeatdeskError as exc:
+        log.warning("nightly backup of %s: outcome not recorded: %s", day, exc)
+        return False
+    except DBAPIError as exc:
+        log.warning("nightly backup of %s: outcome not recorded, the database is not "
+                    "reachable: %s", day, _unreachable(exc))
+        return False
+    finally:
+        engine.dispose()
+    return True
 
 
 def _finish_backup(sessions: sessionmaker[Session], day: date, *, file_name: str | None = None,

@@ -49,6 +49,9 @@ REPLACED = "sdreplaced_"
 #: A table every seatdesk dump holds (a dump without it is some other database's).
 AUDIT_TABLE = "case_events"
 _SWAP_TRIES = 5
+#: PostgreSQL's own roles a database's owner is given (0008, 0010): the only ones a roles
+#: file may grant, and only to a NOLOGIN role of its own.
+OWNER_PG_ROLES = frozenset({"pg_read_all_stats", "pg_signal_backend"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +109,11 @@ def backup(address: ServerAddress, file: Path, progress: Progress | None = None)
                       str(address.url.database)],
             progress, step=re.compile(r"dumping contents of table"), what=str(file),
         )
-        # The dump holds the complainants' names and phones: the OS user's only.
+        # The dump holds the complainants' names and phones: the OS user's only (pg_dump
+        # wrote it under umask 077, so it was never anyone else's, not even while written).
         tmp.chmod(0o600)
-        fd = os.open(roles_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # O_EXCL, O_NOFOLLOW: never through a file or a link another user left there.
+        fd = os.open(roles_tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(roles, fh, ensure_ascii=False, indent=1)
         tmp.replace(file)
@@ -185,6 +190,7 @@ def restore(
     roles = _read_roles(file)
     target = str(address.url.database)
     with _connection(address, database="postgres") as admin:
+        _refuse_escalation(admin, file, roles)
         missing = _missing_owners(admin, entries, roles)
         if missing:
             raise Problem("restore_roles_missing", file=str(file), roles=", ".join(missing),
@@ -256,6 +262,32 @@ def _read_roles(file: Path) -> dict[str, Any]:
         return dict(data)
     except (ValueError, AttributeError, UnicodeDecodeError) as exc:
         raise Problem("backup_roles_unreadable", file=str(path)) from exc
+
+
+def _refuse_escalation(admin: Any, file: Path, roles: dict[str, Any]) -> None:
+    """Refuse a roles file that would give anybody more than a seatdesk backup holds:
+    a login with CREATEROLE (only the NOLOGIN owner has it), or a membership in a role
+    the file does not list, in a superuser or in one of PostgreSQL's own ``pg_`` roles.
+    The restore runs as a superuser: a crafted ``FILE.roles`` must not make a login of
+    its own a superuser, or able to run programs on the server."""
+    listed = {r.get("name") for r in roles["roles"]}
+    groups = {r.get("name") for r in roles["roles"] if not r.get("login")}
+    with admin.cursor() as cur:
+        cur.execute("SELECT rolname FROM pg_roles WHERE rolsuper OR starts_with(rolname, 'pg_')")
+        mighty = {row[0] for row in cur.fetchall()}
+    bad = [r.get("name") for r in roles["roles"]
+           if not isinstance(r.get("name"), str) or r["name"] in mighty
+           or r["name"].startswith("pg_") or (r.get("login") and r.get("createrole"))]
+    for m in roles["memberships"]:
+        granted, member = m.get("role"), m.get("member")
+        if granted in OWNER_PG_ROLES:
+            ok = member in groups  # the owner's own (0008, 0010), never a login's
+        else:
+            ok = granted in listed and member in listed and granted not in mighty
+        if not ok:
+            bad.append(granted)
+    if bad:
+        raise Problem("backup_roles_unreadable", file=str(file) + ROLES_SUFFIX)
 
 
 def _missing_owners(admin: Any, entries: list[str], roles: dict[str, Any]) -> list[str]:
@@ -447,6 +479,7 @@ def _run_tool(
     proc = subprocess.Popen(
         [str(tool), *args[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         text=True, env=_libpq_env(address, database),
+        umask=0o077,  # a dump being written is readable by no other OS user
     )
     assert proc.stderr is not None
     errors: list[str] = []

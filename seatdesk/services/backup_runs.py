@@ -84,6 +84,19 @@ def finish(
          {"m": day, "f": file_name, "e": error}, action=ACTION)
 
 
+def finish_written(owner_session: Session, day: date, *, login: str, file_name: str) -> None:
+    """Record ``day``'s backup written, on the owner's side (the login that dumped it,
+    a superuser of the embedded server), in the name of the seat ``login`` that claimed
+    it: a seat login alone may not say a backup was written (migration 0035)."""
+    owner_session.execute(text("SELECT set_config('seatdesk.act_as', :l, true)"), {"l": login})
+    finish(owner_session, day, file_name=file_name)
+
+
+def login_of(session: Session) -> str:
+    """The login of a session (whose name a claim is in)."""
+    return str(session.execute(text("SELECT session_user")).scalar_one())
+
+
 _COLUMNS = "day, state, claimed_by, claimed_at, finished_at, file_name, error, attempts"
 
 
