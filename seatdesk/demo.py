@@ -27,7 +27,15 @@ from sqlalchemy.orm import Session
 from seatdesk.db.models import Case, Grid
 from seatdesk.domain import passwords as passwords_policy
 from seatdesk.domain import workflow
-from seatdesk.domain.glossary import FINAL_STATES, ActionField, Role, Source, State
+from seatdesk.domain.glossary import (
+    FINAL_STATES,
+    Action,
+    ActionField,
+    Role,
+    Source,
+    Stage,
+    State,
+)
 from seatdesk.errors import Problem
 from seatdesk.progress import Cancelled, NoProgress, Progress
 from seatdesk.services import catalogue
@@ -137,6 +145,12 @@ _AFTER_DISPATCH = frozenset(
 )
 #: Every open case runs against the clock of its stage.
 _DEADLINE_RUNNING = frozenset(State) - FINAL_STATES
+#: The states of the handling stage: the handling deadline of a case still in one is its
+#: stage clock, so an open case past it counts in 超期待处置数.
+_HANDLING_OPEN = frozenset(s for s in State if workflow.stage_of(s) is Stage.HANDLING)
+#: The share of handled demo cases reported after their handling deadline (超期处置):
+#: centres report some 5–15 %; with none, every department reads 100 % on time.
+LATE_SHARE = 0.10
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,9 +439,16 @@ def _prepare_generator(
     # The department's steps are taken by its own liaison seat (resolved per case below).
     actors = {login: role for login, _, role in STAFF_USERS}
     by_role = {role: login for login, role in actors.items()}
+    # Per final state, the step that reports the handling done (None if none does).
+    done_step = {
+        final: next((i + 1 for i, (a, *_rest) in enumerate(path)
+                     if a is Action.REPORT_DONE), None)
+        for final, path in paths.items()
+    }
     steps = [
-        {"final": final.value, "step": i + 1, "action": a.value, "from": f.value,
-         "to": t.value, "actor": by_role.get(role, "department"),
+        {"final": final.value, "step": i + 1, "done_step": done_step[final],
+         "action": a.value, "from": f.value, "to": t.value,
+         "actor": by_role.get(role, "department"),
          "reply": REPLIES.get(a.value),
          "collector": ActionField.COLLECTOR in workflow.needs(a).fields,
          "photo_step": (workflow.needs(a).photo_step.value  # type: ignore[union-attr]
@@ -438,12 +459,12 @@ def _prepare_generator(
     session.execute(text("""
         CREATE TEMP TABLE demo_path (
             final text, step int, action text, from_state text, to_state text, actor text,
-            reply text, collector boolean, photo_step text
+            reply text, collector boolean, photo_step text, done_step int
         ) ON COMMIT DROP
     """))
     session.execute(
         text("INSERT INTO demo_path VALUES (:final, :step, :action, :from, :to, :actor, "
-             ":reply, :collector, :photo_step)"),
+             ":reply, :collector, :photo_step, :done_step)"),
         steps,
     )
     session.execute(
@@ -577,7 +598,13 @@ def _insert_cases(session: Session, lo: int, hi: int) -> None:
 
 
 def _insert_events(session: Session, lo: int, hi: int) -> None:
-    session.execute(text("""
+    """Each case's trail. A dispatch writes the handling deadline (``data.deadline``, as
+    the case functions write it), which 0022's trigger reads as the event is inserted:
+    a case still in handling keeps its stage clock; a handled one a deadline drawn from
+    its report's time (the steps are minutes apart, the catalogue's limits days), before
+    it for ``LATE_SHARE`` of them and hours to days after it for the rest."""
+    handling = ", ".join(f"'{s.value}'" for s in _HANDLING_OPEN)
+    session.execute(text(f"""
         INSERT INTO case_events (case_id, action, from_state, to_state, actor, at, data)
         SELECT case_id, action, from_state, to_state, actor, at, data FROM (
             SELECT c.id AS case_id, 'create' AS action, NULL AS from_state,
@@ -592,20 +619,36 @@ def _insert_events(session: Session, lo: int, hi: int) -> None:
                         THEN 'dept_' || lower(coalesce(c.current_department,
                                                        f.handling_department_code))
                         ELSE p.actor END,
-                   c.created_at + (c.updated_at - c.created_at) * p.step / (c.version - 1),
+                   st.at,
                    jsonb_build_object('version', p.step + 1)
                    || CASE WHEN p.action = 'dispatch'
-                           THEN jsonb_build_object('department', c.current_department)
-                           ELSE '{}' END
+                           THEN jsonb_build_object('department', c.current_department,
+                                                   'deadline', seatdesk_iso(CASE
+                               WHEN c.state IN ({handling}) THEN c.stage_deadline
+                               WHEN p.done_step IS NULL THEN st.at + interval '1 day'
+                               WHEN pg_temp.demo_u(c.id, 14) < {LATE_SHARE}
+                               -- between the dispatch and the report: handled late
+                               THEN st.at + (st.done_at - st.at)
+                                            * (pg_temp.demo_u(c.id, 14) / {LATE_SHARE})
+                               ELSE st.done_at + interval '2 hours'
+                                    + (pg_temp.demo_u(c.id, 14) - {LATE_SHARE})
+                                      / (1 - {LATE_SHARE}) * interval '70 hours' END))
+                           ELSE '{{}}' END
                    -- The evidence the action records (workflow.NEEDS).
                    || CASE WHEN p.collector
                            THEN jsonb_build_object('collector',
                                     dc.names[1 + c.id % cardinality(dc.names)])
-                           ELSE '{}' END
+                           ELSE '{{}}' END
                    || CASE WHEN p.reply IS NOT NULL THEN jsonb_build_object('reply', p.reply)
-                           ELSE '{}' END,
+                           ELSE '{{}}' END,
                    p.step
             FROM cases c JOIN demo_path p ON p.final = c.state
+            CROSS JOIN LATERAL (
+                SELECT c.created_at + (c.updated_at - c.created_at) * p.step / (c.version - 1)
+                           AS at,
+                       c.created_at + (c.updated_at - c.created_at) * p.done_step
+                                      / (c.version - 1) AS done_at
+            ) st
             CROSS JOIN demo_collector dc
             JOIN filing_conditions f ON f.id = c.filing_condition_id
             WHERE c.id BETWEEN :lo AND :hi

@@ -100,3 +100,41 @@ def test_the_demo_leaves_existing_logins_alone(desk: Desk, seeded: DemoResult) -
         "ORDER BY 1"), {"n": logins}).all()
     assert after == before
     assert desk.scalar("SELECT display_name FROM users WHERE login = 'leader1'") == "changed"
+
+
+def test_the_demo_departments_are_late_now_and_then(desk: Desk, seeded: DemoResult) -> None:
+    """The dispatches write a handling deadline: about one handled case in ten came in
+    after it, and some open cases are past theirs (超期待处置数), over the demo's last
+    month (the 30 days up to now: its open cases' clocks run out around now)."""
+    from datetime import timedelta
+
+    from seatdesk.domain.statistics import StatsFilter
+    from seatdesk.services.stats_departments import department_table
+
+    now = desk.session.execute(text("SELECT now()")).scalar_one()
+    table = department_table(desk.session, StatsFilter(now - timedelta(days=30), now))
+    rows = list(table.as_dicts())
+    total = {k: sum(r[k] for r in rows)
+             for k in ("dispatched", "handled", "handled_on_time", "overdue_open")}
+    assert total["handled"] > 20
+    on_time_of_handled = total["handled_on_time"] / total["handled"]
+    assert 0.8 < on_time_of_handled < 0.97, total
+    assert total["overdue_open"] > 0, total
+    # 按期处置率 (over 应处置数, the open cases counted) no longer reads 100 % everywhere.
+    rates = [r["on_time_rate"] for r in rows if r["on_time_rate"] is not None]
+    assert sum(r < 1 for r in rates) > len(rates) / 2, rates
+    assert sum(r["handled_late"] for r in rows) == total["handled"] - total["handled_on_time"]
+
+
+def test_an_open_demo_case_is_measured_by_its_stage_clock(desk: Desk) -> None:
+    """A case still in handling: its handling's deadline is the case's clock, as the
+    dispatch wrote it; a handled one: before or after its report, never missing."""
+    differ = desk.scalar("""
+        SELECT count(*) FROM case_handlings h JOIN cases c ON c.id = h.case_id
+        WHERE h.is_current AND c.stage = 'handling'
+          AND h.deadline IS DISTINCT FROM c.stage_deadline
+    """)
+    assert differ == 0
+    assert desk.scalar("SELECT count(*) FROM case_handlings WHERE deadline IS NULL") == 0
+    assert desk.scalar("SELECT count(*) FROM case_events WHERE action = 'dispatch' "
+                       "AND NOT data ? 'deadline'") == 0
