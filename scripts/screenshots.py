@@ -304,7 +304,7 @@ def _inspector_shots(
     """The inspector's panel: the late cases of the department with the most overdue
     (the demo's deadlines swept two days ahead, so that the lights are on), one chosen
     with its detail; then last month's callback sample, drawn."""
-    from datetime import date
+    from datetime import date, timedelta
 
     from sqlalchemy import text
 
@@ -366,9 +366,13 @@ def _inspector_shots(
     panel.tabs.setCurrentWidget(dashboard)  # type: ignore[attr-defined]
     from ui.widgets.stats_filter_bar import Period
 
-    dashboard.filter_bar.set_period(Period.LAST_MONTH)  # a whole month's trend
+    # The 30 days to today: a month's trend, and the open cases overdue now (the demo's
+    # open cases run on clocks set around today, so none was overdue a month ago).
+    last = date.today()
+    first = last - timedelta(days=29)
+    dashboard.filter_bar.set_period(Period.CUSTOM, first, last)
     wait(lambda: dashboard.stats_filter is not None
-         and dashboard.stats_filter.start.day == 1 and bool(dashboard.tables))
+         and dashboard.stats_filter.start.date() == first and bool(dashboard.tables))
     settle(1500)
     shoot(window, "panel_inspector_dashboard")
     return window

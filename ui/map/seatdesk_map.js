@@ -54,6 +54,9 @@
   var labelTexts = [];
   var gridsByCode = {};
   var gridCount = 0;
+  // A fit asked for while the map had no room (its pane hidden or squeezed): done when
+  // the map is next given room, not at the zoom a zero-sized box gives (NaN bounds).
+  var fitPending = false;
   var cases = [];
   var casesById = {};
   var heat = null;
@@ -78,8 +81,16 @@
     });
   }
 
+  function fitGrids() {
+    var size = map.getSize();
+    if (!fitPending || size.x < 64 || size.y < 64 || !gridLayer.getLayers().length) { return; }
+    fitPending = false;
+    map.fitBounds(gridLayer.getBounds(), { animate: false, padding: [12, 12] });
+  }
+
   S.init = function (leafletMap, options) {
     map = leafletMap;
+    map.on("resize", fitGrids);
     options = options || {};
     if (options.clusterMin !== undefined) { clusterMin = options.clusterMin; }
     if (options.clusterMaxZoom !== undefined) { clusterMaxZoom = options.clusterMaxZoom; }
@@ -191,7 +202,8 @@
     gridCount = grids.length;
     if (fit && gridCount) {
       map.invalidateSize(false);
-      map.fitBounds(gridLayer.getBounds(), { animate: false, padding: [12, 12] });
+      fitPending = true;
+      fitGrids();
     }
     renderLabels();
     notify("grids", gridCount, started);
