@@ -3125,8 +3125,8 @@
         <translation>立结案标准已应用。</translation>
     </message>
     <message>
-        <source>Added {added} · changed {changed} · unchanged {unchanged} · bad rows {bad}</source>
-        <translation>新增 {added} · 修改 {changed} · 不变 {unchanged} · 错误行 {bad}</translation>
+        <source>Added {added} · changed {changed} · unchanged {unchanged} · bad rows {bad} · new classes {classes}</source>
+        <translation>新增 {added} · 修改 {changed} · 不变 {unchanged} · 错误行 {bad} · 新类别 {classes}</translation>
     </message>
     <message>
         <source>Added</source>

@@ -39,6 +39,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                                "第 {row} 行：立案条件为空"),
     "rules.row_unknown_class": ("row {row}: the class {major}/{minor} is not in the catalogue",
                                 "第 {row} 行：类别 {major}/{minor} 不在目录中"),
+    "rules.row_class_unnamed": (
+        "row {row}: the class {major}/{minor} is not in the catalogue and the sheet gives "
+        "no name for it",
+        "第 {row} 行：类别 {major}/{minor} 不在目录中，表中也没有它的名称"),
     "rules.row_unknown_department": ("row {row}: the department {name} is not known",
                                      "第 {row} 行：部门 {name} 不存在"),
     "rules.row_too_many": ("row {row}: a class has at most 8 filing conditions",
