@@ -169,7 +169,7 @@ def test_a_filing_condition_is_edited_in_the_catalogue(
     table = widget.audit.table
     qtbot.waitUntil(lambda: table.rowCount() > 0
                     and table.item(0, 2).text() == "Filing conditions", timeout=10_000)
-    assert "limit_amount: 4" in table.item(0, 4).text()
+    assert "时限: 4" in table.item(0, 4).text()  # the field in the reader's words
     widget.tabs.setCurrentWidget(view)
     # A code that is no class code is refused with one sentence, and nothing written.
     view.code_edit.setText("1x")
