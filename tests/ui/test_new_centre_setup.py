@@ -25,7 +25,7 @@ from typing import Any
 import openpyxl
 import pytest
 import shiboken6
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
@@ -173,10 +173,12 @@ def test_a_new_centre_sets_itself_up_in_the_desk(
     assert _count(address, "SELECT count(*) FROM users") == 1
 
     desks: list[Desk] = []
+    widgets: list[QWidget] = []
     try:
         admin = open_desk(log_in(address, admin_login, PASSWORD))
         desks.append(admin)
         panel = AdminPanel(admin)
+        widgets.append(panel)
         panel.resize(1400, 850)
         qtbot.addWidget(panel)
         panel.show()
@@ -322,6 +324,7 @@ def test_a_new_centre_sets_itself_up_in_the_desk(
         acceptor = open_desk(log_in(address, logins[Role.ACCEPTOR], PASSWORD))
         desks.append(acceptor)
         form = NewCaseDialog(acceptor)
+        widgets.append(form)
         qtbot.addWidget(form)
         form.show()
         form.category.setFocus()
@@ -332,5 +335,11 @@ def test_a_new_centre_sets_itself_up_in_the_desk(
         assert any(s.startswith("0102 新区路灯") for s in offered), offered
         form.close()
     finally:
+        # The collectors' map page goes now, not at the interpreter's exit (where a
+        # WebEngine page outliving its profile crashes the process).
+        for widget in widgets:
+            widget.close()
+            widget.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         for desk in desks:
             desk.tasks.shutdown()
