@@ -43,10 +43,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--cases", type=int, default=3000)
     parser.add_argument(
-        "--only", choices=("all", "cases", "monitor", "inspector", "collectors"),
+        "--only", choices=("all", "cases", "monitor", "inspector", "collectors", "admin"),
         default="all",
         help="the case panels, the 12319 monitor panel, the inspector's panel (its "
-        "dashboard too), the admin's collectors and their coverage map, or all",
+        "dashboard too), the admin's collectors and their coverage map, the admin "
+        "panel's tabs, or all",
     )
     args = parser.parse_args()
     rerun = _rerun_under_xvfb()
@@ -142,7 +143,11 @@ def main() -> int:
         windows.append(
             collector_shots(owner, address, demo.passwords["admin1"], wait, settle, shoot)
         )
-    if args.only in ("monitor", "inspector", "collectors"):
+    if args.only in ("all", "admin"):
+        from scripts.screenshot_admin import admin_shots
+
+        windows.append(admin_shots(owner, address, demo.passwords["admin1"], wait, settle, shoot))
+    if args.only in ("monitor", "inspector", "collectors", "admin"):
         seats = []
     if args.only in ("all", "cases"):
         login_dialog = LoginDialog(TaskManager(), start=lambda: address, user="acceptor1")

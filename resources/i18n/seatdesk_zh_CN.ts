@@ -206,7 +206,7 @@
     <name>AdminCalendarWidget</name>
     <message>
         <source>Year</source>
-        <extracomment>What the override box offers: working (True), day off (False), remove (None).</extracomment>
+        <extracomment>The selected day of a month (see ``_build_ui``). What the override box offers: working (True), day off (False), remove (None).</extracomment>
         <translation>年份</translation>
     </message>
     <message>
@@ -2954,8 +2954,39 @@
 <context>
     <name>RulesAuditBox</name>
     <message>
+        <source>Stage limits</source>
+        <translation>环节时限</translation>
+    </message>
+    <message>
+        <source>Centre settings</source>
+        <translation>中心设置</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Filing conditions</source>
+        <translation>立案条件</translation>
+    </message>
+    <message>
+        <source>Open311 service codes</source>
+        <translation>Open311服务代码</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>删除</translation>
+    </message>
+    <message>
         <source>Latest changes</source>
-        <extracomment>How many changes the box shows.</extracomment>
         <translation>最近修改</translation>
     </message>
     <message>
@@ -3125,8 +3156,8 @@
         <translation>立结案标准已应用。</translation>
     </message>
     <message>
-        <source>Added {added} · changed {changed} · unchanged {unchanged} · bad rows {bad}</source>
-        <translation>新增 {added} · 修改 {changed} · 不变 {unchanged} · 错误行 {bad}</translation>
+        <source>Added {added} · changed {changed} · unchanged {unchanged} · bad rows {bad} · new classes {classes}</source>
+        <translation>新增 {added} · 修改 {changed} · 不变 {unchanged} · 错误行 {bad} · 新类别 {classes}</translation>
     </message>
     <message>
         <source>Added</source>

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, aliased
 
+from seatdesk import messages
 from seatdesk.db.calls import call
 from seatdesk.db.models import Category, CentreSetting, FilingCondition, TimeLimit
 from seatdesk.domain.calendar import OfficeHours
@@ -231,9 +232,14 @@ def describe_event(event: RulesEvent) -> str:
     shown fields of a row added or removed)."""
     fields = _SHOWN.get(event.subject, ())
     old, new = event.old or {}, event.new or {}
+
+    def name(field: str) -> str:  # in the reader's language
+        return messages.t(f"rules.audit_field.{field}")
+
     if event.action == "update":
-        parts = [f"{f}: {old.get(f)} → {new.get(f)}" for f in fields if old.get(f) != new.get(f)]
+        parts = [f"{name(f)}: {old.get(f)} → {new.get(f)}" for f in fields
+                 if old.get(f) != new.get(f)]
     else:
         row = new if event.action == "insert" else old
-        parts = [f"{f}: {row.get(f)}" for f in fields if row.get(f) not in (None, "")]
+        parts = [f"{name(f)}: {row.get(f)}" for f in fields if row.get(f) not in (None, "")]
     return "; ".join(parts)

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from seatdesk import messages
 from seatdesk.db.models import Category, Department, FilingCondition
-from seatdesk.domain.glossary import TimeUnit
+from seatdesk.domain.glossary import CaseType, TimeUnit
 from seatdesk.domain.limits import format_limit
 from seatdesk.errors import Problem
 from seatdesk.progress import NoProgress, Progress
+from seatdesk.services import rules
 from seatdesk.services.common import ChangeSet, require_admin
 from seatdesk.services.standards import BadRow, StandardRow, apply_rows, read_standard_rows
 
@@ -70,6 +71,8 @@ class StandardPreview:
     case_type: str
     rows: tuple[PreviewRow, ...]
     bad: tuple[BadRow, ...]
+    #: Classes to add first: (code, name, major class code or None for a major class).
+    new_classes: tuple[tuple[str, str, str | None], ...] = ()
 
     def count(self, change: RowChange) -> int:
         return sum(1 for r in self.rows if r.change is change)
@@ -96,7 +99,8 @@ def preview_standard(session: Session, path: Path, case_type: str = "component",
 def classify(session: Session, good: list[StandardRow], bad: list[BadRow],
              case_type: str) -> StandardPreview:
     """Each good row against the catalogue as it is; rows the catalogue refuses (an
-    unknown class or department, a ninth condition) join the bad ones."""
+    unknown department, a ninth condition, a class neither in the catalogue nor named
+    by the sheet) join the bad ones."""
     classes = {
         c.code: c
         for c in session.execute(select(Category).where(Category.case_type == case_type))
@@ -116,11 +120,20 @@ def classify(session: Session, good: list[StandardRow], bad: list[BadRow],
     }
     out: list[PreviewRow] = []
     problems = list(bad)
-    seqs: dict[int, int] = defaultdict(int)
+    seqs: dict[str, int] = defaultdict(int)
+    # Classes the catalogue lacks, added under the sheet's names (a new centre's
+    # catalogue starts empty): code → (name, its major class's code or None).
+    new_classes: dict[str, tuple[str, str | None]] = {}
     for row in good:
         minor, major = classes.get(row.minor_code), classes.get(row.major_code)
-        if major is None or minor is None or minor.parent_id != major.id:
+        mismatched = (not row.minor_code.startswith(row.major_code)
+                      or (minor is not None and (major is None or minor.parent_id != major.id)))
+        if mismatched:
             problems.append(BadRow(row.row, "rules.row_unknown_class",
+                                   (("major", row.major_code), ("minor", row.minor_code))))
+            continue
+        if minor is None and (not row.minor_name or (major is None and not row.major_name)):
+            problems.append(BadRow(row.row, "rules.row_class_unnamed",
                                    (("major", row.major_code), ("minor", row.minor_code))))
             continue
         handling = departments.get(row.handling)
@@ -131,8 +144,12 @@ def classify(session: Session, good: list[StandardRow], bad: list[BadRow],
             problems.append(BadRow(row.row, "rules.row_unknown_department",
                                    (("name", unknown or "—"),)))
             continue
-        seqs[minor.id] += 1
-        seq = seqs[minor.id]
+        if major is None:
+            new_classes.setdefault(row.major_code, (row.major_name, None))
+        if minor is None:
+            new_classes.setdefault(row.minor_code, (row.minor_name, row.major_code))
+        seqs[row.minor_code] += 1
+        seq = seqs[row.minor_code]
         if seq > MAX_CONDITIONS:
             problems.append(BadRow(row.row, "rules.row_too_many"))
             continue
@@ -144,7 +161,7 @@ def classify(session: Session, good: list[StandardRow], bad: list[BadRow],
             "field.department": names.get(handling or "", ""),
             "field.supervising_department": names.get(supervising or "", ""),
         }
-        before = existing.get((minor.id, seq))
+        before = None if minor is None else existing.get((minor.id, seq))
         changes: tuple[FieldChange, ...] = ()
         if before is None:
             change = RowChange.ADDED
@@ -160,10 +177,14 @@ def classify(session: Session, good: list[StandardRow], bad: list[BadRow],
             }
             changes = tuple(FieldChange(k, old[k], v) for k, v in new.items() if old[k] != v)
             change = RowChange.CHANGED if changes else RowChange.UNCHANGED
-        out.append(PreviewRow(row.row, change, minor.code, minor.name, seq, row.condition,
-                              new["field.limit_amount"], changes, row))
+        out.append(PreviewRow(row.row, change, row.minor_code,
+                              row.minor_name if minor is None else minor.name, seq,
+                              row.condition, new["field.limit_amount"], changes, row))
     problems.sort(key=lambda b: b.row)
-    return StandardPreview(case_type, tuple(out), tuple(problems))
+    # Major classes before their minors, as they must be added.
+    added = tuple(sorted(((code, name, parent) for code, (name, parent) in new_classes.items()),
+                         key=lambda c: (len(c[0]), c[0])))
+    return StandardPreview(case_type, tuple(out), tuple(problems), added)
 
 
 def apply_preview(session: Session, preview: StandardPreview,
@@ -173,7 +194,12 @@ def apply_preview(session: Session, preview: StandardPreview,
     if preview.bad:
         raise Problem("rules.standard_has_bad_rows", count=len(preview.bad))
     progress = progress or NoProgress()
-    progress.start(1)
+    progress.start(1 + len(preview.new_classes))
+    # In the same transaction as the rows: a refused row leaves no class behind either.
+    for code, name, major in preview.new_classes:
+        rules.save_class(session, case_type=CaseType(preview.case_type), code=code, name=name,
+                         major_code=major)
+        progress.advance()
     changes = apply_rows(session, [r.source for r in preview.rows], preview.case_type)
     progress.advance()
     return changes

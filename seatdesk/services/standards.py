@@ -45,6 +45,10 @@ class StandardRow:
     closing: str
     amount: Decimal
     unit: TimeUnit
+    # The class names as the sheet gives them: a class the catalogue lacks is added
+    # under these names (a new centre's catalogue starts empty).
+    major_name: str = ""
+    minor_name: str = ""
 
 
 def export_standard(session: Session, path: Path, case_type: str = "component") -> int:
@@ -158,7 +162,7 @@ def read_standard_rows(path: Path) -> tuple[list[StandardRow], list[BadRow]]:
             bad.append(BadRow(r, "rules.row_no_condition", (("reason", "立案条件 is empty"),)))
             continue
         out.append(StandardRow(r, cells[0].zfill(2), cells[2].zfill(4), cells[4], cells[5],
-                               cells[6], cells[7], amount, unit))
+                               cells[6], cells[7], amount, unit, cells[1], cells[3]))
     return out, bad
 
 

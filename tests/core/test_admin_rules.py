@@ -43,14 +43,14 @@ def _sheet(path: Path, rows: list[list[str]]) -> Path:
 def _hand_made(desk: Desk, tmp_path: Path) -> Path:
     """0101 上水井盖 as the demo has it (4 conditions), edited by hand: condition 1 as
     it is, condition 2's limit 4工作时 → 6工作时, a fifth condition, a limit nobody can
-    read and a class that does not exist."""
+    read and a minor class put under another major class."""
     sw, zfj = _department_name(desk, "SW"), _department_name(desk, "ZFJ")
     head = ["01", "市政公用设施", "0101", "上水井盖", sw, zfj]
     return _sheet(tmp_path / "hand.xlsx", [
         [*head, "井盖丢失、移位或破损，存在安全隐患", "井盖补齐或复位，隐患消除", "2紧急工作时"],
         [*head, "井盖破损面积超过25平方厘米", "破损井盖更换完毕", "6工作时"],
         [*head, "井盖松动、翻转或有响声", "井盖稳固无响声", "两天"],
-        ["01", "市政公用设施", "0199", "不存在", sw, zfj, "某条件", "某结案", "1工作日"],
+        ["01", "市政公用设施", "0299", "错位", sw, zfj, "某条件", "某结案", "1工作日"],
     ])
 
 
@@ -67,7 +67,7 @@ def test_the_preview_classifies_every_row_and_names_each_bad_one(
         ("field.limit_amount", "4工作时", "6工作时")]
     assert [b.row for b in preview.bad] == [4, 5]
     assert "4" in preview.bad[0].sentence() and "两天" in preview.bad[0].sentence()
-    assert "0199" in preview.bad[1].sentence()
+    assert "0299" in preview.bad[1].sentence()
     assert not preview.can_apply
     # A preview with bad rows is never applied, and the preview wrote nothing.
     with desk.as_(Role.ADMIN) as s, pytest.raises(Problem):
@@ -103,6 +103,32 @@ def test_a_good_sheet_is_applied_audited_and_a_fifth_condition_added(
         "SELECT actor, action FROM rules_events WHERE subject = 'filing_conditions' "
         "ORDER BY id DESC LIMIT 2")).all()
     assert [tuple(r) for r in audited] == [("admin1", "insert"), ("admin1", "update")]
+
+
+def test_classes_the_catalogue_lacks_come_with_the_sheet(desk: Desk, tmp_path: Path) -> None:
+    """A new centre's catalogue starts empty: a class the sheet names is previewed as
+    new and added with its conditions, audited; one it does not name is a bad row."""
+    sw = _department_name(desk, "SW")
+    named = ["09", "新大类", "0901", "新小类", sw, "", "某条件", "某结案", "1工作日"]
+    unnamed = ["09", "新大类", "0902", "", sw, "", "另一条件", "某结案", "2工作日"]
+    path = _sheet(tmp_path / "new.xlsx", [unnamed])  # (an empty cell under a name repeats it)
+    with desk.as_(Role.ADMIN) as s:
+        preview = preview_standard(s, path, "component")
+    assert [(b.row, b.key) for b in preview.bad] == [(2, "rules.row_class_unnamed")]
+    assert "0902" in preview.bad[0].sentence()
+    path = _sheet(tmp_path / "new.xlsx", [named])
+    with desk.as_(Role.ADMIN) as s:
+        preview = preview_standard(s, path, "component")
+        assert preview.new_classes == (("09", "新大类", None), ("0901", "新小类", "09"))
+        assert [(r.change, r.minor_name) for r in preview.rows] == [(RowChange.ADDED, "新小类")]
+        assert desk.scalar("SELECT count(*) FROM categories WHERE code = '0901'") == 0
+        apply_preview(s, preview)
+    assert desk.scalar("SELECT p.name FROM categories c JOIN categories p ON p.id = c.parent_id "
+                       "WHERE c.case_type = 'component' AND c.code = '0901'") == "新大类"
+    cat = desk.scalar("SELECT id FROM categories WHERE case_type = 'component' AND code = '0901'")
+    assert [c.description for c in catalogue.filing_conditions(desk.session, cat)] == ["某条件"]
+    assert desk.scalar("SELECT count(*) FROM rules_events WHERE subject = 'categories' "
+                       "AND actor = 'admin1' AND new_row ->> 'code' IN ('09', '0901')") == 2
 
 
 def test_the_apply_is_one_transaction(desk: Desk, tmp_path: Path) -> None:

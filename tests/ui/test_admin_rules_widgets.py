@@ -67,7 +67,7 @@ def test_a_stage_limit_is_edited_and_a_bad_period_refused(
         # box of the latest changes the audit of it.
         qtbot.waitUntil(lambda: "1.5" in widget.limits_table.item(7, 2).text(), timeout=10_000)
         audit = widget.audit_box.table
-        qtbot.waitUntil(lambda: audit.rowCount() > 0 and audit.item(0, 2).text() == "time_limits"
+        qtbot.waitUntil(lambda: audit.rowCount() > 0 and audit.item(0, 2).text() == "Stage limits"
                         and "1.5" in audit.item(0, 4).text(), timeout=10_000)
         assert audit.item(0, 1).text() == ADMIN
         hours = owner.scalar("SELECT value::text FROM centre_settings WHERE key = 'office_hours'")
@@ -168,8 +168,8 @@ def test_a_filing_condition_is_edited_in_the_catalogue(
     widget.tabs.setCurrentWidget(widget.audit)
     table = widget.audit.table
     qtbot.waitUntil(lambda: table.rowCount() > 0
-                    and table.item(0, 2).text() == "filing_conditions", timeout=10_000)
-    assert "limit_amount: 4" in table.item(0, 4).text()
+                    and table.item(0, 2).text() == "Filing conditions", timeout=10_000)
+    assert "时限: 4" in table.item(0, 4).text()  # the field in the reader's words
     widget.tabs.setCurrentWidget(view)
     # A code that is no class code is refused with one sentence, and nothing written.
     view.code_edit.setText("1x")

@@ -69,12 +69,18 @@ class AdminPanel(Panel):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.calendar_banner)
         layout.addWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         if not self._banner_checked:
             self._banner_checked = True
             self.calendar_banner.check()
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        # The calendar tab says it itself, under the year it shows: not twice.
+        self.calendar_banner.set_suppressed(
+            isinstance(self.tabs.currentWidget(), AdminCalendarWidget))
 
     # ---- Public API
 

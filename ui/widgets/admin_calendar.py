@@ -12,16 +12,18 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Slot
-from PySide6.QtGui import QColor, QShowEvent, QTextCharFormat
+from PySide6.QtGui import QColor, QPalette, QShowEvent, QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -39,6 +41,8 @@ COLOURS: dict[DayKind, str] = {
     DayKind.LOCAL_DAY_OFF: "#f4d58d",
     DayKind.LOCAL_WORKDAY: "#b9e4b0",
 }
+#: The selected day of a month (see ``_build_ui``).
+SELECTED_COLOUR = "#d6d6d6"
 #: What the override box offers: working (True), day off (False), remove (None).
 CHOICES = (False, True, None)
 
@@ -90,12 +94,26 @@ class AdminCalendarWidget(QWidget):
             cal.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
             cal.setGridVisible(True)
             cal.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+            # Every month always has a selected day; in the highlight's blue twelve of
+            # them read as 调休 days. A neutral grey reads as "selected", no kind.
+            palette = cal.palette()
+            palette.setColor(QPalette.ColorRole.Highlight, QColor(SELECTED_COLOUR))
+            palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#000000"))
+            cal.setPalette(palette)
             cal.setObjectName(f"month_{month + 1}")
             grid.addWidget(QLabel(self.tr("Month {n}").format(n=month + 1)),
                            (month // 4) * 2, month % 4)
             grid.addWidget(cal, (month // 4) * 2 + 1, month % 4)
             self.months.append(cal)
-        layout.addLayout(grid, 1)
+        # The year scrolls: its twelve months need more height than a seat's 1280×720
+        # screen leaves the admin panel, and the page must not push the window past it.
+        year = QWidget()
+        year.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(year)
+        layout.addWidget(scroll, 1)
 
         override = QHBoxLayout()
         self.day_label = QLabel(self.tr("Click a day"))
@@ -232,15 +250,33 @@ class CalendarBanner(QLabel):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
+        self._suppressed = False
+        self._checked = False
+        self._today: date | None = None  # the day the last check was for (None: today)
         self.setWordWrap(True)
         self.setStyleSheet("background: #fff3cd; color: #664d03; padding: 6px;")
         self.hide()
+        # A schedule imported here or at another desk takes the warning away at once,
+        # not at the next login.
+        desk.tasks.sig_data_changed.connect(self._on_data_changed)
 
     def check(self, today: date | None = None) -> None:
         day = today or date.today()
+        self._checked, self._today = True, today
         QueryOp(self._desk.tasks, self, op=lambda s: calendar.calendar_warning(s, day),
                 success=self._on_checked).run()
 
+    def set_suppressed(self, suppressed: bool) -> None:
+        """Keep the banner hidden while another one says the same (the admin panel's
+        while its calendar tab, which has its own, is shown)."""
+        self._suppressed = suppressed
+        self.setVisible(bool(self.text()) and not suppressed)
+
+    @Slot(object, object)
+    def _on_data_changed(self, changes: ChangeSet, _initiator: object) -> None:
+        if self._checked and changes.entities & {"calendar", "reconnected"}:
+            self.check(self._today)
+
     def _on_checked(self, text: str | None) -> None:
         self.setText(text or "")
-        self.setVisible(bool(text))
+        self.setVisible(bool(text) and not self._suppressed)

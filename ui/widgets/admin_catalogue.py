@@ -101,17 +101,20 @@ class ClassesView(QWidget):
         right = QWidget()
         side = QVBoxLayout(right)
         class_box = QGroupBox(self.tr("Class"))
-        form = QFormLayout(class_box)
+        # One line: the room below goes to the class's filing conditions.
+        form = QHBoxLayout(class_box)
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText(self.tr("01 for a major class, 0101 for a minor"))
         self.name_edit = QLineEdit()
         self.active_check = QCheckBox(self.tr("Active"))
         self.active_check.setChecked(True)
         self.save_class_button = QPushButton(self.tr("Save class"))
-        form.addRow(self.tr("Code"), self.code_edit)
-        form.addRow(self.tr("Name"), self.name_edit)
-        form.addRow(self.active_check)
-        form.addRow(self.save_class_button)
+        form.addWidget(QLabel(self.tr("Code")))
+        form.addWidget(self.code_edit, 1)
+        form.addWidget(QLabel(self.tr("Name")))
+        form.addWidget(self.name_edit, 2)
+        form.addWidget(self.active_check)
+        form.addWidget(self.save_class_button)
         side.addWidget(class_box)
 
         cond_box = QGroupBox(self.tr("Filing conditions of the minor class"))
@@ -124,7 +127,12 @@ class ClassesView(QWidget):
         self.conditions_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.conditions_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.conditions_table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        cond.addWidget(self.conditions_table)
+        header = self.conditions_table.horizontalHeader()
+        for col in (0, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (1, 4):  # the conditions' words take the width there is
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        cond.addWidget(self.conditions_table, 1)  # every condition of the class in sight
         cform = QFormLayout()
         self.description_edit = QLineEdit()
         self.closing_edit = QLineEdit()
@@ -139,10 +147,7 @@ class ClassesView(QWidget):
         limit_row.addWidget(self.unit_combo)
         self.handling_combo = QComboBox()
         self.supervising_combo = QComboBox()
-        self.supervising_combo.addItem(self.tr("(none)"), None)
-        for d in self._desk.reference.departments:
-            self.handling_combo.addItem(d.name, d.code)
-            self.supervising_combo.addItem(d.name, d.code)
+        self._fill_departments()
         cform.addRow(self.tr("Filing condition"), self.description_edit)
         cform.addRow(self.tr("Closing condition"), self.closing_edit)
         cform.addRow(self.tr("Limit"), limit_row)
@@ -169,6 +174,24 @@ class ClassesView(QWidget):
         self.save_condition_button.clicked.connect(lambda: self._save_condition(new=False))
         self.add_condition_button.clicked.connect(lambda: self._save_condition(new=True))
         self._desk.tasks.sig_data_changed.connect(self._on_data_changed)
+        # A new centre adds its departments after this tab was built.
+        self._desk.reference_store.sig_changed.connect(self._on_reference_changed)
+
+    def _fill_departments(self) -> None:
+        """The department pickers from the desk's reference data, the choice kept."""
+        handling, supervising = self.handling_combo.currentData(), \
+            self.supervising_combo.currentData()
+        for combo in (self.handling_combo, self.supervising_combo):
+            combo.blockSignals(True)
+            combo.clear()
+        self.supervising_combo.addItem(self.tr("(none)"), None)
+        for d in self._desk.reference.departments:
+            self.handling_combo.addItem(d.name, d.code)
+            self.supervising_combo.addItem(d.name, d.code)
+        self.handling_combo.setCurrentIndex(max(0, self.handling_combo.findData(handling)))
+        self.supervising_combo.setCurrentIndex(max(0, self.supervising_combo.findData(supervising)))
+        for combo in (self.handling_combo, self.supervising_combo):
+            combo.blockSignals(False)
 
     # ---- Public API
 
@@ -267,8 +290,14 @@ class ClassesView(QWidget):
             values = (str(c.seq), c.description, format_limit(c.limit_amount, c.limit_unit),
                       names(c.handling_department), c.closing_condition)
             for col, value in enumerate(values):
-                self.conditions_table.setItem(i, col, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)  # a long condition is cut in its column
+                self.conditions_table.setItem(i, col, item)
         self._enable_conditions()
+
+    @Slot(object)
+    def _on_reference_changed(self, _data: object) -> None:
+        self._fill_departments()
 
     def _on_conditions_selection(self) -> None:
         i = self.conditions_table.currentRow()

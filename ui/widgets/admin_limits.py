@@ -82,7 +82,11 @@ class AdminLimitsWidget(QWidget):
         edit.addWidget(self.unit_combo)
         edit.addWidget(self.save_limit_button)
         box.addLayout(edit)
-        layout.addWidget(limits_box)
+        # Side by side: stacked, the two boxes and the audit needed more than the
+        # 720 pixels of a seat's screen, and the ten limits showed three at a time.
+        boxes = QHBoxLayout()
+        boxes.addWidget(limits_box, 1)
+        layout.addLayout(boxes, 3)
 
         rules_box = QGroupBox(self.tr("Warning threshold and office hours"))
         form = QFormLayout(rules_box)
@@ -103,7 +107,7 @@ class AdminLimitsWidget(QWidget):
             form.addRow(day, edit_line)
         self.save_rules_button = QPushButton(self.tr("Save threshold and office hours"))
         form.addRow(self.save_rules_button)
-        layout.addWidget(rules_box)
+        boxes.addWidget(rules_box, 1)
 
         self.audit_box = RulesAuditBox(self._desk, AUDITED,
                                        frozenset({"catalogue", "calendar"}))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -118,7 +119,10 @@ class AdminListView(QWidget, Generic[R]):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().hide()
         table.setAlternatingRowColors(True)
-        table.horizontalHeader().setStretchLastSection(True)
+        # The last column takes the rest of the width, also for a list first filled
+        # (its columns fitted to their contents) while its tab was hidden.
+        table.horizontalHeader().setSectionResizeMode(len(headers) - 1,
+                                                      QHeaderView.ResizeMode.Stretch)
         return table
 
     def add_button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
@@ -188,7 +192,7 @@ class AdminListView(QWidget, Generic[R]):
         for index, row in enumerate(rows):
             for column, value in enumerate(self.cells(row)):
                 self.table.setItem(index, column, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
+        _fit_columns(self.table)
         self._apply_filter()
         if chosen is not None:
             # The same row chosen again emits nothing, yet its record (and so its
@@ -224,10 +228,17 @@ class AdminListView(QWidget, Generic[R]):
         for index, event in enumerate(events):
             for column, value in enumerate(self.audit_cells(event)):
                 self.audit.setItem(index, column, QTableWidgetItem(value))
-        self.audit.resizeColumnsToContents()
+        _fit_columns(self.audit)
         self.sig_audit_loaded.emit()
 
     @Slot(object, object)
     def _on_tasks_data_changed(self, changes: ChangeSet, _initiator: object) -> None:
         if changes.entities & self.RELOAD_ON:
             self.reload()
+
+
+def _fit_columns(table: QTableWidget) -> None:
+    """Every column but the last to its contents; the last keeps stretching (fitting
+    it too, while its tab was hidden, left it at its text's width for good)."""
+    for column in range(table.columnCount() - 1):
+        table.resizeColumnToContents(column)

@@ -3,9 +3,16 @@ first, re-read when they change: a box the admin's rule widgets share."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Slot
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QGroupBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from seatdesk.services import rules
 from seatdesk.services.common import ChangeSet
@@ -14,7 +21,26 @@ from ui.desk import Desk
 from ui.labels import format_time
 from ui.tasks import QueryOp
 
-#: How many changes the box shows.
+# The audited tables and kinds of change in the reader's words (context
+# ``RulesAuditBox``); one not listed shows as it is stored.
+WORDS: dict[str, str] = {
+    "time_limits": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Stage limits")),
+    "centre_settings": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Centre settings")),
+    "categories": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Classes")),
+    "filing_conditions": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Filing conditions")),
+    "open311_services": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Open311 service codes")),
+    "insert": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Added")),
+    "update": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Changed")),
+    "delete": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Removed")),
+}
+
+
+def word(stored: str) -> str:
+    source = WORDS.get(stored)
+    return stored if source is None else QCoreApplication.translate("RulesAuditBox", source)
+
+
+# How many changes the box shows.
 SHOWN = 50
 
 
@@ -33,7 +59,10 @@ class RulesAuditBox(QGroupBox):
              self.tr("What")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        for col in range(4):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         QVBoxLayout(self).addWidget(self.table)
         desk.tasks.sig_data_changed.connect(self._on_data_changed)
 
@@ -65,6 +94,7 @@ class RulesAuditBox(QGroupBox):
     def _on_loaded(self, events: list[RulesEvent]) -> None:
         self.table.setRowCount(len(events))
         for i, e in enumerate(events):
-            values = (format_time(e.at), e.actor, e.subject, e.action, rules.describe_event(e))
+            values = (format_time(e.at), e.actor, word(e.subject), word(e.action),
+                      rules.describe_event(e))
             for col, value in enumerate(values):
                 self.table.setItem(i, col, QTableWidgetItem(value))

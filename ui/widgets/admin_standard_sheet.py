@@ -147,10 +147,11 @@ class StandardSheetView(QWidget):
             return
         self.summary_label.setText(
             self.tr("Added {added} · changed {changed} · unchanged {unchanged} · "
-                    "bad rows {bad}").format(
+                    "bad rows {bad} · new classes {classes}").format(
                 added=preview.count(RowChange.ADDED),
                 changed=preview.count(RowChange.CHANGED),
-                unchanged=preview.count(RowChange.UNCHANGED), bad=len(preview.bad)))
+                unchanged=preview.count(RowChange.UNCHANGED), bad=len(preview.bad),
+                classes=len(preview.new_classes)))
         words = {RowChange.ADDED: self.tr("Added"), RowChange.CHANGED: self.tr("Changed"),
                  RowChange.UNCHANGED: self.tr("Unchanged")}
         lines: list[tuple[int, str, str, str, str]] = [

@@ -15,12 +15,14 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
+from seatdesk import terms
+from seatdesk.domain.glossary import Role
 from seatdesk.notices import Kind
 from seatdesk.services import users
 from seatdesk.services.users import UserAction, UserEventInfo, UserInfo
 from ui.desk import Desk
 from ui.dialogs.user_dialogs import PasswordDialog, UserDialog
-from ui.labels import format_time, roles_label
+from ui.labels import format_time, label, roles_label
 from ui.widgets.admin_list import AdminListView
 
 
@@ -125,8 +127,19 @@ class AdminUsersView(AdminListView[UserInfo]):
         if event.action is UserAction.ROLES_CHANGED:
             after = detail.get("to") or {}
             return self.tr("now: {roles} {department}").format(
-                roles=", ".join(after.get("roles") or []),
-                department=after.get("department") or "")
+                roles=self._roles_text(after.get("roles")),
+                department=self._department_text(after.get("department")))
         if event.action is UserAction.USER_CREATED:
-            return ", ".join(detail.get("roles") or [])
+            return " ".join(t for t in (self._roles_text(detail.get("roles")),
+                                        self._department_text(detail.get("department"))) if t)
         return ""
+
+    @staticmethod
+    def _roles_text(values: object) -> str:
+        """The roles the audit stores by their value, in the reader's words."""
+        known = {r.value: r for r in Role}
+        return terms.join(label(known[v]) if v in known else str(v)
+                          for v in (values if isinstance(values, list) else []))
+
+    def _department_text(self, code: object) -> str:
+        return self._desk.reference.department_name(str(code)) if code else ""
