@@ -152,6 +152,13 @@ def test_merge_moves_open_cases_and_keeps_the_trail(desk: Desk) -> None:
                        "NOT IN ('closed','voided','rejected','merged')", c=DEPARTMENT) == 0
     merged = departments.audit_log(desk.session, department=DEPARTMENT)[0]
     assert merged.detail["into"] == "NEWSZ" and merged.detail["open_cases"] >= 1
+    # The department counters: the handling goes on as the target's, in what the
+    # triggers kept and in the replay of the events alike (0036).
+    kept = desk.scalar("SELECT department FROM case_handlings WHERE case_id = :i "
+                       "AND is_current", i=open_case)
+    replayed = desk.scalar("SELECT department FROM seatdesk_case_handlings_from_events() "
+                           "WHERE case_id = :i AND is_current", i=open_case)
+    assert kept == replayed == "NEWSZ"
     # The target's seat works the moved case.
     desk.perform(LOGIN[Role.DEPARTMENT], Action.REPORT_DONE, open_case)
     assert desk.state(open_case) == State.HANDLED
