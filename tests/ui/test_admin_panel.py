@@ -100,7 +100,7 @@ def test_a_non_admin_never_gets_the_panel(
     tabs = panels[0].tabs
     assert tabs.count() == len(ADMIN_TABS)
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
-        "Users", "Departments", "Catalogue", "Time limits", "Calendar", "Collectors",
+        "Users", "Departments", "Catalogue", "Time limits", "Calendar", "Grids", "Collectors",
         "Staff assessment", "Backups",
     ]
 

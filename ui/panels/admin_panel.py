@@ -27,6 +27,7 @@ from ui.widgets.admin_calendar import AdminCalendarWidget, CalendarBanner
 from ui.widgets.admin_catalogue import AdminCatalogueWidget
 from ui.widgets.admin_collectors import CollectorsView
 from ui.widgets.admin_departments import AdminDepartmentsView
+from ui.widgets.admin_grids import AdminGridsView
 from ui.widgets.admin_limits import AdminLimitsWidget
 from ui.widgets.admin_users import AdminUsersView
 from ui.widgets.assessment_view import AssessmentView
@@ -40,6 +41,8 @@ ADMIN_TABS: list[tuple[str, TabFactory]] = [
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Catalogue")), AdminCatalogueWidget),
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Time limits")), AdminLimitsWidget),
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Calendar")), AdminCalendarWidget),
+    # Before the collectors: a collector is bound to grids already there.
+    (str(QT_TRANSLATE_NOOP("AdminPanel", "Grids")), AdminGridsView),
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Collectors")), CollectorsView),
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Staff assessment")), AssessmentView),
     (str(QT_TRANSLATE_NOOP("AdminPanel", "Backups")), AdminBackupsView),
