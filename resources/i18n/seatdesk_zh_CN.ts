@@ -401,6 +401,97 @@
     </message>
 </context>
 <context>
+    <name>AdminGridsView</name>
+    <message>
+        <source>Import a grid file…</source>
+        <translation>导入网格文件…</translation>
+    </message>
+    <message>
+        <source>Export the grids…</source>
+        <translation>导出网格…</translation>
+    </message>
+    <message>
+        <source>No longer applies from</source>
+        <translation>停用日期</translation>
+    </message>
+    <message>
+        <source>Retire the grid</source>
+        <translation>停用该网格</translation>
+    </message>
+    <message>
+        <source>Coordinate system when the file does not say (e.g. EPSG:4528)</source>
+        <translation>文件未注明时的坐标系（如 EPSG:4528）</translation>
+    </message>
+    <message>
+        <source>Apply the import</source>
+        <translation>执行导入</translation>
+    </message>
+    <message>
+        <source>Import a grid file to see what it would change.</source>
+        <translation>导入网格文件，先查看它将带来的变化。</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>启用日期</translation>
+    </message>
+    <message>
+        <source>Checking the grid file…</source>
+        <translation>正在检查网格文件…</translation>
+    </message>
+    <message>
+        <source>Exporting the grids…</source>
+        <translation>正在导出网格…</translation>
+    </message>
+    <message>
+        <source>{n} grids written to {file}</source>
+        <translation>已将 {n} 个网格写入 {file}</translation>
+    </message>
+    <message>
+        <source>Grid {code} no longer applies from {day}.</source>
+        <translation>网格 {code} 自 {day} 起停用。</translation>
+    </message>
+    <message>
+        <source>Import a grid file</source>
+        <translation>导入网格文件</translation>
+    </message>
+    <message>
+        <source>Export the grids</source>
+        <translation>导出网格</translation>
+    </message>
+    <message>
+        <source>Importing the grids…</source>
+        <translation>正在导入网格…</translation>
+    </message>
+    <message>
+        <source>Imported: added {added} · changed {changed} · ended {ended} · unchanged {unchanged}</source>
+        <translation>已导入：新增 {added} · 变更 {changed} · 停用 {ended} · 未变 {unchanged}</translation>
+    </message>
+    <message>
+        <source>{file} is refused: {n} problems, nothing is imported.</source>
+        <translation>{file} 被拒绝：有 {n} 个问题，未导入任何网格。</translation>
+    </message>
+    <message>
+        <source>{file} would add {added} · change {changed} · end {ended} · leave unchanged {unchanged}</source>
+        <translation>{file} 将新增 {added} · 变更 {changed} · 停用 {ended} · 未变 {unchanged}</translation>
+    </message>
+</context>
+<context>
     <name>AdminLimitsWidget</name>
     <message>
         <source>Stage limits per urgency</source>
@@ -500,6 +591,10 @@
     <message>
         <source>Calendar</source>
         <translation>工作日历</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>网格</translation>
     </message>
     <message>
         <source>Collectors</source>
