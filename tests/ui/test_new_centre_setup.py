@@ -2,12 +2,9 @@
 `seatdesk db upgrade` and its first `seatdesk user add … --role admin`, nothing of the
 demo), then through the admin panel's widgets only: seat users of each role, its
 departments, its city's standard sheet (previewed, then applied — the catalogue starts
-empty, so the sheet's classes are added with it), next year's holiday schedule, a
-collector bound to unit grids; at last the new acceptor logs in and is offered the
-sheet's categories in the new-case form.
-
-Unit grids are the one thing the desk does not import: they come in as the README
-says, with `seatdesk grids import` as the new admin.
+empty, so the sheet's classes are added with it), next year's holiday schedule, its
+unit grids (previewed, then applied) and a collector bound to two of them; at last the
+new acceptor logs in and is offered the sheet's categories in the new-case form.
 """
 
 from __future__ import annotations
@@ -47,6 +44,7 @@ from ui.widgets.admin_calendar import AdminCalendarWidget
 from ui.widgets.admin_catalogue import AdminCatalogueWidget
 from ui.widgets.admin_collectors import CollectorsView
 from ui.widgets.admin_departments import AdminDepartmentsView
+from ui.widgets.admin_grids import AdminGridsView
 from ui.widgets.admin_users import AdminUsersView
 
 TIMEOUT = 30_000
@@ -166,7 +164,6 @@ def test_a_new_centre_sets_itself_up_in_the_desk(
     qtbot: QtBot, centre: tuple[ServerAddress, str], tmp_path: Path
 ) -> None:
     address, admin_login = centre
-    url = address.url.render_as_string(hide_password=False)
     # Nothing of the demo: no departments, no catalogue, no grids, one user.
     assert _count(address, "SELECT count(*) FROM departments") == 0
     assert _count(address, "SELECT count(*) FROM categories") == 0
@@ -289,15 +286,21 @@ def test_a_new_centre_sets_itself_up_in_the_desk(
         panel.show_tab("Users")
         assert panel.calendar_banner.isHidden()
 
-        # ---- unit grids: the desk does not import them; the admin does, by the CLI
-        _cli(url, "grids", "--as", admin_login, "import", str(_grid_file(tmp_path / "g.geojson")),
-             env={"SEATDESK_PASSWORD": PASSWORD})
+        # ---- unit grids: the file previewed (nothing written), then applied
+        grids = panel.show_tab("Grids")
+        assert isinstance(grids, AdminGridsView)
+        grids.preview_path(_grid_file(tmp_path / "g.geojson"))
+        qtbot.waitUntil(lambda: grids.preview is not None, timeout=TIMEOUT)
+        assert grids.preview is not None and grids.preview.can_apply, grids.problems.text()
+        assert "add 4" in grids.summary.text()
+        assert _count(address, "SELECT count(*) FROM grids") == 0
+        qtbot.mouseClick(grids.apply_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(grids.visible_keys()) == 4, timeout=TIMEOUT)
         assert _count(address, "SELECT count(*) FROM grids") == 4
 
-        # ---- a collector, and two grids bound to them
+        # ---- a collector, and two grids bound to them (the tab heard of the new grids)
         collectors = panel.show_tab("Collectors")
         assert isinstance(collectors, CollectorsView)
-        collectors.reload()  # the grids came in from outside this desk
         wait_idle(qtbot, admin.tasks, TIMEOUT)
         qtbot.mouseClick(collectors.new_button, Qt.MouseButton.LeftButton)
         type_text(collectors.id_edit, "XQ001")
