@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from pyproj import Transformer
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
@@ -175,3 +176,38 @@ def test_a_non_admin_gets_no_grids_tab_and_may_not_write_grids(
             owner.as_(login, lambda s: service.retire_grid(
                 s, code=code, on=date.today() + timedelta(days=1)))
     assert owner.scalar("SELECT end_date FROM grids WHERE code = :c", c=code) is None
+
+
+def test_the_coordinate_system_typed_reads_a_projected_file(
+    qtbot: QtBot, view: AdminGridsView, owner: Owner, tmp_path: Path
+) -> None:
+    """A file in CGCS2000 Gauss–Krüger metres that does not say so: read with the
+    coordinate system the admin types, refused in one sentence with a bad one."""
+    wait_idle(qtbot, view._desk.tasks, TIMEOUT)
+    rng = random.Random()
+    community = f"330326{rng.randint(900, 999)}{rng.randint(100, 999)}"
+    lonlat = grid_file(tmp_path / "ll.geojson", community, 120.3, 40.0 + rng.randint(0, 90) * 0.01,
+                       cells=((0, 0),))
+    to_metres = Transformer.from_crs(4326, 4528, always_xy=True)
+    data = json.loads(lonlat.read_text("utf-8"))
+    ring = data["features"][0]["geometry"]["coordinates"][0]
+    data["features"][0]["geometry"]["coordinates"][0] = [list(to_metres.transform(*p))
+                                                         for p in ring]
+    metres = tmp_path / "metres.geojson"
+    metres.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    type_text(view.crs_edit, "EPSG:nonsense")
+    view.preview_path(metres)
+    qtbot.waitUntil(lambda: view.preview is not None, timeout=TIMEOUT)
+    assert view.preview is not None and len(view.preview.problems) == 1
+    assert "EPSG:nonsense" in view.problems.text()
+    assert not view.apply_button.isEnabled()
+
+    view.crs_edit.clear()
+    type_text(view.crs_edit, "EPSG:4528")
+    view.preview_path(metres)
+    qtbot.waitUntil(lambda: view.preview is not None, timeout=TIMEOUT)
+    assert view.preview is not None and view.preview.can_apply, view.problems.text()
+    assert "add 1" in view.summary.text()
+    assert owner.scalar("SELECT count(*) FROM grids WHERE community_code = :c",
+                        c=community) == 0

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
@@ -21,6 +22,18 @@ from seatdesk.services.grids.records import InvalidGrids
 #: Coordinate systems already in degrees that match WGS 84 within the ±1 m the bid
 #: document allows (CGCS2000 is EPSG:4490).
 GEOGRAPHIC = {4326, 4490, 4214, 4610}
+
+T = TypeVar("T")
+
+# pyproj keeps each thread's PROJ context in a C thread slot but frees it with the
+# Python thread state; a Qt pool thread (the desk's worker) gets a fresh Python thread
+# state per job, so its second file with a coordinate system found a freed context and
+# the desk crashed. One long-lived Python thread does every projection instead.
+_PROJ_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyproj")
+
+
+def _on_proj_thread(fn: Callable[[], T]) -> T:
+    return _PROJ_THREAD.submit(fn).result()
 
 
 def read_grid_file(path: Path, *, crs: str | None = None) -> dict[str, Any]:
@@ -59,18 +72,20 @@ def to_feature_collection(data: Any, name: str, *, crs: str | None = None) -> di
         raise InvalidGrids([GridProblem("empty_file", name, {"file": name})])
     source = crs or _declared_crs(data)
     if source:
-        try:
-            crs_obj = CRS.from_user_input(source)
-        except CRSError:
-            raise InvalidGrids([GridProblem("bad_crs", name, {"crs": source})]) from None
-        epsg = crs_obj.to_epsg()
-        if not crs_obj.is_geographic or epsg not in GEOGRAPHIC:
-            transformer = Transformer.from_crs(crs_obj, 4326, always_xy=True)
-            data = {
-                **data,
-                "features": [_transformed(f, transformer) for f in data["features"]],
-            }
+        data = _on_proj_thread(lambda: _to_lonlat(data, name, source))
     return dict(data)
+
+
+def _to_lonlat(data: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:
+    try:
+        crs_obj = CRS.from_user_input(source)
+    except CRSError:
+        raise InvalidGrids([GridProblem("bad_crs", name, {"crs": source})]) from None
+    epsg = crs_obj.to_epsg()
+    if crs_obj.is_geographic and epsg in GEOGRAPHIC:
+        return data
+    transformer = Transformer.from_crs(crs_obj, 4326, always_xy=True)
+    return {**data, "features": [_transformed(f, transformer) for f in data["features"]]}
 
 
 def _declared_crs(data: Mapping[str, Any]) -> str | None:
@@ -129,7 +144,8 @@ def _read_shapefile(path: Path) -> dict[str, Any]:
         ) from None
     data = json.loads(json.dumps(collection))  # tuples → lists, plain dicts
     if prj:
-        data["crs"] = {"type": "name", "properties": {"name": CRS.from_wkt(prj).to_string()}}
+        crs = _on_proj_thread(lambda: CRS.from_wkt(prj).to_string())
+        data["crs"] = {"type": "name", "properties": {"name": crs}}
     return data  # type: ignore[no-any-return]
 
 
