@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from seatdesk.domain import grids as rules
 from seatdesk.progress import Progress
 from seatdesk.services import grids as service
 from ui.desk import Desk
+from ui.i18n import date_edit
 from ui.tasks import LongOp
 from ui.widgets.admin_list import AdminListView
 
@@ -80,10 +80,8 @@ class AdminGridsView(AdminListView[service.GridInfo]):
         self.export_button = self.add_button(self.tr("Export the grids…"), "export",
                                              self._on_export_clicked)
         self.button_bar.addStretch(1)
-        self.retire_date = QDateEdit(QDate.currentDate())
+        self.retire_date = date_edit(QDate.currentDate())
         self.retire_date.setObjectName("retire_date")
-        self.retire_date.setCalendarPopup(True)
-        self.retire_date.setDisplayFormat("yyyy-MM-dd")
         self.button_bar.addWidget(QLabel(self.tr("No longer applies from")))
         self.button_bar.addWidget(self.retire_date)
         self.retire_button = self.add_button(self.tr("Retire the grid"), "retire",
