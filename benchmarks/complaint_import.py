@@ -13,7 +13,8 @@ run:
 - bare: openpyxl read-only reading the same rows (values only) and ONE ``COPY`` of them
   into a plain table of text columns, as the owner, and COMMIT.
 
-Target (issue 11): ours within 2× of bare.
+Target (issue 11): ours within 2× of bare, the best of `--rounds` (2) each, every round in
+a fresh database (one figure of a few tens of seconds swings by a third on a shared machine).
 
     python -m benchmarks.complaint_import [--rows 100000] [--url SUPERUSER_URL]
 """
@@ -127,16 +128,11 @@ def _settle(owner: Engine) -> None:
         conn.execute(text("CHECKPOINT"))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--url", default=os.environ.get("SEATDESK_TEST_DATABASE_URL"),
-                        help="a superuser URL; default: an embedded server of its own")
-    parser.add_argument("--profile", action="store_true",
-                        help="print where ours spends its time (cProfile, top 25)")
-    args = parser.parse_args()
+def _round(args: argparse.Namespace, n: int) -> tuple[float, float]:
+    """One round in a fresh database: (ours, bare) in seconds."""
     with fresh_database(args.url) as address:
-        say(f"complaint import: {args.rows:,} forwarded complaints on {address.where()}")
+        say(f"complaint import, round {n}: {args.rows:,} forwarded complaints on "
+            f"{address.where()}")
         owner = connect(address)
         with session_factory(owner).begin() as s:
             # The catalogue, the working calendar and the seats of the demo county.
@@ -182,11 +178,32 @@ def main() -> None:
             f"{t_write - t_read:.2f}s, import function {ours_s - (t_write - t0):.2f}s)")
         say(f"  bare: {bare_s:7.2f}s  ({bare_rows / bare_s:,.0f} rows/s; openpyxl read-only "
             f"+ one COPY)")
-        ratio = ours_s / bare_s
-        verdict = "within" if ratio <= RATIO_TARGET else "MISSES"
-        say(f"  ratio ours/bare: {ratio:.2f}x ({verdict} the {RATIO_TARGET:.0f}x target)")
+        say(f"  ratio ours/bare: {ours_s / bare_s:.2f}x")
         monitor.dispose()
         owner.dispose()
+    return ours_s, bare_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--url", default=os.environ.get("SEATDESK_TEST_DATABASE_URL"),
+                        help="a superuser URL; default: an embedded server of its own")
+    parser.add_argument("--profile", action="store_true",
+                        help="print where ours spends its time (cProfile, top 25)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="rounds, each in a fresh database; the best of each way counts")
+    args = parser.parse_args()
+    # One figure of a few tens of seconds on a shared 2-core machine swings by a third
+    # (CI printed 1.55x, then 2.02x on the same code): the best of a few rounds each,
+    # as the export's benchmark does, is what the code costs.
+    rounds = [_round(args, n) for n in range(1, max(1, args.rounds) + 1)]
+    ours_s = min(r[0] for r in rounds)
+    bare_s = min(r[1] for r in rounds)
+    ratio = ours_s / bare_s
+    verdict = "within" if ratio <= RATIO_TARGET else "MISSES"
+    say(f"best of {len(rounds)}: ours {ours_s:.2f}s, bare {bare_s:.2f}s; ratio ours/bare: "
+        f"{ratio:.2f}x ({verdict} the {RATIO_TARGET:.0f}x target)")
     say(f"complaint import: {'PASS' if ratio <= RATIO_TARGET else 'FAIL'}")
     if ratio > RATIO_TARGET:
         sys.exit(1)  # CI runs it: a missed target fails the step
