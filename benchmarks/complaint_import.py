@@ -13,7 +13,7 @@ run:
 - bare: openpyxl read-only reading the same rows (values only) and ONE ``COPY`` of them
   into a plain table of text columns, as the owner, and COMMIT.
 
-Target (issue 11): ours within 2× of bare, the best of `--rounds` (2) each, every round in
+Target (issue 11): ours within 2× of bare, the best of `--rounds` (3) each, every round in
 a fresh database (one figure of a few tens of seconds swings by a third on a shared machine).
 
     python -m benchmarks.complaint_import [--rows 100000] [--url SUPERUSER_URL]
@@ -191,7 +191,7 @@ def main() -> None:
                         help="a superuser URL; default: an embedded server of its own")
     parser.add_argument("--profile", action="store_true",
                         help="print where ours spends its time (cProfile, top 25)")
-    parser.add_argument("--rounds", type=int, default=2,
+    parser.add_argument("--rounds", type=int, default=3,
                         help="rounds, each in a fresh database; the best of each way counts")
     args = parser.parse_args()
     # One figure of a few tens of seconds on a shared 2-core machine swings by a third
