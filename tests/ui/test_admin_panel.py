@@ -270,3 +270,21 @@ def test_the_backups_tab_shows_each_nights_run_and_its_trail(
     steps = [view.audit.item(r, 2).text() for r in range(4)]
     assert steps == ["Claimed", "Failed", "Retried", "Written"]
     assert view.audit.item(1, 3).text() == "disk full"
+
+
+def test_every_admin_list_and_change_dialog_overrides_its_hooks() -> None:
+    """The base classes' hooks only raise (Qt's metaclass rules out abc): each list and
+    each change dialog the panel builds says every one itself."""
+    import ui.widgets.admin_backups
+    import ui.widgets.admin_grids  # noqa: F401 - their classes register as subclasses
+
+    hooks = ["headers", "load", "cells", "key", "audit_headers", "load_audit", "audit_cells"]
+    lists = AdminListView.__subclasses__()
+    assert {c.__name__ for c in lists} >= {
+        "AdminUsersView", "AdminDepartmentsView", "AdminBackupsView", "AdminGridsView"}
+    for cls in lists:
+        assert [h for h in hooks if getattr(cls, h) is getattr(AdminListView, h)] == [], cls
+    dialogs = ChangeDialog.__subclasses__()
+    assert {DepartmentDialog, MergeDialog, UserDialog, PasswordDialog} <= set(dialogs)
+    for dialog in dialogs:
+        assert dialog._change is not ChangeDialog._change, dialog

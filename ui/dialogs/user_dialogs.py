@@ -65,6 +65,8 @@ class ChangeDialog(QDialog):
         return None
 
     def _change(self) -> Callable[[Session], ChangeSet]:
+        # An abstract hook (Shiboken's metaclass rules out abc.ABCMeta); every dialog
+        # overrides it, as tests/ui/test_admin_panel.py checks.
         raise NotImplementedError
 
     @Slot()

@@ -58,6 +58,8 @@ class AdminListView(QWidget, Generic[R]):
         self.reload()
 
     # ---- What a subclass says
+    # Abstract hooks: Shiboken's metaclass cannot be combined with abc.ABCMeta, so they
+    # raise; tests/ui/test_admin_panel.py checks that every list overrides each one.
 
     def headers(self) -> list[str]:
         raise NotImplementedError
