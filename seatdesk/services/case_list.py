@@ -46,6 +46,7 @@ from seatdesk.domain.statistics import StatsFilter
 from seatdesk.domain.workflow import STAGE_OF_STATE
 from seatdesk.progress import Cancelled, NoProgress, Progress
 from seatdesk.services.exports import ExportResult, discard_sheet, text_cell, write_atomically
+from seatdesk.services.plain_rows import plain_row_sheet
 from seatdesk.services.workbooks import describe_filter, display_width
 from seatdesk.terms import term
 
@@ -214,7 +215,7 @@ def _write(
     progress: Progress,
 ) -> int:
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(messages.t("caselist.sheet_title"))
+    sheet = plain_row_sheet(workbook, messages.t("caselist.sheet_title"))
     headers = case_list_headers()
     for i, column in enumerate(CASE_LIST_COLUMNS):
         sheet.column_dimensions[get_column_letter(i + 1)].width = max(
