@@ -451,6 +451,26 @@
         <translation>启用日期</translation>
     </message>
     <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>单元网格</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
         <source>Checking the grid file…</source>
         <translation>正在检查网格文件…</translation>
     </message>
@@ -3067,6 +3087,10 @@
     <message>
         <source>Open311 service codes</source>
         <translation>Open311服务代码</translation>
+    </message>
+    <message>
+        <source>Grids</source>
+        <translation>网格</translation>
     </message>
     <message>
         <source>Added</source>

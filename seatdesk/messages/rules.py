@@ -85,6 +85,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rules.audit_field.local": ("local", "本地"),
     "rules.audit_field.year": ("year", "年份"),
     "rules.audit_field.note": ("note", "备注"),
+    "rules.audit_field.start_date": ("from", "启用日期"),
+    "rules.audit_field.end_date": ("until", "停用日期"),
     "rules.audit_field.key": ("setting", "设置项"),
     "rules.audit_field.value": ("value", "值"),
 }

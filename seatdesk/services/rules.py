@@ -155,14 +155,16 @@ class RulesEvent:
 
 
 def rules_events(session: Session, subjects: tuple[str, ...] = (),
-                 limit: int = 200) -> list[RulesEvent]:
-    """The newest audited changes of the rules, of some tables or of all (admin only:
-    the table is granted to the admin group)."""
+                 limit: int = 200, *, key: str | None = None) -> list[RulesEvent]:
+    """The newest audited changes of the rules, of some tables or of all, of one row
+    (``key``, e.g. a grid's code) or of all (admin only: the table is granted to the
+    admin group)."""
     rows = session.execute(
         text("SELECT at, actor, subject, action, key, old_row, new_row FROM rules_events "
-             "WHERE cardinality(CAST(:s AS text[])) = 0 OR subject = ANY (CAST(:s AS text[])) "
+             "WHERE (cardinality(CAST(:s AS text[])) = 0 OR subject = ANY (CAST(:s AS text[]))) "
+             "AND (CAST(:k AS text) IS NULL OR key = :k) "
              "ORDER BY id DESC LIMIT :n"),
-        {"s": list(subjects), "n": limit},
+        {"s": list(subjects), "k": key, "n": limit},
     ).all()
     return [RulesEvent(*r) for r in rows]
 
@@ -224,6 +226,7 @@ _SHOWN: dict[str, tuple[str, ...]] = {
     "calendar_days": ("day", "working", "name", "local"),
     "calendar_years": ("year", "note"),
     "centre_settings": ("key", "value"),
+    "grids": ("code", "name", "start_date", "end_date", "note"),
 }
 
 

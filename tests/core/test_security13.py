@@ -39,6 +39,8 @@ NEW_TABLES = [
     "assessment_suggestions", "assessment_decisions", "backup_runs", "backup_run_events",
     # and the tables whose direct writes 0029/0030 took from the admin group
     "departments", "categories", "filing_conditions", "time_limits",
+    # and the grids, whose direct writes 0037 took from it
+    "grids",
 ]
 #: A month of this file's own (committed rows: the entries are append-only).
 DAY = "2003-07-15"

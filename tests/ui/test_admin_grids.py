@@ -182,7 +182,8 @@ def test_a_non_admin_gets_no_grids_tab_and_may_not_write_grids(
         with pytest.raises(DBAPIError):
             owner.as_(login, lambda s: s.execute(
                 text("UPDATE grids SET end_date = current_date WHERE code = :c"), {"c": code}))
-        with pytest.raises(DBAPIError):
+        # Through the service: the database's refusal (0037), one sentence.
+        with pytest.raises(PermissionDenied, match="grids_edit"):
             owner.as_(login, lambda s: service.retire_grid(
                 s, code=code, on=date.today() + timedelta(days=1)))
     assert owner.scalar("SELECT end_date FROM grids WHERE code = :c", c=code) is None

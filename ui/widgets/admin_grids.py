@@ -28,12 +28,18 @@ from sqlalchemy.orm import Session
 from seatdesk.domain import grids as rules
 from seatdesk.progress import Progress
 from seatdesk.services import grids as service
+from seatdesk.services import rules as rules_service
+from seatdesk.services.rules import RulesEvent
 from ui.desk import Desk
 from ui.i18n import date_edit
+from ui.labels import format_time
 from ui.tasks import LongOp
 from ui.widgets.admin_list import AdminListView
+from ui.widgets.admin_rules_audit import word
 
 FILE_FILTER = "GeoJSON (*.geojson *.json);;Shapefile (*.zip)"
+# The changes of the grids the audit shows (of the chosen grid, or of all).
+AUDIT_SHOWN = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +93,6 @@ class AdminGridsView(AdminListView[service.GridInfo]):
         self.retire_button = self.add_button(self.tr("Retire the grid"), "retire",
                                              self._on_retire_clicked)
         self.retire_button.setEnabled(False)
-        # No audit of grids: their history is their start and end dates, listed above.
-        self.audit.hide()
         self._build_import()
 
     def _build_import(self) -> None:
@@ -135,13 +139,16 @@ class AdminGridsView(AdminListView[service.GridInfo]):
         return row.code
 
     def audit_headers(self) -> list[str]:
-        return [""]
+        return [self.tr("When"), self.tr("By"), self.tr("Change"), self.tr("Grid"),
+                self.tr("What")]
 
     def load_audit(self, key: str | None) -> Callable[[Session], Sequence[Any]]:
-        return lambda _session: []
+        # Every change of the grids, whoever made it (migration 0037's trigger).
+        return lambda s: rules_service.rules_events(s, ("grids",), AUDIT_SHOWN, key=key)
 
-    def audit_cells(self, event: Any) -> list[str]:
-        return []
+    def audit_cells(self, event: RulesEvent) -> list[str]:
+        return [format_time(event.at), event.actor, word(event.action), event.key,
+                rules_service.describe_event(event)]
 
     def update_buttons(self, row: service.GridInfo | None) -> None:
         if hasattr(self, "retire_button"):

@@ -29,6 +29,7 @@ WORDS: dict[str, str] = {
     "categories": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Classes")),
     "filing_conditions": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Filing conditions")),
     "open311_services": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Open311 service codes")),
+    "grids": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Grids")),
     "insert": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Added")),
     "update": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Changed")),
     "delete": str(QT_TRANSLATE_NOOP("RulesAuditBox", "Removed")),

@@ -2,7 +2,8 @@
 by new ones. Each checks through ``plan`` first and writes nothing if any problem is
 found (``InvalidGrids``, ``GridNotChanged``).
 
-Needs the privilege to write grids (the schema owner or an admin seat).
+Each change is one call of the database's ``seatdesk_change_grids`` (migration 0037),
+which only an admin seat or the owner's side may make.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from seatdesk.db.calls import call
 from seatdesk.domain import grids as rules
 from seatdesk.progress import NoProgress, Progress
 from seatdesk.services.common import ChangeSet
@@ -92,51 +94,38 @@ def import_grids(
 
 
 def _apply(session: Session, plan: ImportPlan) -> None:
-    if plan.insert:
-        payload = [
-            {
-                "code": g.code,
-                "name": g.name,
-                "community_code": rules.community_of(g.code),
-                "polygon": rules.polygon_to_geojson(g.polygon),
-                "area_m2": round(rules.area_m2(g.polygon), 2),
-                "start_date": g.start_date.isoformat(),
-                "end_date": g.end_date.isoformat() if g.end_date else None,
-                "note": g.note,
-            }
-            for g in plan.insert
-        ]
-        session.execute(
-            text("""
-                INSERT INTO grids (code, name, community_code, polygon, area_m2, start_date,
-                                   end_date, note)
-                SELECT code, name, community_code, polygon, area_m2, start_date, end_date, note
-                FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
-                    code text, name text, community_code text, polygon jsonb,
-                    area_m2 double precision, start_date date, end_date date, note text)
-            """),
-            {"rows": json.dumps(payload, ensure_ascii=False)},
-        )
-    if plan.end:
-        session.execute(
-            text("""
-                UPDATE grids g SET end_date = r.end_date
-                FROM unnest(CAST(:codes AS text[]), CAST(:ends AS date[])) AS r(code, end_date)
-                WHERE g.code = r.code AND g.end_date IS NULL
-            """),
-            {"codes": [c for c, _ in plan.end], "ends": [d for _, d in plan.end]},
-        )
-    if plan.rename:
-        session.execute(
-            text("""
-                UPDATE grids g SET name = r.name, note = r.note
-                FROM unnest(CAST(:codes AS text[]), CAST(:names AS text[]),
-                            CAST(:notes AS text[])) AS r(code, name, note)
-                WHERE g.code = r.code
-            """),
-            {"codes": [c for c, _, _ in plan.rename], "names": [n for _, n, _ in plan.rename],
-             "notes": [n for _, _, n in plan.rename]},
-        )
+    added = [
+        {
+            "code": g.code,
+            "name": g.name,
+            "polygon": rules.polygon_to_geojson(g.polygon),
+            "area_m2": round(rules.area_m2(g.polygon), 2),
+            "start_date": g.start_date.isoformat(),
+            "end_date": g.end_date.isoformat() if g.end_date else None,
+            "note": g.note,
+        }
+        for g in plan.insert
+    ]
+    ended = [{"code": c, "end_date": d.isoformat()} for c, d in plan.end]
+    renamed = [{"code": c, "name": n, "note": note} for c, n, note in plan.rename]
+    _change(session, added=added, ended=ended, renamed=renamed)
+
+
+def _change(session: Session, *, added: Sequence[Mapping[str, Any]] = (),
+            ended: Sequence[Mapping[str, Any]] = (),
+            renamed: Sequence[Mapping[str, Any]] = ()) -> None:
+    """One call of ``seatdesk_change_grids`` (migration 0037: an admin seat or the
+    owner's side; the grids it ends or renames locked and checked again; every row
+    audited in ``rules_events``)."""
+    call(
+        session,
+        "SELECT seatdesk_change_grids(CAST(:added AS jsonb), CAST(:ended AS jsonb), "
+        "CAST(:renamed AS jsonb))",
+        {"added": json.dumps(list(added), ensure_ascii=False),
+         "ended": json.dumps(list(ended)),
+         "renamed": json.dumps(list(renamed), ensure_ascii=False)},
+        action="grids",
+    )
     forget_indexes()
 
 
@@ -147,8 +136,7 @@ def retire_grid(session: Session, *, code: str, on: date) -> ChangeSet:
     """End ``code`` on ``on`` (the first day it no longer applies), leaving a hole that
     the map and the checks will show until a new grid covers it."""
     _grid_to_end(session, code, on, may_end_on_start=True)
-    session.execute(text("UPDATE grids SET end_date = :d WHERE code = :c"), {"d": on, "c": code})
-    forget_indexes()
+    _change(session, ended=[{"code": code, "end_date": on.isoformat()}])
     return GRIDS_CHANGED
 
 
