@@ -4,10 +4,13 @@ county as the demo's admin sees them — the users with the chosen user's audit
 (``docs/admin_departments.png``), the catalogue with 0101 上水井盖's filing conditions
 (``docs/admin_catalogue.png``), this year's calendar (``docs/admin_calendar.png``) and
 the stage limits with the office hours (``docs/admin_limits.png``; one limit changed
-first, in the throw-away database, so that the box of the latest changes shows it)."""
+first, in the throw-away database, so that the box of the latest changes shows it) and
+the grids with one grid's audit (``docs/admin_grids.png``: the demo's import, then the
+admin setting its end date a month ahead)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 
@@ -23,6 +26,7 @@ def admin_shots(
     from ui.widgets.admin_calendar import AdminCalendarWidget
     from ui.widgets.admin_catalogue import AdminCatalogueWidget
     from ui.widgets.admin_departments import AdminDepartmentsView
+    from ui.widgets.admin_grids import AdminGridsView
     from ui.widgets.admin_limits import AdminLimitsWidget
     from ui.widgets.admin_users import AdminUsersView
 
@@ -84,4 +88,16 @@ def admin_shots(
     wait(lambda: table.rowCount() > 0)
     limits.limits_table.selectRow(last)
     shoot(panel, "admin_limits")
+
+    grids = panel.show_tab("Grids")
+    assert isinstance(grids, AdminGridsView)
+    wait(lambda: len(grids.visible_keys()) > 0)
+    code = grids.visible_keys()[0]
+    grids.select(code)
+    grids.retire(code, date.today() + timedelta(days=30))
+    idle()
+    grids.select(code)
+    idle()
+    wait(lambda: grids.audit.rowCount() >= 2)
+    shoot(panel, "admin_grids")
     return panel
