@@ -451,6 +451,10 @@
         <translation>启用日期</translation>
     </message>
     <message>
+        <source>Until</source>
+        <translation>停用日期</translation>
+    </message>
+    <message>
         <source>When</source>
         <translation>时间</translation>
     </message>

@@ -239,8 +239,11 @@ def describe_event(event: RulesEvent) -> str:
     def name(field: str) -> str:  # in the reader's language
         return messages.t(f"rules.audit_field.{field}")
 
+    def value(v: Any) -> str:  # an empty field as a dash, not Python's None
+        return "—" if v is None or v == "" else str(v)
+
     if event.action == "update":
-        parts = [f"{name(f)}: {old.get(f)} → {new.get(f)}" for f in fields
+        parts = [f"{name(f)}: {value(old.get(f))} → {value(new.get(f))}" for f in fields
                  if old.get(f) != new.get(f)]
     else:
         row = new if event.action == "insert" else old

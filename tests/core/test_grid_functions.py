@@ -137,3 +137,16 @@ def test_only_an_admin_may_call_it(seats: dict[Role, Engine]) -> None:
             assert conn.execute(text("SELECT count(*) FROM grids WHERE code = :c"),
                                 {"c": f"{COMMUNITY}006"}).scalar_one() == 0
             conn.rollback()
+
+
+def test_the_audit_line_names_an_empty_field_with_a_dash() -> None:
+    from datetime import datetime
+
+    from seatdesk import messages
+    from seatdesk.services.rules import RulesEvent, describe_event
+
+    event = RulesEvent(datetime(2026, 12, 2, 18, 21), "admin1", "grids", "update",
+                       f"{COMMUNITY}001", {"code": f"{COMMUNITY}001", "end_date": None},
+                       {"code": f"{COMMUNITY}001", "end_date": "2027-01-01"})
+    until = messages.t("rules.audit_field.end_date")
+    assert describe_event(event) == f"{until}: — → 2027-01-01"

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from seatdesk.domain import grids as rules
 from seatdesk.progress import Progress
 from seatdesk.services import grids as service
 from seatdesk.services import rules as rules_service
@@ -126,14 +125,14 @@ class AdminGridsView(AdminListView[service.GridInfo]):
 
     def headers(self) -> list[str]:
         return [self.tr("Code"), self.tr("Name"), self.tr("Community"), self.tr("Street"),
-                self.tr("Since")]
+                self.tr("Since"), self.tr("Until")]
 
     def load(self, session: Session) -> list[service.GridInfo]:
         return service.grids_as_of(session)
 
     def cells(self, row: service.GridInfo) -> list[str]:
         return [row.code, row.name, row.community_code, row.community_code[:9],
-                rules.format_date(row.start_date) or ""]
+                row.start_date.isoformat(), row.end_date.isoformat() if row.end_date else ""]
 
     def key(self, row: service.GridInfo) -> str:
         return row.code
