@@ -59,6 +59,17 @@ def seeded(owner_engine: Engine) -> DemoResult:
     return _SEEDED[key]
 
 
+@pytest.fixture(scope="module")
+def seats(server: ServerAddress, seeded: DemoResult) -> Iterator[dict[Role, Engine]]:
+    """An engine of each seat role's demo login (``LOGIN``, the intake service's too):
+    raw SQL over a real login, as a seat operator with psql would send it."""
+    made = {r: connect(server.for_login(login, seeded.passwords[login]))
+            for r, login in LOGIN.items()}
+    yield made
+    for engine in made.values():
+        engine.dispose()
+
+
 def png(color: tuple[int, int, int] = (200, 80, 40)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (64, 48), color).save(out, "PNG")

@@ -8,7 +8,6 @@ import select
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from seatdesk.db.engine import ServerAddress, connect, session_factory
+from seatdesk.db.engine import ServerAddress, session_factory
 from seatdesk.demo import DemoResult
 from seatdesk.domain import assessment as domain
 from seatdesk.domain.glossary import AssessmentAction, Role, StaffKind
@@ -270,15 +269,6 @@ def test_every_write_is_announced_on_the_one_channel(owner_engine: Engine) -> No
 
 
 # ---- over real logins, as psql would
-
-
-@pytest.fixture(scope="module")
-def seats(server: ServerAddress, seeded: DemoResult) -> Iterator[dict[Role, Engine]]:
-    made = {r: connect(server.for_login(LOGIN[r], seeded.passwords[LOGIN[r]]))
-            for r in (Role.ACCEPTOR, Role.INSPECTOR, Role.ADMIN)}
-    yield made
-    for engine in made.values():
-        engine.dispose()
 
 
 def _refusal(engine: Engine, sql: str, **params: object) -> str:

@@ -6,7 +6,6 @@ hand; the guards over real logins."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,14 +14,13 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from seatdesk.db import migrate
-from seatdesk.db.engine import ServerAddress, connect, make_engine
-from seatdesk.demo import DemoResult
+from seatdesk.db.engine import ServerAddress, make_engine
 from seatdesk.domain.glossary import Role, StaffKind
 from seatdesk.domain.statistics import Month
 from seatdesk.errors import ValidationError
 from seatdesk.services import assessment, collector_reports
 from seatdesk.services.monthly_report import centre_timezone
-from tests.core.conftest import LOGIN, Desk
+from tests.core.conftest import Desk
 
 APRIL = Month(2001, 4)
 C = StaffKind.COLLECTOR
@@ -207,15 +205,6 @@ def test_the_foreign_keys_hold_even_for_the_owner(desk: Desk) -> None:
 
 
 # ---- over real logins, as psql would
-
-
-@pytest.fixture(scope="module")
-def seats(server: ServerAddress, seeded: DemoResult) -> Iterator[dict[Role, Engine]]:
-    made = {r: connect(server.for_login(LOGIN[r], seeded.passwords[LOGIN[r]]))
-            for r in (Role.ACCEPTOR, Role.INSPECTOR)}
-    yield made
-    for engine in made.values():
-        engine.dispose()
 
 
 def _refusal(engine: Engine, sql: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -76,17 +75,6 @@ def test_a_seat_may_not_change_the_register_through_the_service(desk: Desk) -> N
         collectors.save_collector(s, collector_id="K9", name="某人")
     assert err.value.action is CollectorAction.SAVE_COLLECTOR
     assert desk.scalar("SELECT count(*) FROM collectors WHERE collector_id = 'K9'") == 0
-
-
-@pytest.fixture(scope="module")
-def seats(server: ServerAddress, seeded: DemoResult) -> Iterator[dict[Role, Engine]]:
-    made = {r: connect(server.for_login(LOGIN[r], seeded.passwords[LOGIN[r]]))
-            for r in (Role.ACCEPTOR, Role.INSPECTOR, Role.DEPARTMENT)}
-    try:
-        yield made
-    finally:
-        for engine in made.values():
-            engine.dispose()
 
 
 @pytest.mark.parametrize("statement", [

@@ -5,7 +5,6 @@ kept so that a later revision cannot loosen them unnoticed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,22 +15,18 @@ from sqlalchemy.exc import DBAPIError
 from seatdesk import messages
 from seatdesk.db import migrate
 from seatdesk.db.calls import call
-from seatdesk.db.engine import ServerAddress, connect
-from seatdesk.demo import DemoResult
 from seatdesk.domain.glossary import Role, State
 from seatdesk.domain.statistics import StatsFilter
 from seatdesk.errors import ValidationError
 from seatdesk.services import supervision
 from seatdesk.services.stats_departments import department_table
-from tests.core.conftest import DEPARTMENT, LOGIN, Desk
+from tests.core.conftest import DEPARTMENT, Desk
 
 #: The tables issue 12 added; no seat writes any of them but through a function.
 NEW_TABLES = [
     "case_handlings", "settings_events", "case_milestones", "collector_tasks",
     "callback_samples", "callback_sample_items", "monthly_reports", "monthly_report_events",
 ]
-SEATS = [Role.ACCEPTOR, Role.SHIFT_LEADER, Role.DISPATCHER, Role.INSPECTOR, Role.MONITOR,
-         Role.DEPARTMENT, Role.ADMIN, Role.INTAKE]
 #: An integer of 401 digits: valid JSON, and more than a Python float holds.
 HUGE = "1" + "0" * 400
 
@@ -156,14 +151,6 @@ def test_an_urge_of_one_case_of_unicode_white_space_only_is_refused(
 
 
 # ---- the guards that held, over real logins
-
-
-@pytest.fixture(scope="module")
-def seats(server: ServerAddress, seeded: DemoResult) -> Iterator[dict[Role, Engine]]:
-    made = {r: connect(server.for_login(LOGIN[r], seeded.passwords[LOGIN[r]])) for r in SEATS}
-    yield made
-    for engine in made.values():
-        engine.dispose()
 
 
 def _refusal(engine: Engine, sql: str) -> str:

@@ -12,7 +12,6 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg2
@@ -22,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from seatdesk.db import backup as backups
-from seatdesk.db.engine import ServerAddress, connect
+from seatdesk.db.engine import ServerAddress
 from seatdesk.demo import DemoResult
 from seatdesk.domain import workflow
 from seatdesk.domain.glossary import Action, Role, State
@@ -30,8 +29,6 @@ from seatdesk.errors import Problem
 from tests.conftest import start_embedded
 from tests.core.conftest import LOGIN, Desk
 
-SEATS = [Role.ACCEPTOR, Role.SHIFT_LEADER, Role.DISPATCHER, Role.INSPECTOR, Role.MONITOR,
-         Role.DEPARTMENT, Role.ADMIN, Role.INTAKE]
 #: The tables migrations 0029–0033 added; no seat writes any of them but through a function.
 NEW_TABLES = [
     "department_events", "rules_events", "collectors", "grid_types", "grid_patrol_types",
@@ -44,14 +41,6 @@ NEW_TABLES = [
 ]
 #: A month of this file's own (committed rows: the entries are append-only).
 DAY = "2003-07-15"
-
-
-@pytest.fixture(scope="module")
-def seats(server: ServerAddress, seeded: DemoResult) -> Iterator[dict[Role, Engine]]:
-    made = {r: connect(server.for_login(LOGIN[r], seeded.passwords[LOGIN[r]])) for r in SEATS}
-    yield made
-    for engine in made.values():
-        engine.dispose()
 
 
 def _run(engine: Engine, sql: str, **params: object) -> object:
