@@ -114,16 +114,29 @@ def standards_export(file: Path, case_type: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--type", "case_type", type=click.Choice([t.value for t in CaseType]),
               default=CaseType.COMPONENT.value, show_default=True)
-def standards_import(file: Path, case_type: str) -> None:
-    """Load the county's standard from FILE; a bad row imports nothing."""
-    from seatdesk.services import standards as service
+@click.option("--check", "check_only", is_flag=True,
+              help="Show what the sheet would change; write nothing.")
+def standards_import(file: Path, case_type: str, check_only: bool) -> None:
+    """Load the county's standard from FILE, as the admin panel's preview and apply do:
+    classes the sheet names and the catalogue lacks are added; a bad row imports
+    nothing."""
+    from seatdesk import messages
+    from seatdesk.services import standard_preview as service
 
     with reported():
-        rows = service.read_standard(file)
         _, engine = owner()
         with session_factory(engine).begin() as session:
-            service.import_standard(session, rows, case_type)
-        console.print(f"{len(rows)} filing conditions imported from {file}")
+            if check_only:
+                preview = service.preview_standard(session, file, case_type)
+                for bad in preview.bad:
+                    err_console.print(bad.sentence())
+            else:
+                preview = service.import_standard_file(session, file, case_type)
+        console.print(messages.t(
+            "standard_checked" if check_only else "standard_imported", file=file.name,
+            classes=len(preview.new_classes), added=preview.count(service.RowChange.ADDED),
+            changed=preview.count(service.RowChange.CHANGED),
+            unchanged=preview.count(service.RowChange.UNCHANGED), bad=len(preview.bad)))
 
 
 @click.command()

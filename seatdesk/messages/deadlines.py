@@ -35,6 +35,18 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{path} does not have the columns of a time-limit standard: {expected}.",
         "{path} 的列与立结案标准不符，应为：{expected}。",
     ),
+    "standard_imported": (
+        "{file}: {classes} classes added, filing conditions {added} added, {changed} "
+        "changed, {unchanged} unchanged.",
+        "{file}：新增类别 {classes} 个，立案条件新增 {added} 条、修改 {changed} 条、"
+        "未变 {unchanged} 条。",
+    ),
+    "standard_checked": (
+        "{file} would add {classes} classes and {added} filing conditions, change {changed}, "
+        "leave {unchanged} unchanged; {bad} bad rows. Nothing was written.",
+        "{file} 将新增类别 {classes} 个、立案条件 {added} 条，修改 {changed} 条，"
+        "未变 {unchanged} 条；有误的行 {bad} 行。未写入任何数据。",
+    ),
     "standard_bad_rows": (
         "The standard {path} has bad rows, nothing was imported: {problems}.",
         "立结案标准 {path} 有错误的行，未导入任何数据：{problems}。",

@@ -203,3 +203,17 @@ def apply_preview(session: Session, preview: StandardPreview,
     changes = apply_rows(session, [r.source for r in preview.rows], preview.case_type)
     progress.advance()
     return changes
+
+
+def import_standard_file(session: Session, path: Path, case_type: str = "component",
+                         progress: Progress | None = None) -> StandardPreview:
+    """``seatdesk standards import``: the desk's preview, then, when no row is bad, its
+    apply (the classes the sheet names and the catalogue lacks added first), in the
+    caller's transaction; ``Problem`` naming the first bad rows otherwise, and nothing
+    written. Returns the preview, for what was done."""
+    preview = preview_standard(session, path, case_type, progress)
+    if preview.bad:
+        raise Problem("standard_bad_rows", path=path.name,
+                      problems="; ".join(b.sentence() for b in preview.bad[:10]))
+    apply_preview(session, preview, progress)
+    return preview

@@ -9,7 +9,6 @@ rows are good.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +25,7 @@ from seatdesk.db.models import Category, Department, FilingCondition
 from seatdesk.domain.glossary import TimeUnit
 from seatdesk.domain.limits import LimitFormatError, format_limit, parse_limit
 from seatdesk.errors import Problem
-from seatdesk.services.common import ChangeSet, require_admin
+from seatdesk.services.common import ChangeSet
 
 HEADERS = (
     "大类代码", "大类名称", "小类代码", "小类名称", "处置单位", "主管部门", "立案条件",
@@ -164,51 +163,6 @@ def read_standard_rows(path: Path) -> tuple[list[StandardRow], list[BadRow]]:
         out.append(StandardRow(r, cells[0].zfill(2), cells[2].zfill(4), cells[4], cells[5],
                                cells[6], cells[7], amount, unit, cells[1], cells[3]))
     return out, bad
-
-
-def import_standard(
-    session: Session, rows: list[StandardRow], case_type: str = "component"
-) -> ChangeSet:
-    """Replace the filing conditions of every minor class in ``rows`` (in file order)."""
-    require_admin(session, "standard import")
-    # Major codes have two digits, minor codes four: one dictionary holds both.
-    classes = {
-        r.code: r
-        for r in session.execute(select(Category).where(Category.case_type == case_type)).scalars()
-    }
-    departments: dict[str, str] = {}
-    for code, name in session.execute(select(Department.code, Department.name)).all():
-        departments[code] = code
-        departments[name] = code
-    problems: list[str] = []
-    by_minor: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        minor = classes.get(row.minor_code)
-        major = classes.get(row.major_code)
-        if major is None or minor is None or minor.parent_id != major.id:
-            problems.append(f"row {row.row}: unknown class {row.major_code}/{row.minor_code}")
-            continue
-        handling = departments.get(row.handling)
-        if handling is None:
-            problems.append(f"row {row.row}: unknown department {row.handling!r}")
-            continue
-        supervising = departments.get(row.supervising) if row.supervising else None
-        if row.supervising and supervising is None:
-            problems.append(f"row {row.row}: unknown department {row.supervising!r}")
-            continue
-        seq = len(by_minor[minor.id]) + 1
-        if seq > 8:
-            problems.append(f"row {row.row}: a class has at most 8 filing conditions")
-            continue
-        by_minor[minor.id].append({
-            "category_id": minor.id, "seq": seq, "description": row.condition,
-            "closing_condition": row.closing or row.condition, "limit_amount": row.amount,
-            "limit_unit": row.unit.value, "handling_department_code": handling,
-            "supervising_department_code": supervising,
-        })
-    if problems:
-        raise Problem("standard_bad_rows", path="", problems="; ".join(problems[:10]))
-    return apply_rows(session, rows, case_type)
 
 
 def apply_rows(session: Session, rows: list[StandardRow], case_type: str) -> ChangeSet:

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.cell import MergedCell
 
+from seatdesk.db.engine import ServerAddress
 from seatdesk.domain.glossary import Role, TimeUnit
 from seatdesk.errors import PermissionDenied, Problem
-from seatdesk.services import catalogue, standards
+from seatdesk.services import catalogue, standard_preview, standards
 from tests.core.conftest import Desk
+from tests.core.test_cli import _run, _url
 
 
 def test_export_writes_the_published_layout_with_merged_class_cells(
@@ -38,12 +41,12 @@ def test_an_edited_standard_is_imported(desk: Desk, tmp_path: Path) -> None:
     book.worksheets[0].cell(3, 9).value = "6工作时"
     book.save(path)
     with desk.as_(Role.ADMIN) as s:
-        standards.import_standard(s, standards.read_standard(path), "component")
+        standard_preview.import_standard_file(s, path, "component")
     cat, _ = desk.category()
     second = catalogue.filing_conditions(desk.session, cat)[1]
     assert (second.limit_amount, second.limit_unit) == (Decimal(6), TimeUnit.WORKING_HOURS)
     with desk.as_(Role.DISPATCHER) as s, pytest.raises(PermissionDenied):
-        standards.import_standard(s, standards.read_standard(path), "component")
+        standard_preview.import_standard_file(s, path, "component")
 
 
 @pytest.mark.parametrize(
@@ -68,17 +71,52 @@ def test_a_bad_row_is_named_and_nothing_is_read(
 
 
 def test_an_unknown_class_or_department_imports_nothing(desk: Desk, tmp_path: Path) -> None:
+    """A minor class outside its major class and an unknown department: neither the good
+    change above them nor the new class the sheet also names is written."""
     path = tmp_path / "standard.xlsx"
     standards.export_standard(desk.session, path, "component")
     book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
     sheet.cell(3, 9).value = "8工作时"  # a good change above the bad rows
     sheet.unmerge_cells("C2:C5")
-    sheet.cell(6, 3).value = "0199"
+    # The first rows of two later classes (a merged cell is "same as above").
+    first_rows = [r for r in range(9, sheet.max_row + 1)
+                  if not isinstance(sheet.cell(r, 3), MergedCell) and sheet.cell(r, 3).value]
+    mismatched, renamed = first_rows[:2]
+    sheet.cell(mismatched, 3).value = "0299"  # not a minor class of 01
+    sheet.cell(renamed, 3).value = "0198"  # a new class of 01, with its own name
+    sheet.cell(renamed, 4).value = "新的小类"
     sheet.cell(8, 5).value = "不存在的单位"
     book.save(path)
     with desk.as_(Role.ADMIN) as s, pytest.raises(Problem) as err:
-        standards.import_standard(s, standards.read_standard(path), "component")
-    assert "row 6" in str(err.value) and "row 8" in str(err.value)
+        standard_preview.import_standard_file(s, path, "component")
+    refused = str(err.value)
+    assert f"{mismatched} 行" in refused and "0299" in refused, refused
+    assert "第 8 行" in refused and "不存在的单位" in refused, refused
+    assert "0198" not in refused
+    cat, _ = desk.category()
+    assert catalogue.filing_conditions(desk.session, cat)[1].limit_amount == Decimal(4)
+    assert desk.scalar("SELECT count(*) FROM categories WHERE code = '0198'") == 0
+
+
+def test_the_command_line_previews_and_refuses_as_the_desk_does(
+    desk: Desk, server: ServerAddress, tmp_path: Path
+) -> None:
+    path = tmp_path / "standard.xlsx"
+    standards.export_standard(desk.session, path, "component")
+    book = openpyxl.load_workbook(path)
+    book.worksheets[0].cell(3, 9).value = "8工作时"
+    book.save(path)
+    env = {"SEATDESK_DATABASE_URL": _url(server)}
+    checked = _run("standards", "import", str(path), "--check", env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert "would add 0 classes and 0 filing conditions, change 1," in checked.stdout
+    assert "0 bad rows. Nothing was written." in checked.stdout
+    book.worksheets[0].cell(8, 5).value = "不存在的单位"
+    book.save(path)
+    refused = _run("standards", "import", str(path), env=env)
+    assert refused.returncode == 1
+    lines = [ln for ln in refused.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "row 8: the department 不存在的单位 is not known" in lines[0]
     cat, _ = desk.category()
     assert catalogue.filing_conditions(desk.session, cat)[1].limit_amount == Decimal(4)
