@@ -30,6 +30,7 @@ complete (``exports``).
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,7 @@ CASE_LIST_SQL = """
            h.handled_at <= e.deadline AS on_time,
            CASE WHEN h.handled_at IS NOT NULL THEN h.handled_at > e.deadline
                 WHEN e.deadline IS NULL OR c.state = 'postponed' THEN NULL
-                ELSE e.deadline < now() AND c.state IN :handling END AS overdue,
+                ELSE e.deadline < :as_of AND c.state IN :handling END AS overdue,
            c.rework_count,
            seatdesk_mask_phone(c.reporter_phone) AS reporter_phone,
            c.id
@@ -154,15 +155,20 @@ _TIMEZONE_SQL = (
 
 
 def export_case_list(
-    session: Session, f: StatsFilter, path: Path, progress: Progress | None = None
+    session: Session, f: StatsFilter, path: Path, progress: Progress | None = None,
+    *, as_of: datetime | None = None,
 ) -> ExportResult:
     """Write the cases of ``f`` that the seat may see, oldest first, to the workbook
     ``path`` (the period and filters on the first line, the headers on the second,
-    frozen, with an autofilter). Raises ``Cancelled`` when ``progress.cancelled()``
-    turns true, leaving no file."""
+    frozen, with an autofilter). A case still in handling is overdue if its deadline
+    passed before ``as_of`` (a zoned moment; by default the database's clock when the
+    export starts, one moment for every page). Raises ``Cancelled`` when
+    ``progress.cancelled()`` turns true, leaving no file."""
     progress = progress or NoProgress()
     path = Path(path)
     where, params = case_list_where(f)
+    if as_of is None:
+        as_of = session.execute(text("SELECT now()")).scalar_one()
     progress.status(messages.t("caselist.counting"))
     total = int(session.execute(
         text(f"SELECT count(*) FROM cases c WHERE {where}"), params
@@ -171,7 +177,8 @@ def export_case_list(
     filters = "  ".join((describe_filter(f), messages.t("caselist.masked")))
     progress.status(messages.t("caselist.writing", count=total))
     written = write_atomically(
-        path, lambda part: _write(session, where, params, part, filters, progress)
+        path, lambda part: _write(session, where, {**params, "as_of": as_of}, part, filters,
+                                  progress)
     )
     return ExportResult(path=path, rows=written, filters=filters)
 

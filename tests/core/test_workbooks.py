@@ -326,6 +326,23 @@ def test_an_open_case_past_its_handling_deadline_is_overdue(
     assert (values["on_time"], values["overdue"]) == ("否", "是")
 
 
+def test_overdue_is_judged_at_one_moment_of_the_export(desk: Desk, tmp_path: Path) -> None:
+    case_id = desk.new_case()
+    desk.drive(case_id, State.HANDLING)
+    number = desk.scalar("SELECT number FROM cases WHERE id = :i", i=case_id)
+    deadline = desk.scalar(
+        "SELECT (data ->> 'deadline')::timestamptz FROM case_events WHERE case_id = :i "
+        "AND data ? 'deadline' ORDER BY id DESC LIMIT 1", i=case_id)
+    seen = {}
+    for label, moment in (("before", deadline - timedelta(seconds=1)),
+                          ("after", deadline + timedelta(seconds=1))):
+        with desk.as_(Role.INSPECTOR) as s:
+            export_case_list(s, _today(desk), tmp_path / f"{label}.xlsx", as_of=moment)
+        row = next(r for r in _read(tmp_path / f"{label}.xlsx") if r[0] == number)
+        seen[label] = dict(zip(CASE_LIST_COLUMNS, row, strict=True))["overdue"]
+    assert seen == {"before": "否", "after": "是"}
+
+
 def test_a_department_lists_its_own_cases_only(desk: Desk, tmp_path: Path) -> None:
     f = StatsFilter(datetime(2000, 1, 1).astimezone(), datetime(2100, 1, 1).astimezone())
     with desk.as_(Role.INSPECTOR) as s:
