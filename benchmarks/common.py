@@ -246,6 +246,13 @@ def interleaved_median_ms(
 ) -> list[float]:
     """Median ms of each function, run in turn (a, b, a, b, …) so that drift in the
     machine's load falls on all of them alike."""
+    return [statistics.median(t) for t in interleaved_ms(fns, repeat=repeat, warmup=warmup)]
+
+
+def interleaved_ms(
+    fns: list[Callable[[], object]], *, repeat: int, warmup: int
+) -> list[list[float]]:
+    """Every run's ms of each function, run in turn (a, b, a, b, …)."""
     for _ in range(warmup):
         for fn in fns:
             fn()
@@ -255,7 +262,7 @@ def interleaved_median_ms(
             t0 = time.perf_counter()
             fn()
             times[i].append((time.perf_counter() - t0) * 1000.0)
-    return [statistics.median(t) for t in times]
+    return times
 
 
 #: Below this many milliseconds of difference a ratio is not held against a statistic: a

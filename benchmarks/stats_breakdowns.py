@@ -8,7 +8,8 @@ GROUP BY a person would type on a bare psycopg2 connection of the same login: on
 of ``cases`` joined to ``case_milestones`` (migration 0023) with the period in FILTER
 clauses. Two periods: the demo's last 30 days ("month") and its whole range ("all").
 
-Target (issue 12): under 2 s and within 1.2× of the bare query. Exits 1 on a miss.
+Target (issue 12): under 2 s (the median run) and within 1.2× of the bare query (the
+ratio of the best runs of each, interleaved: see ``Result.ratio``). Exits 1 on a miss.
 
     SEATDESK_BENCH_DIR=… python -m benchmarks.stats_breakdowns [--cases N] [--repeat 5]
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +29,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from benchmarks.common import (
-    interleaved_median_ms,
+    interleaved_ms,
     prepare_database,
     psycopg2_connection,
     say,
@@ -38,10 +40,12 @@ from seatdesk.domain.statistics import StatsFilter
 from seatdesk.services import stats_breakdowns as sb
 from seatdesk.services.stats_filters import AreaLevel
 from seatdesk.services.stats_indices import indices_table
-from seatdesk.services.stats_seats import whole_utc_days
+from seatdesk.services.stats_seats import whole_utc_hours
 
 RATIO_TARGET = 1.2
 MS_TARGET = 2000.0
+#: Interleaved rounds of a statistic read from a summary and of its bare query.
+SUMMARY_ROUNDS = 31
 LOGIN = "inspector1"
 
 def _period(column: str) -> str:
@@ -190,12 +194,12 @@ BARE: dict[str, str] = {
 }
 
 def _edge(column: str) -> str:
-    return (f"(({column} >= %(s)s AND {column} < %(ds)s) "
-            f"OR ({column} >= %(de)s AND {column} < %(e)s))")
+    return (f"(({column} >= %(s)s AND {column} < %(hs)s) "
+            f"OR ({column} >= %(he)s AND {column} < %(e)s))")
 
 
-#: The same figures hand-written over the summaries the service reads (``seat_user_days``,
-#: migration 0026: the period's whole UTC days; its edges from the raw tables). Where a
+#: The same figures hand-written over the summaries the service reads (``seat_user_hours``,
+#: migration 0038: the period's whole UTC hours; its edges from the raw tables). Where a
 #: statistic has one, the 1.2× target is against this query, the raw one is printed too.
 SUMMARY: dict[str, str] = {
     "users": f"""
@@ -206,8 +210,7 @@ SUMMARY: dict[str, str] = {
               FROM (SELECT login, actions AS n, steps AS k, on_time AS ok, late,
                            registered AS rn, register_seconds AS rs, dispatched AS dn,
                            dispatch_seconds AS ds
-                    FROM seat_user_days
-                    WHERE day >= %(ds)s AT TIME ZONE 'UTC' AND day < %(de)s AT TIME ZONE 'UTC'
+                    FROM seat_user_hours WHERE hour >= %(hs)s AND hour < %(he)s
                     UNION ALL
                     SELECT e.actor, 1, 0, 0, 0, 0, 0, 0, 0 FROM case_events e
                     WHERE {_edge("e.at")}
@@ -258,20 +261,40 @@ OURS: dict[str, Callable[[Session, StatsFilter], object]] = {
 class Result:
     name: str
     period: str
-    ours_ms: float
-    bare_ms: float
-    #: The bare query over the summary the service reads, when it reads one.
-    summary_ms: float | None = None
+    #: Every run's ms: ours, the bare query, and the bare query over the summary the
+    #: service reads, when it reads one.
+    ours_runs: list[float]
+    bare_runs: list[float]
+    summary_runs: list[float] | None = None
+
+    @property
+    def ours_ms(self) -> float:
+        return statistics.median(self.ours_runs)
+
+    @property
+    def bare_ms(self) -> float:
+        return statistics.median(self.bare_runs)
+
+    @property
+    def summary_ms(self) -> float | None:
+        return None if self.summary_runs is None else statistics.median(self.summary_runs)
+
+    @property
+    def _base_runs(self) -> list[float]:
+        return self.summary_runs if self.summary_runs is not None else self.bare_runs
 
     @property
     def ratio(self) -> float:
-        base = self.summary_ms if self.summary_ms is not None else self.bare_ms
-        return self.ours_ms / base if base else float("inf")
+        """Of the best runs: on this 2-CPU VM a 15 ms query also takes 25 ms for a while
+        (its backend on the busier CPU), so a median compares the CPUs the two backends
+        happened to get; the least disturbed run of each compares the queries."""
+        base = min(self._base_runs)
+        return min(self.ours_runs) / base if base else float("inf")
 
     @property
     def ok(self) -> bool:
-        base = self.summary_ms if self.summary_ms is not None else self.bare_ms
-        return self.ours_ms < MS_TARGET and within_ratio(self.ours_ms, base, RATIO_TARGET)
+        return self.ours_ms < MS_TARGET and within_ratio(
+            min(self.ours_runs), min(self._base_runs), RATIO_TARGET)
 
 
 def demo_range(session: Session) -> tuple[datetime, datetime]:
@@ -310,8 +333,8 @@ def main(argv: list[str] | None = None) -> int:
                 session.rollback()
                 return out
 
-            d_start, d_end = whole_utc_days(f)
-            values = {"s": start, "e": end, "ds": d_start, "de": d_end}
+            h_start, h_end = whole_utc_hours(f)
+            values = {"s": start, "e": end, "hs": h_start, "he": h_end}
 
             def run_bare(sql: str = BARE[name], values: dict[str, Any] = values) -> object:
                 with conn.cursor() as cur:
@@ -324,22 +347,31 @@ def main(argv: list[str] | None = None) -> int:
                             values: dict[str, Any] = values) -> object:
                 return run_bare(sql, values)
 
-            runs: list[Callable[[], object]] = [run_ours, run_bare]
             if name in SUMMARY:
-                runs.append(run_summary)
-            times = interleaved_median_ms(runs, repeat=args.repeat, warmup=args.warmup)
-            r = Result(name, label, times[0], times[1], times[2] if len(times) > 2 else None)
+                # The target is against the summary's query, a few ms to ~25 ms: more
+                # rounds of those two, interleaved; the raw query, printed only, alone.
+                ours_runs, summary_runs = interleaved_ms(
+                    [run_ours, run_summary], repeat=max(args.repeat, SUMMARY_ROUNDS),
+                    warmup=args.warmup)
+                (bare_runs,) = interleaved_ms([run_bare], repeat=3, warmup=0)
+                r = Result(name, label, ours_runs, bare_runs, summary_runs)
+            else:
+                ours_runs, bare_runs = interleaved_ms(
+                    [run_ours, run_bare], repeat=args.repeat, warmup=args.warmup)
+                r = Result(name, label, ours_runs, bare_runs)
             results.append(r)
-            summary = (f"   bare over the summary {r.summary_ms:8.1f} ms"
-                       if r.summary_ms is not None else "")
-            say(f"  {name:<14} {label:<6} ours {r.ours_ms:8.1f} ms   bare {r.bare_ms:8.1f} ms"
-                f"{summary}   ratio {r.ratio:5.2f}   {'ok' if r.ok else 'MISS'}")
+            summary = (f"   bare over the summary {r.summary_ms:8.1f} ms "
+                       f"(best {min(r.summary_runs):6.1f})"
+                       if r.summary_runs is not None and r.summary_ms is not None else "")
+            say(f"  {name:<14} {label:<6} ours {r.ours_ms:8.1f} ms (best {min(r.ours_runs):6.1f})"
+                f"   bare {r.bare_ms:8.1f} ms (best {min(r.bare_runs):6.1f}){summary}"
+                f"   ratio {r.ratio:5.2f}   {'ok' if r.ok else 'MISS'}")
     session.close()
     engine.dispose()
     conn.close()
     say(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     missed = [r for r in results if not r.ok]
-    say(f"targets: < {MS_TARGET:.0f} ms and ≤ {RATIO_TARGET}× bare; "
+    say(f"targets: median < {MS_TARGET:.0f} ms and best ≤ {RATIO_TARGET}× bare's best; "
         f"{len(results) - len(missed)} of {len(results)} met")
     return 1 if missed else 0
 

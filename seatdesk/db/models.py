@@ -105,7 +105,7 @@ SQL_ONLY_TABLES = frozenset(
         "settings_events",
         "case_milestones",
         "collector_tasks",
-        "seat_user_days",
+        "seat_user_hours",
         "seat_user_day_changes",
         # The departments' audit (migration 0029).
         "department_events",

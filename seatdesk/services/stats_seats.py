@@ -14,7 +14,7 @@ tables end with a totals row whose user is None.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -78,15 +78,15 @@ USERS_COLUMNS = (
 )
 
 
-def whole_utc_days(f: StatsFilter) -> tuple[datetime, datetime]:
-    """The whole UTC days inside the period, as [first midnight, last midnight): the part
-    ``seat_user_days`` answers. Empty (both the period's end) when no day fits."""
+def whole_utc_hours(f: StatsFilter) -> tuple[datetime, datetime]:
+    """The whole UTC hours inside the period, as [first, last): the part
+    ``seat_user_hours`` answers. Empty (both the period's end) when no hour fits."""
     start = f.start.astimezone(UTC)
     end = f.end.astimezone(UTC)
-    first = datetime.combine(start.date(), time(), UTC)
+    first = start.replace(minute=0, second=0, microsecond=0)
     if first < start:
-        first += timedelta(days=1)
-    last = datetime.combine(end.date(), time(), UTC)
+        first += timedelta(hours=1)
+    last = end.replace(minute=0, second=0, microsecond=0)
     if last <= first:
         return f.end, f.end
     return first, last
@@ -132,9 +132,9 @@ def _users_live(conditions: str) -> str:
 
 
 def _edge(column: str) -> str:
-    """``column`` within the period but outside its whole UTC days (two short ranges)."""
-    return (f"(({column} >= :p_start AND {column} < :d_start) "
-            f"OR ({column} >= :d_end AND {column} < :p_end))")
+    """``column`` within the period but outside its whole UTC hours (two short ranges)."""
+    return (f"(({column} >= :p_start AND {column} < :h_start) "
+            f"OR ({column} >= :h_end AND {column} < :p_end))")
 
 
 def _edge_step(step: str, register: str, dispatch: str) -> str:
@@ -143,15 +143,14 @@ def _edge_step(step: str, register: str, dispatch: str) -> str:
         FROM case_milestones m WHERE {_edge(f"m.{step}_at")}"""
 
 
-#: The users table from ``seat_user_days`` (migration 0026) for the period's whole UTC
-#: days, and from the raw events and milestones for the hours before and after them.
+#: The users table from ``seat_user_hours`` (migration 0038) for the period's whole UTC
+#: hours, and from the raw events and milestones for the minutes before and after them.
 _USERS_SUMMARY = f"""
 WITH parts AS (
     SELECT d.login, d.actions, d.steps, d.on_time, d.late, d.registered,
            d.register_seconds, d.dispatched, d.dispatch_seconds
-    FROM seat_user_days d
-    WHERE d.day >= CAST(:d_start AS timestamptz) AT TIME ZONE 'UTC'
-      AND d.day < CAST(:d_end AS timestamptz) AT TIME ZONE 'UTC'
+    FROM seat_user_hours d
+    WHERE d.hour >= :h_start AND d.hour < :h_end
     UNION ALL
     SELECT login, actions, steps, coalesce(ok::int, 0), coalesce((NOT ok)::int, 0),
            (reg_s IS NOT NULL)::int, coalesce(reg_s, 0), (disp_s IS NOT NULL)::int,
@@ -192,18 +191,19 @@ def users_table(session: Session, f: StatsFilter) -> StatTable:
     dispatch of those the user dispatched, and how many of the user's 受理/立案/派遣/结案
     steps beat their deadline (on_time) or missed it (late).
 
-    Without a filter on the case, a staff seat reads the whole UTC days of the period
-    from ``seat_user_days`` (kept by triggers in the events' own transactions, so never
-    stale) and only the hours at its edges from the raw tables. A filter on the case, or
+    Without a filter on the case, a staff seat reads the whole UTC hours of the period
+    from ``seat_user_hours`` (kept by a trigger in the events' own transactions, so never
+    stale) and only the minutes at its edges from the raw tables: none for a period of the
+    centre's whole days. A filter on the case, or
     a department seat (the summary does not tell its cases apart), counts the raw rows."""
     conditions, params = _params(f)
     params["system"] = SYSTEM_ACTOR
     may_read = session.execute(
-        text("SELECT has_table_privilege('seat_user_days', 'SELECT')")
+        text("SELECT has_table_privilege('seat_user_hours', 'SELECT')")
     ).scalar_one()
     if conditions != "TRUE" or not may_read:
         return run(session, "users", USERS_COLUMNS, _users_live(conditions), params)
-    params["d_start"], params["d_end"] = whole_utc_days(f)
+    params["h_start"], params["h_end"] = whole_utc_hours(f)
     return run(session, "users", USERS_COLUMNS, _USERS_SUMMARY, params)
 
 

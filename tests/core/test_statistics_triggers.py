@@ -1,7 +1,7 @@
-"""Migration 0028: the milestones, collector tasks and seat users' days kept by one
+"""Migration 0028: the milestones, collector tasks and seat users' hours (0038) kept by one
 statement-level trigger — the same figures whether a case's events come one statement
 each (the desk, the intake) or all in one statement (the demo's bulk insert), and two
-transactions adding to the same user's day both counted."""
+transactions adding to the same user's hour both counted."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _trail(case_id: int, actor: str, start: datetime) -> list[dict[str, Any]]:
 MILESTONE = ("postponed, from_collector, accepted_at - d, accepted_on_time, accept_rejected, "
              "registered_at - d, registered_on_time, dispatched_at - d, dispatched_on_time, "
              "returns, closed_at - d, closed_on_time, ended_at - d")
-DAY = ("day, actions, steps, on_time, late, registered, round(register_seconds), dispatched, "
+HOUR = ("hour, actions, steps, on_time, late, registered, round(register_seconds), dispatched, "
        "dispatch_seconds")
 
 
@@ -76,11 +76,11 @@ def test_one_statement_or_one_per_event_keeps_the_same_figures(desk: Desk) -> No
     assert kept_one == kept_many
     assert kept_one.accepted_on_time is True and kept_one.registered_on_time is False
     assert kept_one.returns == 1 and kept_one.closed_on_time is False
-    days = f"SELECT {DAY} FROM seat_user_days WHERE login = :l ORDER BY day"
-    assert (desk.session.execute(text(days), {"l": who_one}).all()
-            == desk.session.execute(text(days), {"l": who_many}).all())
+    hours = f"SELECT {HOUR} FROM seat_user_hours WHERE login = :l ORDER BY hour"
+    assert (desk.session.execute(text(hours), {"l": who_one}).all()
+            == desk.session.execute(text(hours), {"l": who_many}).all())
     totals = desk.session.execute(text(
-        "SELECT sum(actions), sum(steps), sum(late) FROM seat_user_days WHERE login = :l"),
+        "SELECT sum(actions), sum(steps), sum(late) FROM seat_user_hours WHERE login = :l"),
         {"l": who_one}).one()
     # Ten actions; four steps (accepted, registered, dispatched, closed), three late.
     assert tuple(totals) == (10, 4, 3)
@@ -109,8 +109,8 @@ def test_one_statement_trigger_replaces_the_row_triggers(desk: Desk) -> None:
     assert "search_path=public, pg_temp" in (config or [])
 
 
-def test_two_transactions_add_to_the_same_day_row(owner_engine: Engine, desk: Desk) -> None:
-    """Two seats' transactions writing the same user's day: the second waits for the
+def test_two_transactions_add_to_the_same_hour_row(owner_engine: Engine, desk: Desk) -> None:
+    """Two seats' transactions writing the same user's hour: the second waits for the
     first and adds to what it committed; neither count is lost."""
     url = owner_engine.url
     # A committed case (the demo's) that both connections see: an urge (督办), which the
@@ -141,7 +141,7 @@ def test_two_transactions_add_to_the_same_day_row(owner_engine: Engine, desk: De
         worker.join(30)
         assert done.is_set()
         with first.cursor() as c:
-            c.execute("SELECT sum(actions) FROM seat_user_days WHERE login = %s", (login,))
+            c.execute("SELECT sum(actions) FROM seat_user_hours WHERE login = %s", (login,))
             assert c.fetchone() == (2,)
     finally:
         first.close()
