@@ -12,11 +12,13 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil  # pgserver's own dependency
 import pytest
 from psycopg2 import sql
 
@@ -75,7 +77,28 @@ def start_embedded(data_dir: Path) -> ServerAddress:
 
 def _stop_and_remove(data_dir: Path) -> None:
     embedded.leave(data_dir)
+    # pgserver stops the server only when no other process is on its list; a process the
+    # test killed (a restore killed midway) stays on it, and the server would outlive the
+    # folder. This process started it: stop it (a fast shutdown) whoever else is listed.
+    _stop_postmaster(data_dir / "pgdata")
     shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _stop_postmaster(pgdata: Path, wait: float = 30.0) -> None:
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return  # stopped (the file goes with a clean stop) or never started
+    try:
+        process = psutil.Process(pid)
+        if "postgres" not in process.name():
+            return  # a stale file whose pid is someone else's now
+        process.send_signal(signal.SIGINT)
+        process.wait(wait)
+    except psutil.NoSuchProcess:
+        pass
+    except psutil.TimeoutExpired:
+        process.kill()
 
 
 def _roles_of(address: ServerAddress) -> list[str]:

@@ -9,11 +9,13 @@ centre restoring onto a new workstation would.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +49,12 @@ def _databases(address: ServerAddress) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def dump(server: ServerAddress, seeded: DemoResult) -> Path:
+def dump(server: ServerAddress, seeded: DemoResult) -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="seatdesk-backup-"))
     file = folder / "seatdesk.dump"
     backups.backup(server, file)
-    return file
+    yield file
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

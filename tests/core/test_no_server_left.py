@@ -53,3 +53,39 @@ def test_the_embedded_test_server_is_gone_when_the_process_exits() -> None:
             with contextlib.suppress(psutil.NoSuchProcess):
                 psutil.Process(pid).terminate()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_the_server_is_stopped_even_when_another_user_of_it_was_killed() -> None:
+    """A process that joined the server and was killed (SIGKILL: the restore test's
+    ``seatdesk restore`` killed midway) stays on pgserver's list of its users, which would
+    keep pgserver from stopping it: the process that started it stops it all the same."""
+    data_dir = Path(tempfile.mkdtemp(prefix="seatdesk-test-"))
+    joiner = textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from seatdesk.db import embedded
+
+        embedded.start(Path({str(data_dir)!r}))
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    code = textwrap.dedent(f"""
+        import subprocess, sys
+        from pathlib import Path
+        from tests.conftest import start_embedded
+
+        start_embedded(Path({str(data_dir)!r}))
+        killed = subprocess.run([sys.executable, "-c", {joiner!r}])
+        print(killed.returncode, flush=True)
+    """)
+    try:
+        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                                text=True, timeout=180)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "-9"  # the joiner was killed, as in the test
+        assert _postgres_serving(data_dir) == []
+        assert not data_dir.exists()
+    finally:
+        for pid in _postgres_serving(data_dir):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                psutil.Process(pid).terminate()
+        shutil.rmtree(data_dir, ignore_errors=True)
