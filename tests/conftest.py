@@ -147,3 +147,15 @@ def _language_restored(monkeypatch: pytest.MonkeyPatch) -> None:
     write it straight into the environment) is undone after it: the next test reads
     the language it started with, not English left over from a ``--lang en``."""
     monkeypatch.setenv("SEATDESK_LANG", os.environ.get("SEATDESK_LANG", "zh"))
+
+
+@pytest.fixture
+def report_tools() -> None:
+    """The tests that prove a workbook opens outside Python need LibreOffice and
+    poppler. Where they are missing, those tests fail with the command that installs
+    them; they never skip, as the replica's tests never do."""
+    missing = [tool for tool in ("soffice", "pdftoppm") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"{' and '.join(missing)} not found: this test converts a workbook with "
+                    "LibreOffice; install the tools with "
+                    "bash scripts/install_system_packages.sh --report-tools", pytrace=False)

@@ -5,8 +5,6 @@ the command line takes its statistics from."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -224,10 +222,7 @@ def test_default_source_is_the_one_composition_point(
     assert source.indices(desk.session, f).rows == ()
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None and not os.environ.get("SEATDESK_REQUIRE_REPORT_TOOLS"),
-    reason="LibreOffice is not installed",
-)
+@pytest.mark.usefixtures("report_tools")
 def test_the_report_converts_to_pdf(desk: Desk, tmp_path: Path) -> None:
     path, _ = _report(desk, tmp_path)
     pdf = to_pdf(path, tmp_path)

@@ -1,13 +1,11 @@
 """``scripts/render_workbook.py``: a workbook with charts, drawn by LibreOffice headless
 (the proof CI gives that the monthly report opens outside Python, and the pictures of
-docs/). Runs where LibreOffice is installed: CI installs it
-(``install_system_packages.sh --report-tools``)."""
+docs/). Needs LibreOffice and poppler (``install_system_packages.sh --report-tools``):
+without them these tests fail, naming that command."""
 
 from __future__ import annotations
 
 import importlib.util
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,11 +18,7 @@ from PIL import Image
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "render_workbook.py"
 
-pytestmark = pytest.mark.skipif(
-    (shutil.which("soffice") is None or shutil.which("pdftoppm") is None)
-    and not os.environ.get("SEATDESK_REQUIRE_REPORT_TOOLS"),
-    reason="LibreOffice and poppler: bash scripts/install_system_packages.sh --report-tools",
-)
+pytestmark = pytest.mark.usefixtures("report_tools")
 
 
 def _script() -> ModuleType:

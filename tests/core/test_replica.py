@@ -72,7 +72,8 @@ def _script(*args: str, env: dict[str, str] | None = None) -> str:
     )
     assert done.returncode == 0, (
         f"{args[0]} failed (exit {done.returncode}); the replica tests need root and "
-        f"Debian's PostgreSQL server binaries:\n{done.stderr[-3000:]}"
+        "Debian's PostgreSQL server binaries (bash scripts/install_system_packages.sh "
+        f"--test-servers):\n{done.stderr[-3000:]}"
     )
     return done.stdout.strip().splitlines()[-1]
 

@@ -6,9 +6,7 @@ LibreOffice when it is installed."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -393,13 +391,7 @@ def to_pdf(path: Path, out: Path) -> Path:
     return pdf
 
 
-needs_soffice = pytest.mark.skipif(
-    shutil.which("soffice") is None and not os.environ.get("SEATDESK_REQUIRE_REPORT_TOOLS"),
-    reason="LibreOffice (soffice) is not installed"
-)
-
-
-@needs_soffice
+@pytest.mark.usefixtures("report_tools")
 def test_the_statistics_workbook_converts_to_pdf(tmp_path: Path) -> None:
     pdf = to_pdf(_write(tmp_path / "统计.xlsx"), tmp_path)
     # A page per sheet at least (four sheets), charts drawn into them.

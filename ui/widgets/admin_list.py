@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from seatdesk.services.common import ChangeSet
 from ui.desk import Desk
+from ui.hooks import require_hooks
 from ui.tasks import MutationOp, QueryOp
 
 R = TypeVar("R")
@@ -57,30 +58,21 @@ class AdminListView(QWidget, Generic[R]):
         # subclass has added its buttons: through the task manager, never inline.
         self.reload()
 
-    # ---- What a subclass says
-    # Abstract hooks: Shiboken's metaclass cannot be combined with abc.ABCMeta, so they
-    # raise; tests/ui/test_admin_panel.py checks that every list overrides each one.
+    # ---- What a subclass says: every one, or the subclass is refused when defined
+    # (ui.hooks; Shiboken's metaclass rules out abc).
+    HOOKS: ClassVar[tuple[str, ...]] = (
+        "headers", "load", "cells", "key", "audit_headers", "load_audit", "audit_cells")
+    headers: Callable[[], list[str]]
+    load: Callable[[Session], list[R]]
+    cells: Callable[[R], list[str]]
+    key: Callable[[R], str]
+    audit_headers: Callable[[], list[str]]
+    load_audit: Callable[[str | None], Callable[[Session], Sequence[Any]]]
+    audit_cells: Callable[[Any], list[str]]
 
-    def headers(self) -> list[str]:
-        raise NotImplementedError
-
-    def load(self, session: Session) -> list[R]:
-        raise NotImplementedError
-
-    def cells(self, row: R) -> list[str]:
-        raise NotImplementedError
-
-    def key(self, row: R) -> str:
-        raise NotImplementedError
-
-    def audit_headers(self) -> list[str]:
-        raise NotImplementedError
-
-    def load_audit(self, key: str | None) -> Callable[[Session], Sequence[Any]]:
-        raise NotImplementedError
-
-    def audit_cells(self, event: Any) -> list[str]:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        require_hooks(cls, cls.HOOKS)
 
     def update_buttons(self, row: R | None) -> None:
         """Enable the actions that fit the chosen row."""
